@@ -1,0 +1,167 @@
+/*
+ * Boots the *built* backend bundle (packages/backend/dist/bundle.tar.gz, the
+ * same artefact the Dockerfile ships) in a scratch directory laid out like the
+ * image, so end-to-end tests exercise what production runs.
+ *
+ * The bundle is produced by `yarn build:backend`; the test command builds it
+ * before these suites run (see .ci/test).
+ */
+import { ChildProcess, spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+
+export const repoRoot = path.resolve(resolvePackagePath('backend'), '../..');
+const bundlePath = path.join(repoRoot, 'packages/backend/dist/bundle.tar.gz');
+
+/** The files the Dockerfile copies next to the bundle. */
+const imageFiles = [
+  'app-config.yaml',
+  'app-config.production.yaml',
+  'catalog',
+  'templates',
+];
+
+/**
+ * Lays out the bundle like the image: bundle + configs + catalog. Instead of a
+ * second `yarn workspaces focus --production` (network, minutes), third-party
+ * modules are symlinked from the repo, while workspace packages resolve to the
+ * bundle's own built copies.
+ */
+export function extractBundle(): string {
+  if (!fs.existsSync(bundlePath)) {
+    throw new Error(
+      `${bundlePath} is missing: run "yarn build:backend" before the e2e suites`,
+    );
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-road-bundle-'));
+  execFileSync('tar', ['xzf', bundlePath, '-C', dir]);
+  for (const file of imageFiles) {
+    fs.cpSync(path.join(repoRoot, file), path.join(dir, file), {
+      recursive: true,
+    });
+  }
+  linkNodeModules(
+    path.join(repoRoot, 'node_modules'),
+    path.join(dir, 'node_modules'),
+    dir,
+  );
+  return dir;
+}
+
+function linkNodeModules(from: string, to: string, bundleDir: string) {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.name.startsWith('@') && entry.isDirectory()) {
+      linkNodeModules(source, target, bundleDir);
+      continue;
+    }
+    const real = fs.realpathSync(source);
+    const inWorkspace = path.relative(repoRoot, real);
+    const isWorkspacePackage =
+      !inWorkspace.startsWith('..') && !inWorkspace.startsWith('node_modules');
+    // Workspace packages point at the bundle's built copy, the rest at the repo.
+    fs.symlinkSync(
+      isWorkspacePackage ? path.join(bundleDir, inWorkspace) : real,
+      target,
+    );
+  }
+}
+
+export interface RunningBackend {
+  baseUrl: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  bundleDir: string;
+  port: number;
+  configs: string[];
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+/** Starts `node packages/backend --config …` and waits for the readiness probe. */
+export async function startBackend(
+  options: StartOptions,
+): Promise<RunningBackend> {
+  const baseUrl = `http://localhost:${options.port}`;
+  const args = ['packages/backend'];
+  for (const config of options.configs) {
+    args.push('--config', config);
+  }
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: options.bundleDir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      APP_CONFIG_backend_listen_port: String(options.port),
+      APP_CONFIG_backend_baseUrl: baseUrl,
+      APP_CONFIG_app_baseUrl: baseUrl,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', chunk => (output += chunk));
+  child.stderr?.on('data', chunk => (output += chunk));
+  const getOutput = () => output;
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
+
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+      if (res.ok) {
+        return { baseUrl, output: getOutput, stop };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  await stop();
+  throw new Error(`backend not ready within the timeout:\n${output}`);
+}
+
+/** Polls `probe` until it returns a value, for eventually-consistent state. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) {
+        return value;
+      }
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(
+    `timed out waiting for ${what}${lastError ? `: ${lastError}` : ''}`,
+  );
+}

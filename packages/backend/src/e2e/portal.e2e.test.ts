@@ -1,0 +1,67 @@
+/*
+ * The embedded default as a newcomer meets it, in a real browser: the built
+ * portal with app-config.yaml (SQLite, guest sign-in, example catalog).
+ */
+import fs from 'node:fs';
+import { Browser, chromium, Page } from 'playwright-core';
+import { extractBundle, RunningBackend, startBackend } from './harness';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('the portal in a browser (embedded default)', () => {
+  let bundleDir: string;
+  let backend: RunningBackend;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    bundleDir = extractBundle();
+    backend = await startBackend({
+      bundleDir,
+      port: 7207,
+      configs: ['app-config.yaml'],
+      // The embedded default is a development setup: guest sign-in needs it.
+      env: { NODE_ENV: 'development' },
+    });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage();
+    page.setDefaultTimeout(30_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.stop();
+    if (bundleDir) {
+      fs.rmSync(bundleDir, { recursive: true, force: true });
+    }
+  });
+
+  it('signs in as guest, lists the example components and shows an owner', async () => {
+    await page.goto(backend.baseUrl);
+    await page.getByRole('button', { name: 'Enter' }).click();
+
+    // The catalog is the landing page; the example services are listed.
+    const table = page.getByRole('table');
+    await table.getByRole('link', { name: 'orders-service' }).waitFor();
+    await table.getByRole('link', { name: 'storefront-web' }).waitFor();
+
+    await table.getByRole('link', { name: 'orders-service' }).click();
+    await page.waitForURL(/\/catalog\/default\/component\/orders-service/);
+    // The About card names the owning team, linked to its group page.
+    const owner = page.getByRole('link', { name: 'fulfilment-team' }).first();
+    await owner.waitFor();
+    expect(await owner.getAttribute('href')).toContain(
+      '/catalog/default/group/fulfilment-team',
+    );
+  }, 120_000);
+});
