@@ -83,6 +83,11 @@ export interface StartOptions {
   configs: string[];
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /**
+   * Working directory inside the bundle. app-config.yaml resolves catalog
+   * paths from packages/backend, where `yarn start` runs the backend.
+   */
+  workingDir?: string;
 }
 
 /** Starts `node packages/backend --config …` and waits for the readiness probe. */
@@ -90,12 +95,12 @@ export async function startBackend(
   options: StartOptions,
 ): Promise<RunningBackend> {
   const baseUrl = `http://localhost:${options.port}`;
-  const args = ['packages/backend'];
+  const args = [path.join(options.bundleDir, 'packages/backend')];
   for (const config of options.configs) {
-    args.push('--config', config);
+    args.push('--config', path.join(options.bundleDir, config));
   }
   const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: options.bundleDir,
+    cwd: path.join(options.bundleDir, options.workingDir ?? '.'),
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

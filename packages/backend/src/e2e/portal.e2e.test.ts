@@ -20,6 +20,7 @@ describe('the portal in a browser (embedded default)', () => {
       bundleDir,
       port: 7207,
       configs: ['app-config.yaml'],
+      workingDir: 'packages/backend',
       // The embedded default is a development setup: guest sign-in needs it.
       env: { NODE_ENV: 'development' },
     });
@@ -34,7 +35,7 @@ describe('the portal in a browser (embedded default)', () => {
         '--disable-sync',
       ],
     });
-    page = await browser.newPage();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(30_000);
   }, 180_000);
 
@@ -50,15 +51,24 @@ describe('the portal in a browser (embedded default)', () => {
     await page.goto(backend.baseUrl);
     await page.getByRole('button', { name: 'Enter' }).click();
 
-    // The catalog is the landing page; the example services are listed.
+    // The catalog is the landing page; the example services are listed by
+    // their titles.
     const table = page.getByRole('table');
-    await table.getByRole('link', { name: 'orders-service' }).waitFor();
-    await table.getByRole('link', { name: 'storefront-web' }).waitFor();
+    const ordersService = table.getByRole('link', {
+      name: 'Orders service',
+      exact: true,
+    });
+    await ordersService.waitFor();
+    await table
+      .getByRole('link', { name: 'Storefront web', exact: true })
+      .waitFor();
 
-    await table.getByRole('link', { name: 'orders-service' }).click();
+    await ordersService.click();
     await page.waitForURL(/\/catalog\/default\/component\/orders-service/);
     // The About card names the owning team, linked to its group page.
-    const owner = page.getByRole('link', { name: 'fulfilment-team' }).first();
+    const owner = page
+      .getByRole('link', { name: 'Fulfilment Team', exact: true })
+      .first();
     await owner.waitFor();
     expect(await owner.getAttribute('href')).toContain(
       '/catalog/default/group/fulfilment-team',
