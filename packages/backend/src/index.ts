@@ -19,6 +19,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// Paved Road actions: ArgoCD registration, Vault policy, namespace provisioning
+backend.add(import('@internal/plugin-scaffolder-backend-module-platform'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

@@ -5,13 +5,32 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
 import { Client } from 'pg';
 import {
   eventually,
   extractBundle,
+  repoRoot,
   RunningBackend,
   startBackend,
 } from './harness';
+
+/** Every entity the example organisation declares, as kind:namespace/name. */
+function exampleEntityRefs(): string[] {
+  const location = path.join(repoRoot, 'catalog/all.yaml');
+  const targets: string[] = yaml.parse(fs.readFileSync(location, 'utf8')).spec
+    .targets;
+  return [location, ...targets.map(t => path.join(repoRoot, 'catalog', t))]
+    .flatMap(file =>
+      yaml.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => d.toJS()),
+    )
+    .map(e =>
+      `${e.kind}:${e.metadata.namespace ?? 'default'}/${
+        e.metadata.name
+      }`.toLowerCase(),
+    );
+}
 
 const pg = {
   host: process.env.POSTGRES_HOST ?? '127.0.0.1',
@@ -103,19 +122,27 @@ describe('production configuration on PostgreSQL', () => {
     expect(stored.rowCount).toBe(1);
   }, 90_000);
 
-  it('ingests the example organisation without processing errors', async () => {
-    const res = await fetch(
-      `${backend.baseUrl}/api/catalog/entities?fields=kind,metadata.name,status`,
-      {
-        headers: { Authorization: `Bearer ${apiToken}` },
-      },
-    );
-    const entities = await res.json();
+  it('ingests every entity of the example organisation without processing errors', async () => {
+    const expected = exampleEntityRefs();
+    expect(expected.length).toBeGreaterThanOrEqual(25);
+    const entities = await eventually(async () => {
+      const res = await fetch(
+        `${backend.baseUrl}/api/catalog/entities?fields=kind,metadata.name,metadata.namespace,status`,
+        { headers: { Authorization: `Bearer ${apiToken}` } },
+      );
+      const body = await res.json();
+      const served = new Set(
+        body.map((e: any) =>
+          `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase(),
+        ),
+      );
+      return expected.every(ref => served.has(ref)) ? body : undefined;
+    }, 'every example entity to be ingested');
     const errors = entities.flatMap((e: any) =>
       (e.status?.items ?? []).filter((i: any) => i.level === 'error'),
     );
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 
   it('refuses a request without credentials', async () => {
     const res = await fetch(`${backend.baseUrl}/api/catalog/entities`);

@@ -1,0 +1,58 @@
+export interface Config {
+  /**
+   * Targets of the Paved Road scaffolder actions. Templates name a target;
+   * addresses and credentials live only here, tokens from the environment.
+   */
+  pavedRoad?: {
+    argocd?: {
+      instances: Array<{
+        /** Name templates use, e.g. "prod". */
+        name: string;
+        /** Base URL of the ArgoCD server; a trailing "/" or "/api/v1" is tolerated. */
+        url: string;
+        /**
+         * Bearer token of an ArgoCD account allowed to get/create/update applications.
+         * @visibility secret
+         */
+        token: string;
+        /** UI base URL for links, when it differs from url. */
+        uiUrl?: string;
+      }>;
+    };
+    vault?: {
+      servers: Array<{
+        name: string;
+        /** e.g. https://vault.example.com:8200 */
+        address: string;
+        /** Vault Enterprise namespace (X-Vault-Namespace). */
+        namespace?: string;
+        /**
+         * Token allowed to manage ACL policies and the Kubernetes auth role.
+         * @visibility secret
+         */
+        token: string;
+        /** Mount path of the Kubernetes auth method; default "kubernetes". */
+        kubernetesAuthMount?: string;
+        /** Mount path of the KV v2 secrets engine; default "secret". */
+        kvMount?: string;
+      }>;
+    };
+    kubernetes?: {
+      clusters: Array<{
+        name: string;
+        /** API server URL. */
+        url: string;
+        /**
+         * Service account token with rights on namespaces, quotas, limit
+         * ranges, network policies and role bindings.
+         * @visibility secret
+         */
+        serviceAccountToken: string;
+        /** Base64 PEM of the cluster CA. */
+        caData?: string;
+        /** Only for local test clusters. */
+        skipTLSVerify?: boolean;
+      }>;
+    };
+  };
+}

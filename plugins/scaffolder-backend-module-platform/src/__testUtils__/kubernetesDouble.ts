@@ -1,0 +1,507 @@
+import { DoubleResponse, HttpDouble, RecordedRequest } from './httpDouble';
+
+type Json = Record<string, any>;
+
+interface ResourceType {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+/** The API groups and resources this double serves (and discovery lists). */
+const RESOURCE_TYPES: Record<string, ResourceType[]> = {
+  v1: [
+    { name: 'namespaces', kind: 'Namespace', namespaced: false },
+    { name: 'resourcequotas', kind: 'ResourceQuota', namespaced: true },
+    { name: 'limitranges', kind: 'LimitRange', namespaced: true },
+    { name: 'pods', kind: 'Pod', namespaced: true },
+  ],
+  'apps/v1': [
+    { name: 'deployments', kind: 'Deployment', namespaced: true },
+    { name: 'replicasets', kind: 'ReplicaSet', namespaced: true },
+  ],
+  'networking.k8s.io/v1': [
+    { name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
+  ],
+  'rbac.authorization.k8s.io/v1': [
+    { name: 'rolebindings', kind: 'RoleBinding', namespaced: true },
+  ],
+};
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A `Status` body exactly as the API server writes one. */
+export function kubernetesStatus(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Json,
+): DoubleResponse {
+  return {
+    status: code,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    },
+  };
+}
+
+/** Every leaf path of an applied object, arrays being atomic (as for most list fields). */
+function leafPaths(value: unknown, path: string[] = []): string[][] {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Json);
+    if (entries.length === 0) {
+      return [path];
+    }
+    return entries.flatMap(([key, child]) => leafPaths(child, [...path, key]));
+  }
+  return [path];
+}
+
+function valueAt(object: unknown, path: string[]): unknown {
+  return path.reduce<any>(
+    (current, key) => (current === undefined ? undefined : current?.[key]),
+    object,
+  );
+}
+
+function setAt(object: Json, path: string[], value: unknown) {
+  let current = object;
+  for (const key of path.slice(0, -1)) {
+    if (typeof current[key] !== 'object' || current[key] === null) {
+      current[key] = {};
+    }
+    current = current[key];
+  }
+  current[path[path.length - 1]] = value;
+}
+
+const IDENTITY_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+]);
+
+/**
+ * An in-memory Kubernetes API server for the parts our actions and the
+ * Kubernetes plugin use: discovery, get/list (label selectors), server-side
+ * apply with field managers and conflicts, `dryRun=All`, delete with a uid
+ * precondition, bearer tokens, and `Status` bodies with real reasons
+ * (NotFound, AlreadyExists, Invalid, Conflict, Forbidden).
+ */
+export class KubernetesDouble extends HttpDouble {
+  /** Stored objects by `<apiVersion>/<plural>/<namespace>/<name>`. */
+  readonly objects = new Map<string, Json>();
+  /** Field owners per object key: field path → field manager. */
+  private readonly owners = new Map<string, Map<string, string>>();
+  /** When true, every request other than discovery answers 403. */
+  forbidden = false;
+  private version = 100;
+
+  constructor(readonly token = 'kubernetes-test-token') {
+    super(request => this.route(request));
+  }
+
+  /** Seeds an object as another tool (kubectl, a controller) would have applied it. */
+  seed(object: Json, fieldManager = 'kubectl') {
+    const response = this.apply(
+      this.typeOf(object.apiVersion, object.kind)!,
+      object.apiVersion,
+      object.metadata.namespace,
+      object.metadata.name,
+      object,
+      new URLSearchParams({ fieldManager, force: 'true' }),
+    );
+    if (response.status >= 300) {
+      throw new Error(`seed failed: ${JSON.stringify(response.body)}`);
+    }
+    return response.body as Json;
+  }
+
+  get(apiVersion: string, kind: string, name: string, namespace?: string) {
+    const type = this.typeOf(apiVersion, kind)!;
+    return this.objects.get(this.key(apiVersion, type, namespace, name));
+  }
+
+  /** Writes that really changed state (dry runs excluded). */
+  mutations(): RecordedRequest[] {
+    return this.writes().filter(r => r.query.get('dryRun') !== 'All');
+  }
+
+  private typeOf(apiVersion: string, kind: string) {
+    return RESOURCE_TYPES[apiVersion]?.find(t => t.kind === kind);
+  }
+
+  private key(
+    apiVersion: string,
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ) {
+    return `${apiVersion}/${type.name}/${
+      type.namespaced ? namespace ?? '' : ''
+    }/${name}`;
+  }
+
+  private route(
+    request: RecordedRequest & { headers: Record<string, any> },
+  ): DoubleResponse {
+    if (request.headers.authorization !== `Bearer ${this.token}`) {
+      return kubernetesStatus(401, 'Unauthorized', 'Unauthorized');
+    }
+    const match = request.path.match(
+      /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))(\/.*)?$/,
+    );
+    if (!match) {
+      return { status: 404, body: '404 page not found' };
+    }
+    const apiVersion = match[1] ?? match[2];
+    const resources = RESOURCE_TYPES[apiVersion];
+    if (!resources) {
+      return { status: 404, body: '404 page not found' };
+    }
+    const segments = (match[3] ?? '').split('/').filter(Boolean);
+    if (segments.length === 0 && request.method === 'GET') {
+      return {
+        status: 200,
+        body: {
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion: apiVersion,
+          resources: resources.map(r => ({
+            name: r.name,
+            singularName: r.kind.toLowerCase(),
+            namespaced: r.namespaced,
+            kind: r.kind,
+            verbs: [
+              'create',
+              'delete',
+              'get',
+              'list',
+              'patch',
+              'update',
+              'watch',
+            ],
+          })),
+        },
+      };
+    }
+    if (this.forbidden) {
+      return kubernetesStatus(
+        403,
+        'Forbidden',
+        `${segments.join(
+          '/',
+        )} is forbidden: User "system:serviceaccount:backstage:paved-road" cannot ${request.method.toLowerCase()} resource in API group "${
+          apiVersion.includes('/') ? apiVersion.split('/')[0] : ''
+        }"`,
+      );
+    }
+
+    // namespaces/<ns>/<plural>[/<name>] or <plural>[/<name>]
+    let namespace: string | undefined;
+    let rest = segments;
+    if (
+      segments[0] === 'namespaces' &&
+      segments.length >= 3 &&
+      apiVersion !== undefined
+    ) {
+      namespace = segments[1];
+      rest = segments.slice(2);
+    }
+    const type = resources.find(r => r.name === rest[0]);
+    if (!type || rest.length > 2) {
+      return { status: 404, body: '404 page not found' };
+    }
+    const name = rest[1];
+    if (!name) {
+      if (request.method === 'GET') {
+        return this.list(apiVersion, type, namespace, request.query);
+      }
+      return kubernetesStatus(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
+    }
+    switch (request.method) {
+      case 'GET': {
+        const object = this.objects.get(
+          this.key(apiVersion, type, namespace, name),
+        );
+        return object
+          ? { status: 200, body: object }
+          : this.notFound(type, name);
+      }
+      case 'PATCH':
+        if (
+          !String(request.headers['content-type']).startsWith(
+            'application/apply-patch',
+          )
+        ) {
+          return kubernetesStatus(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`,
+          );
+        }
+        return this.apply(
+          type,
+          apiVersion,
+          namespace,
+          name,
+          request.body as Json,
+          request.query,
+        );
+      case 'DELETE':
+        return this.delete(
+          type,
+          apiVersion,
+          namespace,
+          name,
+          request.body as Json,
+        );
+      default:
+        return kubernetesStatus(
+          405,
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        );
+    }
+  }
+
+  private notFound(type: ResourceType, name: string) {
+    return kubernetesStatus(
+      404,
+      'NotFound',
+      `${type.name} "${name}" not found`,
+      {
+        name,
+        kind: type.name,
+      },
+    );
+  }
+
+  private list(
+    apiVersion: string,
+    type: ResourceType,
+    namespace: string | undefined,
+    query: URLSearchParams,
+  ): DoubleResponse {
+    const selector = (query.get('labelSelector') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map(term => term.split('='));
+    const items = [...this.objects.entries()]
+      .filter(([key]) =>
+        key.startsWith(`${apiVersion}/${type.name}/${namespace ?? ''}`),
+      )
+      .map(([, object]) => object)
+      .filter(object =>
+        selector.every(
+          ([key, value]) => object.metadata.labels?.[key] === value,
+        ),
+      )
+      // Like the real server, list items carry no apiVersion or kind.
+      .map(({ apiVersion: _v, kind: _k, ...item }) => item);
+    return {
+      status: 200,
+      body: {
+        kind: `${type.kind}List`,
+        apiVersion,
+        metadata: { resourceVersion: String(this.version) },
+        items,
+      },
+    };
+  }
+
+  private apply(
+    type: ResourceType,
+    apiVersion: string,
+    namespace: string | undefined,
+    name: string,
+    body: Json,
+    query: URLSearchParams,
+  ): DoubleResponse {
+    const manager = query.get('fieldManager');
+    if (!manager) {
+      return kubernetesStatus(
+        400,
+        'BadRequest',
+        'PATCH, fieldManager must be set for apply requests',
+      );
+    }
+    if (body?.metadata?.name !== name || body?.kind !== type.kind) {
+      return kubernetesStatus(
+        400,
+        'BadRequest',
+        `the name of the object (${body?.metadata?.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    const namePattern =
+      type.kind === 'Namespace' ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
+    if (
+      !namePattern.test(name) ||
+      name.length > (type.kind === 'Namespace' ? 63 : 253)
+    ) {
+      const message = `Invalid value: "${name}": a lowercase RFC 1123 ${
+        type.kind === 'Namespace' ? 'label' : 'subdomain'
+      } must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`;
+      return kubernetesStatus(
+        422,
+        'Invalid',
+        `${type.kind} "${name}" is invalid: metadata.name: ${message}`,
+        {
+          name,
+          kind: type.kind,
+          causes: [
+            { reason: 'FieldValueInvalid', message, field: 'metadata.name' },
+          ],
+        },
+      );
+    }
+    if (
+      type.namespaced &&
+      !this.objects.get(
+        this.key('v1', RESOURCE_TYPES.v1[0], undefined, namespace!),
+      )
+    ) {
+      return kubernetesStatus(
+        404,
+        'NotFound',
+        `namespaces "${namespace}" not found`,
+        {
+          name: namespace,
+          kind: 'namespaces',
+        },
+      );
+    }
+
+    const key = this.key(apiVersion, type, namespace, name);
+    const live = this.objects.get(key);
+    const owners = new Map(this.owners.get(key) ?? []);
+    const force = query.get('force') === 'true';
+    const result: Json = structuredClone(live ?? {});
+    const conflicts: string[] = [];
+    for (const path of leafPaths(body)) {
+      const dotted = path.join('.');
+      if (IDENTITY_FIELDS.has(dotted)) {
+        continue;
+      }
+      const value = valueAt(body, path);
+      const current = valueAt(live, path);
+      const owner = owners.get(dotted);
+      if (
+        owner &&
+        owner !== manager &&
+        JSON.stringify(current) !== JSON.stringify(value) &&
+        !force
+      ) {
+        conflicts.push(dotted);
+        continue;
+      }
+      setAt(result, path, structuredClone(value));
+      owners.set(dotted, manager);
+    }
+    if (conflicts.length) {
+      const other = owners.get(conflicts[0]);
+      const causes = conflicts.map(field => ({
+        reason: 'FieldManagerConflict',
+        message: `conflict with "${other}"`,
+        field: `.${field}`,
+      }));
+      return kubernetesStatus(
+        409,
+        'Conflict',
+        `Apply failed with ${conflicts.length} conflict${
+          conflicts.length > 1 ? 's' : ''
+        }: ${causes.map(c => `${c.message}: ${c.field}`).join(', ')}`,
+        { causes },
+      );
+    }
+
+    result.apiVersion = apiVersion;
+    result.kind = type.kind;
+    result.metadata = {
+      ...result.metadata,
+      name,
+      ...(type.namespaced ? { namespace } : {}),
+      uid: live?.metadata.uid ?? `uid-${key}-${this.version}`,
+      creationTimestamp:
+        live?.metadata.creationTimestamp ?? new Date().toISOString(),
+      resourceVersion: String(++this.version),
+      managedFields: [...new Set(owners.values())].map(m => ({
+        manager: m,
+        operation: 'Apply',
+        apiVersion,
+      })),
+    };
+    if (type.kind === 'Namespace') {
+      // What the API server adds to every namespace.
+      result.metadata.labels = {
+        ...result.metadata.labels,
+        'kubernetes.io/metadata.name': name,
+      };
+      result.spec = { finalizers: ['kubernetes'] };
+      result.status = { phase: 'Active' };
+    }
+    if (query.get('dryRun') !== 'All') {
+      this.objects.set(key, result);
+      this.owners.set(key, owners);
+    }
+    return { status: live ? 200 : 201, body: result };
+  }
+
+  private delete(
+    type: ResourceType,
+    apiVersion: string,
+    namespace: string | undefined,
+    name: string,
+    options: Json | undefined,
+  ): DoubleResponse {
+    const key = this.key(apiVersion, type, namespace, name);
+    const live = this.objects.get(key);
+    if (!live) {
+      return this.notFound(type, name);
+    }
+    const uid = options?.preconditions?.uid;
+    if (uid && uid !== live.metadata.uid) {
+      return kubernetesStatus(
+        409,
+        'Conflict',
+        `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${live.metadata.uid}`,
+      );
+    }
+    this.objects.delete(key);
+    this.owners.delete(key);
+    if (type.kind === 'Namespace') {
+      // The namespace controller removes everything inside.
+      for (const other of [...this.objects.keys()]) {
+        const object = this.objects.get(other)!;
+        if (object.metadata.namespace === name) {
+          this.objects.delete(other);
+          this.owners.delete(other);
+        }
+      }
+    }
+    return {
+      status: 200,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { name, kind: type.name, uid: live.metadata.uid },
+      },
+    };
+  }
+}

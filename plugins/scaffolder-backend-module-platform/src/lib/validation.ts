@@ -1,0 +1,73 @@
+import { InputError } from '@backstage/errors';
+import { z as zodV3 } from 'zod/v3';
+import { DNS1123_LABEL, DNS1123_LABEL_MESSAGE, invalidLabels } from './names';
+
+/** The zod the scaffolder hands to action schemas. */
+export type Zod = typeof zodV3;
+type FieldSchemas = Record<string, (z: Zod) => zodV3.ZodTypeAny>;
+
+/*
+ * Why refinements instead of .regex()/.max(): the scaffolder turns action
+ * schemas into JSON Schema and validates with it before the handler runs; a
+ * pattern there fails with "does not match pattern ^[a-z0-9]…", which tells
+ * a template author nothing. Refinements are left out of the JSON Schema, so
+ * the handler's own parse (parseInput) reports our messages instead.
+ */
+
+/** A string that must match `pattern`, with a message saying what to fix. */
+export function matching(
+  z: Zod,
+  pattern: RegExp,
+  message: string,
+  maxLength = 255,
+) {
+  return z
+    .string()
+    .refine(value => value.length <= maxLength && pattern.test(value), {
+      message,
+    });
+}
+
+/** A Kubernetes RFC 1123 label (namespace, application, team). */
+export function dns1123Label(z: Zod, what: string) {
+  return matching(z, DNS1123_LABEL, `${what} ${DNS1123_LABEL_MESSAGE}`, 63);
+}
+
+/**
+ * Validates the input against the action's own field schemas and returns the
+ * parsed value (defaults applied), or throws an InputError listing every
+ * field to fix. Nothing has been written when this throws.
+ */
+export function parseInput<T>(
+  actionId: string,
+  fields: FieldSchemas,
+  input: unknown,
+): T {
+  const schema = zodV3.object(
+    Object.fromEntries(
+      Object.entries(fields).map(([key, field]) => [key, field(zodV3)]),
+    ),
+  );
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      issue => `${issue.path.join('.') || 'input'}: ${issue.message}`,
+    );
+    throw new InputError(
+      `Invalid input to ${actionId}: ${problems.join('; ')}`,
+    );
+  }
+  return result.data as T;
+}
+
+/** Refuses Kubernetes labels (a map) with any invalid key or value. */
+export function assertValidLabels(labels: Record<string, string>) {
+  const bad = invalidLabels(labels);
+  if (bad.length) {
+    throw new InputError(
+      `Invalid Kubernetes labels: ${bad.join(
+        ', ',
+      )}. Keys are [prefix/]name, values at most 63 of [A-Za-z0-9-_.].`,
+    );
+  }
+}
