@@ -144,6 +144,23 @@ describe('production configuration on PostgreSQL', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
+  it('lists the Paved Road scaffolder actions with their examples', async () => {
+    const res = await fetch(`${backend.baseUrl}/api/scaffolder/v2/actions`, {
+      headers: { Authorization: `Bearer ${apiToken}` },
+    });
+    expect(res.status).toBe(200);
+    const actions: Array<{ id: string; examples?: unknown[] }> =
+      await res.json();
+    for (const id of [
+      'argocd:application:register',
+      'vault:policy:write',
+      'kubernetes:namespace:provision',
+    ]) {
+      const action = actions.find(a => a.id === id);
+      expect(action?.examples?.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('refuses a request without credentials', async () => {
     const res = await fetch(`${backend.baseUrl}/api/catalog/entities`);
     expect(res.status).toBe(401);
