@@ -47,5 +47,9 @@ COPY --chown=node:node templates ./templates
 COPY --chown=node:node packages/backend/dist/bundle.tar.gz app-config.yaml app-config.production.yaml ./
 RUN tar xzf bundle.tar.gz && rm bundle.tar.gz
 
+# TechDocs publishes built sites here (app-config.production.yaml); mount a
+# shared volume when running several replicas.
+RUN mkdir -p /app/techdocs
+
 EXPOSE 7007
 CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]

@@ -170,3 +170,26 @@ export async function eventually<T>(
     `timed out waiting for ${what}${lastError ? `: ${lastError}` : ''}`,
   );
 }
+
+/**
+ * Runs a browser step; when it fails, saves a full-page screenshot and names
+ * the file in the error, so a red CI run shows what the page looked like.
+ */
+export async function withScreenshot<T>(
+  page: {
+    screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
+  },
+  name: string,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const file = path.join(os.tmpdir(), `paved-road-e2e-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    throw new Error(
+      `${(error as Error).message}\nScreenshot of the page: ${file}`,
+      { cause: error },
+    );
+  }
+}

@@ -3,8 +3,16 @@
  * portal with app-config.yaml (SQLite, guest sign-in, example catalog).
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { extractBundle, RunningBackend, startBackend } from './harness';
+import { KubernetesDouble, seedWorkload } from '@internal/platform-api-doubles';
+import {
+  extractBundle,
+  RunningBackend,
+  startBackend,
+  withScreenshot,
+} from './harness';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -13,16 +21,46 @@ describe('the portal in a browser (embedded default)', () => {
   let backend: RunningBackend;
   let browser: Browser;
   let page: Page;
+  let kubernetes: KubernetesDouble;
+  let docsDir: string;
 
   beforeAll(async () => {
+    // A cluster running orders-service, for the Kubernetes tab.
+    kubernetes = await new KubernetesDouble().start();
+    seedWorkload(kubernetes, {
+      name: 'orders-service',
+      namespace: 'orders-service',
+      replicas: 2,
+    });
+    docsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-road-techdocs-'));
     bundleDir = extractBundle();
     backend = await startBackend({
       bundleDir,
       port: 7207,
       configs: ['app-config.yaml'],
       workingDir: 'packages/backend',
-      // The embedded default is a development setup: guest sign-in needs it.
-      env: { NODE_ENV: 'development' },
+      env: {
+        // The embedded default is a development setup: guest sign-in needs it.
+        NODE_ENV: 'development',
+        // Built docs go to a scratch directory, not into node_modules.
+        APP_CONFIG_techdocs_publisher_local_publishDirectory: docsDir,
+        APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify([
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'local',
+                url: kubernetes.url,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: kubernetes.token,
+                // The double speaks plain HTTP, like a local test cluster.
+                skipTLSVerify: true,
+                skipMetricsLookup: true,
+              },
+            ],
+          },
+        ]),
+      },
     });
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -42,36 +80,113 @@ describe('the portal in a browser (embedded default)', () => {
   afterAll(async () => {
     await browser?.close();
     await backend?.stop();
-    if (bundleDir) {
-      fs.rmSync(bundleDir, { recursive: true, force: true });
+    await kubernetes?.close();
+    for (const dir of [bundleDir, docsDir]) {
+      if (dir) {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 
-  it('signs in as guest, lists the example components and shows an owner', async () => {
-    await page.goto(backend.baseUrl);
-    await page.getByRole('button', { name: 'Enter' }).click();
+  it(
+    'signs in as guest, lists the example components and shows an owner',
+    () =>
+      withScreenshot(page, 'sign-in', async () => {
+        await page.goto(backend.baseUrl);
+        await page.getByRole('button', { name: 'Enter' }).click();
 
-    // The catalog is the landing page; the example services are listed by
-    // their titles.
-    const table = page.getByRole('table');
-    const ordersService = table.getByRole('link', {
-      name: 'Orders service',
-      exact: true,
-    });
-    await ordersService.waitFor();
-    await table
-      .getByRole('link', { name: 'Storefront web', exact: true })
-      .waitFor();
+        // The catalog is the landing page; the example services are listed by
+        // their titles.
+        const table = page.getByRole('table');
+        const ordersService = table.getByRole('link', {
+          name: 'Orders service',
+          exact: true,
+        });
+        await ordersService.waitFor();
+        await table
+          .getByRole('link', { name: 'Storefront web', exact: true })
+          .waitFor();
 
-    await ordersService.click();
-    await page.waitForURL(/\/catalog\/default\/component\/orders-service/);
-    // The About card names the owning team, linked to its group page.
-    const owner = page
-      .getByRole('link', { name: 'Fulfilment Team', exact: true })
-      .first();
-    await owner.waitFor();
-    expect(await owner.getAttribute('href')).toContain(
-      '/catalog/default/group/fulfilment-team',
-    );
-  }, 120_000);
+        await ordersService.click();
+        await page.waitForURL(/\/catalog\/default\/component\/orders-service/);
+        // The About card names the owning team, linked to its group page.
+        const owner = page
+          .getByRole('link', { name: 'Fulfilment Team', exact: true })
+          .first();
+        await owner.waitFor();
+        expect(await owner.getAttribute('href')).toContain(
+          '/catalog/default/group/fulfilment-team',
+        );
+      }),
+    120_000,
+  );
+
+  it(
+    'finds a service through search and shows its owner, on-call and runbook',
+    () =>
+      withScreenshot(page, 'search-oncall', async () => {
+        // The search index is built shortly after start; retry the query.
+        const result = page
+          .getByRole('link', { name: 'Orders service' })
+          .first();
+        for (let attempt = 0; ; attempt++) {
+          await page.goto(`${backend.baseUrl}/search?query=orders`);
+          try {
+            await result.waitFor({ timeout: 5_000 });
+            break;
+          } catch (error) {
+            if (attempt >= 10) {
+              throw error;
+            }
+          }
+        }
+        await result.click();
+        await page.waitForURL(/\/catalog\/default\/component\/orders-service/);
+
+        // The on-call card, beside the About card: no scrolling, no click.
+        await page.getByText('On call', { exact: true }).waitFor();
+        await page.getByRole('link', { name: 'Marco Rossi' }).waitFor();
+        await page.getByText('Slack: #team-fulfilment').waitFor();
+        const runbooks = page.getByRole('link', { name: /^Runbook/ });
+        expect(await runbooks.count()).toBeGreaterThan(0);
+        expect(await runbooks.first().getAttribute('href')).toBe(
+          'https://runbooks.acme-freight.example/orders-service',
+        );
+      }),
+    120_000,
+  );
+
+  it(
+    'renders the service docs in the Docs tab',
+    () =>
+      withScreenshot(page, 'docs', async () => {
+        await page.getByText('TechDocs', { exact: true }).click();
+        // The first visit builds the site with mkdocs.
+        await page
+          .getByRole('heading', { name: 'Order lifecycle' })
+          .waitFor({ timeout: 90_000 });
+      }),
+    120_000,
+  );
+
+  it(
+    'shows the service pods in the Kubernetes tab',
+    () =>
+      withScreenshot(page, 'kubernetes', async () => {
+        await page.getByText('Kubernetes', { exact: true }).click();
+        // The cluster, the deployment and its two running pods.
+        await page.getByText('local', { exact: true }).first().waitFor();
+        await page.getByText('2 pods', { exact: true }).first().waitFor();
+        await page.getByText('No pods with errors').first().waitFor();
+        // Open the cluster: the deployment and its pods are listed.
+        await page.getByText('local', { exact: true }).first().click();
+        // Expand the deployment (its name opens a details drawer instead).
+        await page.getByText('No pods with errors').nth(1).click();
+        await page
+          .getByText(/orders-service-6d8f7c9b5-(abcde|bcdef)/)
+          .first()
+          .waitFor();
+      }),
+    120_000,
+  );
 });

@@ -79,6 +79,11 @@ describe('production configuration on PostgreSQL', () => {
         AUTH_GITHUB_CLIENT_ID: 'e2e-client-id',
         AUTH_GITHUB_CLIENT_SECRET: 'e2e-client-secret',
         GITHUB_TOKEN: 'e2e-unused',
+        K8S_CLUSTER_NAME: 'e2e',
+        K8S_CLUSTER_URL: 'https://127.0.0.1:1',
+        K8S_CLUSTER_TOKEN: 'e2e-unused',
+        // The image's /app/techdocs, here in the scratch directory.
+        APP_CONFIG_techdocs_publisher_local_publishDirectory: 'techdocs',
       },
     });
   }, 180_000);

@@ -1,6 +1,6 @@
 import { validate } from 'jsonschema';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { HttpDouble } from './httpDouble';
+import { HttpDouble } from '@internal/platform-api-doubles';
 
 /** Retries as in production, without the waiting. */
 export const fastRetries = { retries: 3, baseDelayMs: 1 };

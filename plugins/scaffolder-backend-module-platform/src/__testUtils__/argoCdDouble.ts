@@ -1,5 +1,9 @@
 import { globMatches } from '../lib/glob';
-import { DoubleResponse, HttpDouble, RecordedRequest } from './httpDouble';
+import {
+  DoubleResponse,
+  HttpDouble,
+  RecordedRequest,
+} from '@internal/platform-api-doubles';
 
 type Json = Record<string, any>;
 

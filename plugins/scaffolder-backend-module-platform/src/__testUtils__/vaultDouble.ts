@@ -1,4 +1,8 @@
-import { DoubleResponse, HttpDouble, RecordedRequest } from './httpDouble';
+import {
+  DoubleResponse,
+  HttpDouble,
+  RecordedRequest,
+} from '@internal/platform-api-doubles';
 
 type Json = Record<string, any>;
 

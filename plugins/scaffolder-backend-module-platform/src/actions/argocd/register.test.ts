@@ -9,7 +9,7 @@ import {
   outputsOf as outputs,
   visibleText,
 } from '../../__testUtils__/actionContext';
-import { closedPortUrl } from '../../__testUtils__/httpDouble';
+import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createArgoCdRegisterAction } from './register';
 import { RESOURCES_FINALIZER } from './application';
 

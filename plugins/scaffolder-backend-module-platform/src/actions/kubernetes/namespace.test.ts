@@ -4,7 +4,7 @@ import yaml from 'yaml';
 import {
   KubernetesDouble,
   kubernetesStatus,
-} from '../../__testUtils__/kubernetesDouble';
+} from '@internal/platform-api-doubles';
 import { checkpointStore } from '../../__testUtils__/checkpoints';
 import {
   actionContext as context,
@@ -14,7 +14,7 @@ import {
   outputsOf as outputs,
   visibleText,
 } from '../../__testUtils__/actionContext';
-import { closedPortUrl } from '../../__testUtils__/httpDouble';
+import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createNamespaceProvisionAction } from './namespace';
 import { examples } from './namespace.examples';
 

@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
-import { KubernetesDouble } from '../../__testUtils__/kubernetesDouble';
-import { closedPortUrl } from '../../__testUtils__/httpDouble';
+import { KubernetesDouble } from '@internal/platform-api-doubles';
+import { closedPortUrl } from '@internal/platform-api-doubles';
 import { sweepExpiredNamespaces } from './ttlSweep';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');

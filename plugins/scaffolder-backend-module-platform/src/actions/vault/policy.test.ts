@@ -8,7 +8,7 @@ import {
   fastRetries,
   outputsOf as outputs,
 } from '../../__testUtils__/actionContext';
-import { closedPortUrl } from '../../__testUtils__/httpDouble';
+import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createVaultPolicyAction } from './policy';
 
 const expectedPolicy = `path "secret/data/orders-service/*" {

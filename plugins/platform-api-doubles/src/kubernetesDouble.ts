@@ -15,13 +15,31 @@ const RESOURCE_TYPES: Record<string, ResourceType[]> = {
     { name: 'resourcequotas', kind: 'ResourceQuota', namespaced: true },
     { name: 'limitranges', kind: 'LimitRange', namespaced: true },
     { name: 'pods', kind: 'Pod', namespaced: true },
+    { name: 'services', kind: 'Service', namespaced: true },
+    { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
+    { name: 'secrets', kind: 'Secret', namespaced: true },
+    { name: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false },
   ],
   'apps/v1': [
     { name: 'deployments', kind: 'Deployment', namespaced: true },
     { name: 'replicasets', kind: 'ReplicaSet', namespaced: true },
+    { name: 'statefulsets', kind: 'StatefulSet', namespaced: true },
+    { name: 'daemonsets', kind: 'DaemonSet', namespaced: true },
+  ],
+  'autoscaling/v2': [
+    {
+      name: 'horizontalpodautoscalers',
+      kind: 'HorizontalPodAutoscaler',
+      namespaced: true,
+    },
+  ],
+  'batch/v1': [
+    { name: 'jobs', kind: 'Job', namespaced: true },
+    { name: 'cronjobs', kind: 'CronJob', namespaced: true },
   ],
   'networking.k8s.io/v1': [
     { name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
+    { name: 'ingresses', kind: 'Ingress', namespaced: true },
   ],
   'rbac.authorization.k8s.io/v1': [
     { name: 'rolebindings', kind: 'RoleBinding', namespaced: true },
@@ -303,7 +321,9 @@ export class KubernetesDouble extends HttpDouble {
       .map(term => term.split('='));
     const items = [...this.objects.entries()]
       .filter(([key]) =>
-        key.startsWith(`${apiVersion}/${type.name}/${namespace ?? ''}`),
+        key.startsWith(
+          `${apiVersion}/${type.name}/${namespace ? `${namespace}/` : ''}`,
+        ),
       )
       .map(([, object]) => object)
       .filter(object =>
@@ -503,5 +523,122 @@ export class KubernetesDouble extends HttpDouble {
         details: { name, kind: type.name, uid: live.metadata.uid },
       },
     };
+  }
+}
+
+/**
+ * Seeds a running workload as a cluster would show it: a Deployment, its
+ * ReplicaSet and `replicas` ready Pods, all labelled with
+ * `backstage.io/kubernetes-id` so the Kubernetes plugin finds them.
+ */
+export function seedWorkload(
+  double: KubernetesDouble,
+  options: { name: string; namespace: string; replicas?: number },
+) {
+  const { name, namespace, replicas = 2 } = options;
+  const labels = { 'backstage.io/kubernetes-id': name, app: name };
+  const image = `ghcr.io/acme-freight/${name}:1.4.2`;
+  if (!double.get('v1', 'Namespace', namespace)) {
+    double.seed({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace },
+    });
+  }
+  const container = {
+    name,
+    image,
+    resources: {
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    },
+  };
+  const deployment = double.seed({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels }, spec: { containers: [container] } },
+      // Defaults the API server fills in.
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      },
+      minReadySeconds: 0,
+      progressDeadlineSeconds: 600,
+      revisionHistoryLimit: 10,
+    },
+    status: {
+      replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      updatedReplicas: replicas,
+    },
+  });
+  const replicaSetName = `${name}-6d8f7c9b5`;
+  const replicaSet = double.seed({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: replicaSetName,
+      namespace,
+      labels,
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name,
+          uid: deployment.metadata.uid,
+          controller: true,
+        },
+      ],
+    },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels }, spec: { containers: [container] } },
+    },
+    status: { replicas, readyReplicas: replicas, availableReplicas: replicas },
+  });
+  for (let i = 0; i < replicas; i++) {
+    double.seed({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `${replicaSetName}-${'abcdefghij'.slice(i, i + 5)}`,
+        namespace,
+        labels,
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: replicaSetName,
+            uid: replicaSet.metadata.uid,
+            controller: true,
+          },
+        ],
+      },
+      spec: { containers: [container] },
+      status: {
+        phase: 'Running',
+        conditions: [
+          { type: 'Ready', status: 'True' },
+          { type: 'ContainersReady', status: 'True' },
+        ],
+        containerStatuses: [
+          {
+            name,
+            image,
+            ready: true,
+            started: true,
+            restartCount: 0,
+            state: { running: { startedAt: '2026-11-25T08:00:00Z' } },
+          },
+        ],
+        startTime: '2026-11-25T08:00:00Z',
+      },
+    });
   }
 }
