@@ -61,6 +61,9 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
+// DORA metrics: ingestion API, GitHub webhooks and backfill, metrics
+backend.add(import('@internal/plugin-dora-backend'));
+
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 

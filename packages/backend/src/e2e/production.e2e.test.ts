@@ -166,6 +166,60 @@ describe('production configuration on PostgreSQL', () => {
     }
   });
 
+  it('stores DORA events from the service token once and reports them from PostgreSQL', async () => {
+    const finishedAt = new Date(Date.now() - 3_600_000).toISOString();
+    const batch = {
+      events: [
+        {
+          type: 'change',
+          idempotencyKey: 'e2e-change-1',
+          service: 'orders-service',
+          commitSha: 'e2e0000000000000000000000000000000000001',
+          authoredAt: new Date(Date.now() - 7_200_000).toISOString(),
+        },
+        {
+          type: 'deployment',
+          idempotencyKey: 'e2e-deploy-1',
+          service: 'component:default/orders-service',
+          environment: 'production',
+          status: 'success',
+          finishedAt,
+          commitSha: 'e2e0000000000000000000000000000000000001',
+        },
+      ],
+    };
+    const send = () =>
+      fetch(`${backend.baseUrl}/api/dora/events`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${apiToken}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(batch),
+      });
+    expect((await send()).status).toBe(201);
+    // A retried delivery is acknowledged and stored once.
+    expect((await send()).status).toBe(200);
+
+    const metrics = await fetch(
+      `${backend.baseUrl}/api/dora/metrics?scope=service&ref=component:default/orders-service`,
+      { headers: { Authorization: `Bearer ${apiToken}` } },
+    );
+    expect(metrics.status).toBe(200);
+    expect(JSON.stringify(await metrics.json())).toContain('"current"');
+    const rows = await withClient(`${prefix}dora`, client =>
+      client.query('SELECT count(*)::int AS n FROM dora_deployments'),
+    );
+    expect(rows.rows[0].n).toBe(1);
+
+    const anonymous = await fetch(`${backend.baseUrl}/api/dora/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(batch),
+    });
+    expect(anonymous.status).toBe(401);
+  });
+
   it('refuses a request without credentials', async () => {
     const res = await fetch(`${backend.baseUrl}/api/catalog/entities`);
     expect(res.status).toBe(401);

@@ -1,0 +1,900 @@
+import {
+  DatabaseService,
+  isDatabaseConflictError,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { IngestResultStatus } from '@internal/plugin-dora-common';
+import { Knex } from 'knex';
+import {
+  DoraChangeRow,
+  DoraDeploymentRow,
+  DoraIncidentRow,
+} from '@internal/plugin-dora-common';
+import {
+  BackfillCursor,
+  DataQualityCounts,
+  DoraStore,
+  IngestBatch,
+  IngestOptions,
+  IngestResult,
+  MetricsFilter,
+  NewChange,
+  NewIncident,
+  RawFigures,
+} from './types';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-dora-backend',
+  'migrations',
+);
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** Rows per INSERT and values per IN list; well below SQLite's variable limit. */
+const CHUNK = 200;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
+  return out;
+}
+
+/** PostgreSQL returns bigint and count(*) as strings. */
+function num(value: unknown): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
+
+function iso(value: unknown): string {
+  return new Date(Number(value)).toISOString();
+}
+
+function numOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/**
+ * The knex-backed store of deployments, changes and incidents, with the
+ * aggregate queries behind the metrics. Same SQL on PostgreSQL and SQLite.
+ */
+export class DatabaseDoraStore implements DoraStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseDoraStore> {
+    const { database } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseDoraStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async ingest(
+    batch: IngestBatch,
+    options: IngestOptions,
+  ): Promise<IngestResult> {
+    // A concurrent delivery of the same keys makes one transaction fail on a
+    // unique constraint; retried, it finds them stored and reports duplicates.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ingestOnce(batch, options);
+      } catch (error) {
+        if (attempt >= 3 || !isDatabaseConflictError(error)) throw error;
+      }
+    }
+  }
+
+  private async ingestOnce(
+    batch: IngestBatch,
+    options: IngestOptions,
+  ): Promise<IngestResult> {
+    const now = options.now ?? Date.now();
+    return this.db.transaction(async trx => {
+      if (options.delivery) {
+        const seen = await trx('dora_webhook_deliveries')
+          .where('delivery_id', options.delivery.id)
+          .first();
+        if (seen) {
+          return { replay: true as const };
+        }
+        await trx('dora_webhook_deliveries').insert({
+          delivery_id: options.delivery.id,
+          event: options.delivery.event,
+          received_at: now,
+        });
+      }
+
+      const results = new Map<number, IngestResultStatus>();
+      const touched = new Map<string, Set<string>>(); // service -> shas to relink
+      const touch = (service: string, sha: string) => {
+        if (!touched.has(service)) touched.set(service, new Set());
+        touched.get(service)!.add(sha);
+      };
+
+      // Deployments
+      const newDeployments = await this.filterNew(
+        trx,
+        'dora_deployments',
+        batch.deployments,
+        results,
+      );
+      for (const part of chunks(newDeployments, 50)) {
+        await trx('dora_deployments').insert(
+          part.map(d => ({
+            idempotency_key: d.idempotencyKey,
+            service_ref: d.serviceRef,
+            owner_ref: d.ownerRef,
+            environment: d.environment,
+            environment_tier: d.environmentTier,
+            status: d.status,
+            kind: d.kind,
+            started_at: d.startedAt,
+            finished_at: d.finishedAt,
+            commit_sha: d.commitSha,
+            source: d.source,
+            external_id: d.externalId,
+            created_at: now,
+          })),
+        );
+      }
+      const deploymentIds = await this.idsByKey(
+        trx,
+        'dora_deployments',
+        newDeployments.map(d => d.idempotencyKey),
+      );
+      const commitRows: Array<{
+        deployment_id: number;
+        service_ref: string;
+        commit_sha: string;
+      }> = [];
+      for (const d of newDeployments) {
+        const id = deploymentIds.get(d.idempotencyKey)!;
+        const shas = new Set(d.commits);
+        if (d.commitSha) shas.add(d.commitSha);
+        for (const sha of shas) {
+          commitRows.push({
+            deployment_id: id,
+            service_ref: d.serviceRef,
+            commit_sha: sha,
+          });
+          if (d.environmentTier === 'production' && d.status === 'success') {
+            touch(d.serviceRef, sha);
+          }
+        }
+        if (d.remediates) {
+          const target = await this.findDeployment(
+            trx,
+            d.serviceRef,
+            d.remediates,
+          );
+          if (!target || target === id) {
+            throw new InputError(
+              `events[${d.index}].remediates: no deployment '${d.remediates}' of ${d.serviceRef}`,
+            );
+          }
+          await trx('dora_deployments')
+            .where('id', id)
+            .update({ remediates_deployment_id: target });
+        }
+        results.set(d.index, 'created');
+      }
+      for (const part of chunks(commitRows, 300)) {
+        await trx('dora_deployment_commits').insert(part);
+      }
+
+      // Changes: a second event for the same (service, commit) fills the gaps
+      const newChanges = await this.filterNew(
+        trx,
+        'dora_changes',
+        batch.changes,
+        results,
+      );
+      await this.upsertChanges(trx, newChanges, results, now);
+      for (const c of newChanges) touch(c.serviceRef, c.commitSha);
+
+      await this.relinkChanges(trx, touched);
+
+      // Incidents, in order: a later event may resolve an earlier one
+      const newIncidents = await this.filterNew(
+        trx,
+        'dora_incidents',
+        batch.incidents,
+        results,
+      );
+      for (const incident of newIncidents) {
+        results.set(
+          incident.index,
+          await this.upsertIncident(trx, incident, options, now),
+        );
+      }
+
+      const sorted = [...results.entries()].sort((a, b) => a[0] - b[0]);
+      const count = (s: IngestResultStatus) =>
+        sorted.filter(([, v]) => v === s).length;
+      return {
+        replay: false as const,
+        created: count('created'),
+        duplicates: count('duplicate'),
+        updated: count('updated'),
+        results: sorted.map(([index, status]) => ({ index, status })),
+      };
+    });
+  }
+
+  /**
+   * Drops events whose idempotency key was stored before or repeats earlier
+   * in the batch, marking them as duplicates.
+   */
+  private async filterNew<T extends { index: number; idempotencyKey: string }>(
+    trx: Knex.Transaction,
+    table: string,
+    events: T[],
+    results: Map<number, IngestResultStatus>,
+  ): Promise<T[]> {
+    const existing = new Set<string>();
+    for (const part of chunks([
+      ...new Set(events.map(e => e.idempotencyKey)),
+    ])) {
+      const rows = await trx(table)
+        .whereIn('idempotency_key', part)
+        .select('idempotency_key');
+      rows.forEach(r => existing.add(r.idempotency_key));
+    }
+    const out: T[] = [];
+    for (const e of events) {
+      if (existing.has(e.idempotencyKey)) {
+        results.set(e.index, 'duplicate');
+      } else {
+        existing.add(e.idempotencyKey);
+        out.push(e);
+      }
+    }
+    return out;
+  }
+
+  private async idsByKey(
+    trx: Knex.Transaction,
+    table: string,
+    keys: string[],
+  ): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    for (const part of chunks(keys)) {
+      const rows = await trx(table)
+        .whereIn('idempotency_key', part)
+        .select('id', 'idempotency_key');
+      rows.forEach(r => ids.set(r.idempotency_key, Number(r.id)));
+    }
+    return ids;
+  }
+
+  /** A deployment of the same service by idempotency key or external id. */
+  private async findDeployment(
+    trx: Knex.Transaction,
+    serviceRef: string,
+    ref: string,
+  ): Promise<number | undefined> {
+    const row = await trx('dora_deployments')
+      .where('service_ref', serviceRef)
+      .andWhere(q =>
+        q.where('idempotency_key', ref).orWhere('external_id', ref),
+      )
+      .orderBy([
+        { column: 'finished_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first('id');
+    return row ? Number(row.id) : undefined;
+  }
+
+  private async upsertChanges(
+    trx: Knex.Transaction,
+    changes: NewChange[],
+    results: Map<number, IngestResultStatus>,
+    now: number,
+  ) {
+    // Merge events for the same commit within the batch first.
+    const byCommit = new Map<string, NewChange>();
+    const firstIndex = new Map<string, number>();
+    for (const c of changes) {
+      const k = `${c.serviceRef}\u0000${c.commitSha}`;
+      const prev = byCommit.get(k);
+      if (prev) {
+        byCommit.set(k, mergeChange(prev, c));
+        results.set(c.index, 'updated');
+      } else {
+        byCommit.set(k, c);
+        firstIndex.set(k, c.index);
+      }
+    }
+    const merged = [...byCommit.entries()];
+    const existing = new Map<string, any>();
+    const byService = new Map<string, string[]>();
+    for (const [, c] of merged) {
+      byService.set(c.serviceRef, [
+        ...(byService.get(c.serviceRef) ?? []),
+        c.commitSha,
+      ]);
+    }
+    for (const [service, shas] of byService) {
+      for (const part of chunks(shas)) {
+        const rows = await trx('dora_changes')
+          .where('service_ref', service)
+          .whereIn('commit_sha', part)
+          .select();
+        rows.forEach(r =>
+          existing.set(`${r.service_ref}\u0000${r.commit_sha}`, r),
+        );
+      }
+    }
+    const inserts: NewChange[] = [];
+    for (const [k, c] of merged) {
+      const row = existing.get(k);
+      if (!row) {
+        inserts.push(c);
+        results.set(firstIndex.get(k)!, 'created');
+        continue;
+      }
+      const stored: NewChange = {
+        index: c.index,
+        idempotencyKey: row.idempotency_key,
+        serviceRef: row.service_ref,
+        commitSha: row.commit_sha,
+        prNumber: numOrNull(row.pr_number),
+        authoredAt: num(row.authored_at),
+        firstPushedAt: numOrNull(row.first_pushed_at),
+        prOpenedAt: numOrNull(row.pr_opened_at),
+        mergedAt: numOrNull(row.merged_at),
+        squashMerge: Boolean(row.squash_merge),
+        source: row.source,
+      };
+      const m = mergeChange(stored, c);
+      await trx('dora_changes').where('id', row.id).update({
+        pr_number: m.prNumber,
+        authored_at: m.authoredAt,
+        first_pushed_at: m.firstPushedAt,
+        pr_opened_at: m.prOpenedAt,
+        merged_at: m.mergedAt,
+        squash_merge: m.squashMerge,
+      });
+      results.set(firstIndex.get(k)!, 'updated');
+    }
+    for (const part of chunks(inserts, 50)) {
+      await trx('dora_changes').insert(
+        part.map(c => ({
+          idempotency_key: c.idempotencyKey,
+          service_ref: c.serviceRef,
+          commit_sha: c.commitSha,
+          pr_number: c.prNumber,
+          authored_at: c.authoredAt,
+          first_pushed_at: c.firstPushedAt,
+          pr_opened_at: c.prOpenedAt,
+          merged_at: c.mergedAt,
+          squash_merge: c.squashMerge,
+          source: c.source,
+          created_at: now,
+        })),
+      );
+    }
+  }
+
+  /**
+   * Points each touched change at the first successful production deployment
+   * of its service that contains it, and copies that deployment's finish time
+   * and owner (the owner at deploy time) onto it.
+   */
+  private async relinkChanges(
+    trx: Knex.Transaction,
+    touched: Map<string, Set<string>>,
+  ) {
+    for (const [service, shaSet] of touched) {
+      for (const part of chunks([...shaSet])) {
+        await trx('dora_changes')
+          .where('service_ref', service)
+          .whereIn('commit_sha', part)
+          .update({
+            deployment_id: trx.raw(
+              `(SELECT d.id FROM dora_deployment_commits dc
+                 JOIN dora_deployments d ON d.id = dc.deployment_id
+                WHERE dc.service_ref = dora_changes.service_ref
+                  AND dc.commit_sha = dora_changes.commit_sha
+                  AND d.environment_tier = 'production'
+                  AND d.status = 'success'
+                ORDER BY d.finished_at ASC, d.id ASC
+                LIMIT 1)`,
+            ),
+          });
+        await trx('dora_changes')
+          .where('service_ref', service)
+          .whereIn('commit_sha', part)
+          .update({
+            deployed_at: trx.raw(
+              '(SELECT d.finished_at FROM dora_deployments d WHERE d.id = dora_changes.deployment_id)',
+            ),
+            owner_ref: trx.raw(
+              '(SELECT d.owner_ref FROM dora_deployments d WHERE d.id = dora_changes.deployment_id)',
+            ),
+          });
+      }
+    }
+  }
+
+  private async upsertIncident(
+    trx: Knex.Transaction,
+    incident: NewIncident,
+    options: IngestOptions,
+    now: number,
+  ): Promise<IngestResultStatus> {
+    let explicitId: number | undefined;
+    if (incident.causedByDeployment) {
+      explicitId = await this.findDeployment(
+        trx,
+        incident.serviceRef,
+        incident.causedByDeployment,
+      );
+      if (!explicitId) {
+        throw new InputError(
+          `events[${incident.index}].causedByDeployment: no deployment '${incident.causedByDeployment}' of ${incident.serviceRef}`,
+        );
+      }
+    }
+
+    if (incident.externalId) {
+      const existing = await trx('dora_incidents')
+        .where({
+          service_ref: incident.serviceRef,
+          external_id: incident.externalId,
+        })
+        .first();
+      if (existing) {
+        const update: Record<string, unknown> = {};
+        if (incident.resolvedAt !== null) {
+          update.resolved_at = incident.resolvedAt;
+        }
+        if (explicitId) {
+          update.caused_by_deployment_id = explicitId;
+          update.link_method = 'explicit';
+        }
+        if (Object.keys(update).length) {
+          await trx('dora_incidents').where('id', existing.id).update(update);
+        }
+        return 'updated';
+      }
+    }
+
+    let causedBy: number | null = explicitId ?? null;
+    let linkMethod = explicitId ? 'explicit' : 'none';
+    if (!causedBy) {
+      // A production rollback of this service during the incident names the
+      // deployment it rolled back.
+      const until =
+        incident.resolvedAt ?? incident.openedAt + options.incidentLinkWindowMs;
+      const rollback = await trx('dora_deployments')
+        .where({
+          service_ref: incident.serviceRef,
+          kind: 'rollback',
+          status: 'success',
+          environment_tier: 'production',
+        })
+        .whereNotNull('remediates_deployment_id')
+        .andWhere('finished_at', '>=', incident.openedAt)
+        .andWhere('finished_at', '<=', until)
+        .orderBy([
+          { column: 'finished_at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ])
+        .first('remediates_deployment_id');
+      if (rollback) {
+        causedBy = Number(rollback.remediates_deployment_id);
+        linkMethod = 'rollback';
+      }
+    }
+    if (!causedBy) {
+      const latest = await trx('dora_deployments')
+        .where({
+          service_ref: incident.serviceRef,
+          status: 'success',
+          environment_tier: 'production',
+        })
+        .andWhere('finished_at', '<=', incident.openedAt)
+        .andWhere(
+          'finished_at',
+          '>=',
+          incident.openedAt - options.incidentLinkWindowMs,
+        )
+        .orderBy([
+          { column: 'finished_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .first('id');
+      if (latest) {
+        causedBy = Number(latest.id);
+        linkMethod = 'window';
+      }
+    }
+    await trx('dora_incidents').insert({
+      idempotency_key: incident.idempotencyKey,
+      service_ref: incident.serviceRef,
+      owner_ref: incident.ownerRef,
+      opened_at: incident.openedAt,
+      resolved_at: incident.resolvedAt,
+      caused_by_deployment_id: causedBy,
+      link_method: linkMethod,
+      external_id: incident.externalId,
+      title: incident.title,
+      source: incident.source,
+      created_at: now,
+    });
+    return 'created';
+  }
+
+  private scoped(q: Knex.QueryBuilder, alias: string, filter: MetricsFilter) {
+    if (filter.serviceRefs)
+      q.whereIn(`${alias}.service_ref`, filter.serviceRefs);
+    if (filter.ownerRefs) q.whereIn(`${alias}.owner_ref`, filter.ownerRefs);
+    return q;
+  }
+
+  async dataQuality(filter: MetricsFilter): Promise<DataQualityCounts> {
+    const { from, to } = filter;
+    const db = this.db;
+    const noChange = `NOT EXISTS (SELECT 1 FROM dora_changes c WHERE c.deployment_id = d.id)`;
+    const [deployments] = await this.scoped(
+      db('dora_deployments as d')
+        .where('d.environment_tier', 'production')
+        .andWhere('d.status', 'success')
+        .andWhere('d.finished_at', '>=', from)
+        .andWhere('d.finished_at', '<', to),
+      'd',
+      filter,
+    ).select(
+      db.raw(`SUM(CASE WHEN ${noChange} THEN 1 ELSE 0 END) AS without_changes`),
+      db.raw(
+        `SUM((SELECT COUNT(*) FROM dora_deployment_commits dc
+              WHERE dc.deployment_id = d.id
+                AND NOT EXISTS (SELECT 1 FROM dora_changes c
+                                 WHERE c.service_ref = dc.service_ref
+                                   AND c.commit_sha = dc.commit_sha))) AS unknown_commits`,
+      ),
+    );
+    const [incidents] = await this.scoped(
+      db('dora_incidents as i')
+        .where('i.opened_at', '>=', from)
+        .andWhere('i.opened_at', '<', to)
+        .andWhere('i.link_method', 'none'),
+      'i',
+      filter,
+    ).count({ n: '*' });
+    // Changes carry their owner only once deployed: scope them by service.
+    const changes = db('dora_changes as c')
+      .where('c.authored_at', '>=', from)
+      .andWhere('c.authored_at', '<', to)
+      .whereNull('c.deployed_at');
+    if (filter.serviceRefs)
+      changes.whereIn('c.service_ref', filter.serviceRefs);
+    if (filter.ownerRefs) {
+      changes.whereIn(
+        'c.service_ref',
+        db('dora_deployments')
+          .distinct('service_ref')
+          .whereIn('owner_ref', filter.ownerRefs),
+      );
+    }
+    const [undeployed] = await changes.count({ n: '*' });
+    return {
+      deploymentsWithoutChanges: num(deployments?.without_changes),
+      unknownCommits: num(deployments?.unknown_commits),
+      unlinkedIncidents: num(incidents?.n),
+      undeployedChanges: num(undeployed?.n),
+    };
+  }
+
+  async listDeployments(
+    filter: MetricsFilter,
+    limit: number,
+  ): Promise<DoraDeploymentRow[]> {
+    const db = this.db;
+    const rows = await this.scoped(
+      db('dora_deployments as d')
+        .where('d.finished_at', '>=', filter.from)
+        .andWhere('d.finished_at', '<', filter.to),
+      'd',
+      filter,
+    )
+      .select(
+        'd.*',
+        db.raw(
+          'EXISTS (SELECT 1 FROM dora_incidents i WHERE i.caused_by_deployment_id = d.id) AS has_incident',
+        ),
+        db.raw(
+          `(SELECT MIN(r.kind) FROM dora_deployments r WHERE r.remediates_deployment_id = d.id
+             AND r.status = 'success' AND r.environment_tier = 'production') AS remediated_by`,
+        ),
+      )
+      .orderBy([
+        { column: 'd.finished_at', order: 'desc' },
+        { column: 'd.id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map((r: any) => ({
+      id: String(r.id),
+      idempotencyKey: r.idempotency_key,
+      service: r.service_ref,
+      owner: r.owner_ref,
+      environment: r.environment,
+      environmentTier: r.environment_tier,
+      status: r.status,
+      kind: r.kind,
+      startedAt: r.started_at === null ? null : iso(r.started_at),
+      finishedAt: iso(r.finished_at),
+      commitSha: r.commit_sha,
+      source: r.source,
+      externalId: r.external_id,
+      failed:
+        r.environment_tier === 'production' &&
+        r.status === 'success' &&
+        (Boolean(Number(r.has_incident)) || r.remediated_by !== null),
+    }));
+  }
+
+  async listChanges(
+    filter: MetricsFilter,
+    limit: number,
+  ): Promise<DoraChangeRow[]> {
+    const rows = await this.scoped(
+      this.db('dora_changes as c')
+        .where('c.deployed_at', '>=', filter.from)
+        .andWhere('c.deployed_at', '<', filter.to),
+      'c',
+      filter,
+    )
+      .select('c.*')
+      .orderBy([
+        { column: 'c.deployed_at', order: 'desc' },
+        { column: 'c.id', order: 'desc' },
+      ])
+      .limit(limit);
+    const opt = (v: unknown) => (v === null ? null : iso(v));
+    return rows.map((r: any) => ({
+      id: String(r.id),
+      service: r.service_ref,
+      owner: r.owner_ref,
+      commitSha: r.commit_sha,
+      prNumber: numOrNull(r.pr_number),
+      authoredAt: iso(r.authored_at),
+      firstPushedAt: opt(r.first_pushed_at),
+      prOpenedAt: opt(r.pr_opened_at),
+      mergedAt: opt(r.merged_at),
+      squashMerge: Boolean(r.squash_merge),
+      deploymentId: r.deployment_id === null ? null : String(r.deployment_id),
+      deployedAt: opt(r.deployed_at),
+    }));
+  }
+
+  async listIncidents(
+    filter: MetricsFilter,
+    limit: number,
+  ): Promise<DoraIncidentRow[]> {
+    const rows = await this.scoped(
+      this.db('dora_incidents as i')
+        .where('i.opened_at', '>=', filter.from)
+        .andWhere('i.opened_at', '<', filter.to),
+      'i',
+      filter,
+    )
+      .select('i.*')
+      .orderBy([
+        { column: 'i.opened_at', order: 'desc' },
+        { column: 'i.id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map((r: any) => ({
+      id: String(r.id),
+      service: r.service_ref,
+      owner: r.owner_ref,
+      openedAt: iso(r.opened_at),
+      resolvedAt: r.resolved_at === null ? null : iso(r.resolved_at),
+      causedByDeploymentId:
+        r.caused_by_deployment_id === null
+          ? null
+          : String(r.caused_by_deployment_id),
+      linkMethod: r.link_method,
+      externalId: r.external_id,
+      title: r.title,
+    }));
+  }
+
+  async getCursor(repo: string, resource: string): Promise<BackfillCursor> {
+    const row = await this.db('dora_backfill_cursors')
+      .where({ repo, resource })
+      .first();
+    return {
+      since: numOrNull(row?.since),
+      nextPage: numOrNull(row?.next_page),
+      passNewest: numOrNull(row?.pass_newest),
+    };
+  }
+
+  async saveCursor(
+    repo: string,
+    resource: string,
+    cursor: BackfillCursor,
+  ): Promise<void> {
+    await this.db('dora_backfill_cursors')
+      .insert({
+        repo,
+        resource,
+        since: cursor.since,
+        next_page: cursor.nextPage,
+        pass_newest: cursor.passNewest,
+        updated_at: Date.now(),
+      })
+      .onConflict(['repo', 'resource'])
+      .merge();
+  }
+
+  async rawFigures(filter: MetricsFilter): Promise<RawFigures> {
+    const { from, to } = filter;
+    const db = this.db;
+    const scoped = (q: Knex.QueryBuilder, alias: string) => {
+      if (filter.serviceRefs)
+        q.whereIn(`${alias}.service_ref`, filter.serviceRefs);
+      if (filter.ownerRefs) q.whereIn(`${alias}.owner_ref`, filter.ownerRefs);
+      return q;
+    };
+    const prodDeployments = () =>
+      scoped(
+        db('dora_deployments as d')
+          .where('d.environment_tier', 'production')
+          .andWhere('d.status', 'success')
+          .andWhere('d.finished_at', '>=', from)
+          .andWhere('d.finished_at', '<', to),
+        'd',
+      );
+
+    const hasIncident = `EXISTS (SELECT 1 FROM dora_incidents i WHERE i.caused_by_deployment_id = d.id)`;
+    const hasRemedy = (kind: string) =>
+      `EXISTS (SELECT 1 FROM dora_deployments r WHERE r.remediates_deployment_id = d.id
+         AND r.kind = '${kind}' AND r.status = 'success' AND r.environment_tier = 'production')`;
+    const failed = `(${hasIncident} OR ${hasRemedy('rollback')} OR ${hasRemedy(
+      'hotfix',
+    )})`;
+
+    const [totals] = await prodDeployments().select(
+      db.raw('COUNT(*) AS deployments'),
+      db.raw(
+        `COUNT(DISTINCT CAST(d.finished_at / ${DAY_MS} AS INTEGER)) AS deployment_days`,
+      ),
+      db.raw(
+        `SUM(CASE WHEN d.kind IN ('hotfix', 'rollback') THEN 1 ELSE 0 END) AS unplanned`,
+      ),
+      db.raw(`SUM(CASE WHEN ${failed} THEN 1 ELSE 0 END) AS failed`),
+      db.raw(`SUM(CASE WHEN ${hasIncident} THEN 1 ELSE 0 END) AS by_incident`),
+      db.raw(
+        `SUM(CASE WHEN ${hasRemedy(
+          'rollback',
+        )} THEN 1 ELSE 0 END) AS by_rollback`,
+      ),
+      db.raw(
+        `SUM(CASE WHEN ${hasRemedy('hotfix')} THEN 1 ELSE 0 END) AS by_hotfix`,
+      ),
+    );
+
+    const weekExpr = `CAST((d.finished_at - ${Number(
+      from,
+    )}) / ${WEEK_MS} AS INTEGER)`;
+    const weeklyRows = await prodDeployments()
+      .select(
+        db.raw(`${weekExpr} AS week`),
+        db.raw('COUNT(*) AS deployments'),
+        db.raw(`SUM(CASE WHEN ${failed} THEN 1 ELSE 0 END) AS failed`),
+      )
+      .groupBy(db.raw(weekExpr))
+      .orderBy('week');
+
+    const failedRows = await prodDeployments()
+      .whereRaw(failed)
+      .select(
+        'd.finished_at',
+        db.raw(
+          `(SELECT MIN(r.finished_at) FROM dora_deployments r
+             WHERE r.remediates_deployment_id = d.id AND r.status = 'success'
+               AND r.environment_tier = 'production') AS remedied_at`,
+        ),
+        db.raw(
+          `(SELECT MAX(i.resolved_at) FROM dora_incidents i
+             WHERE i.caused_by_deployment_id = d.id) AS resolved_at`,
+        ),
+        db.raw(
+          `(SELECT COUNT(*) FROM dora_incidents i
+             WHERE i.caused_by_deployment_id = d.id AND i.resolved_at IS NULL) AS open_incidents`,
+        ),
+        db.raw(
+          `(SELECT COUNT(*) FROM dora_incidents i
+             WHERE i.caused_by_deployment_id = d.id) AS incidents`,
+        ),
+      )
+      .orderBy('d.finished_at');
+
+    const changeRows = await scoped(
+      db('dora_changes as c')
+        .where('c.deployed_at', '>=', from)
+        .andWhere('c.deployed_at', '<', to),
+      'c',
+    ).select(
+      'c.authored_at',
+      'c.pr_opened_at',
+      'c.merged_at',
+      'c.squash_merge',
+      'c.deployed_at',
+    );
+
+    const incidentRows = await scoped(
+      db('dora_incidents as i')
+        .where('i.opened_at', '>=', from)
+        .andWhere('i.opened_at', '<', to),
+      'i',
+    ).select('i.opened_at', 'i.resolved_at');
+
+    return {
+      deployments: num(totals?.deployments),
+      deploymentDays: num(totals?.deployment_days),
+      unplanned: num(totals?.unplanned),
+      failed: num(totals?.failed),
+      failedByIncident: num(totals?.by_incident),
+      failedByRollback: num(totals?.by_rollback),
+      failedByHotfix: num(totals?.by_hotfix),
+      weekly: weeklyRows.map((r: any) => ({
+        week: num(r.week),
+        deployments: num(r.deployments),
+        failed: num(r.failed),
+      })),
+      failedDeployments: failedRows.map((r: any) => {
+        const remediedAt = numOrNull(r.remedied_at);
+        const allResolved =
+          num(r.incidents) > 0 && num(r.open_incidents) === 0
+            ? numOrNull(r.resolved_at)
+            : null;
+        const candidates = [remediedAt, allResolved].filter(
+          (v): v is number => v !== null,
+        );
+        return {
+          finishedAt: num(r.finished_at),
+          recoveredAt: candidates.length ? Math.min(...candidates) : null,
+        };
+      }),
+      changes: changeRows.map((r: any) => ({
+        authoredAt: num(r.authored_at),
+        prOpenedAt: numOrNull(r.pr_opened_at),
+        mergedAt: numOrNull(r.merged_at),
+        squashMerge: Boolean(r.squash_merge),
+        deployedAt: num(r.deployed_at),
+      })),
+      incidents: incidentRows.map((r: any) => ({
+        openedAt: num(r.opened_at),
+        resolvedAt: numOrNull(r.resolved_at),
+      })),
+    };
+  }
+}
+
+/** Later events fill fields the earlier ones did not know. */
+function mergeChange(a: NewChange, b: NewChange): NewChange {
+  const min = (x: number | null, y: number | null) => {
+    if (x === null) return y;
+    if (y === null) return x;
+    return Math.min(x, y);
+  };
+  return {
+    ...a,
+    prNumber: a.prNumber ?? b.prNumber,
+    authoredAt: Math.min(a.authoredAt, b.authoredAt),
+    firstPushedAt: min(a.firstPushedAt, b.firstPushedAt),
+    prOpenedAt: a.prOpenedAt ?? b.prOpenedAt,
+    mergedAt: a.mergedAt ?? b.mergedAt,
+    squashMerge: a.squashMerge || b.squashMerge,
+  };
+}

@@ -1,0 +1,154 @@
+import {
+  DoraChangeRow,
+  DoraDeploymentRow,
+  DoraIncidentRow,
+  DeploymentKind,
+  DeploymentStatus,
+  EnvironmentTier,
+  IngestResponse,
+} from '@internal/plugin-dora-common';
+
+/** A deployment event after validation and catalog resolution. */
+export interface NewDeployment {
+  /** Position of the event in the request, for error messages. */
+  index: number;
+  idempotencyKey: string;
+  serviceRef: string;
+  ownerRef: string | null;
+  environment: string;
+  environmentTier: EnvironmentTier;
+  status: DeploymentStatus;
+  kind: DeploymentKind;
+  remediates?: string;
+  startedAt: number | null;
+  finishedAt: number;
+  commitSha: string | null;
+  commits: string[];
+  source: string;
+  externalId: string | null;
+}
+
+export interface NewChange {
+  index: number;
+  idempotencyKey: string;
+  serviceRef: string;
+  commitSha: string;
+  prNumber: number | null;
+  authoredAt: number;
+  firstPushedAt: number | null;
+  prOpenedAt: number | null;
+  mergedAt: number | null;
+  squashMerge: boolean;
+  source: string;
+}
+
+export interface NewIncident {
+  index: number;
+  idempotencyKey: string;
+  serviceRef: string;
+  ownerRef: string | null;
+  openedAt: number;
+  resolvedAt: number | null;
+  causedByDeployment?: string;
+  externalId: string | null;
+  title: string | null;
+  source: string;
+}
+
+export interface IngestBatch {
+  deployments: NewDeployment[];
+  changes: NewChange[];
+  incidents: NewIncident[];
+}
+
+export interface IngestOptions {
+  /** Webhook delivery id: the batch is skipped when it was seen before. */
+  delivery?: { id: string; event: string };
+  /** Window for linking an incident to the latest production deployment. */
+  incidentLinkWindowMs: number;
+  now?: number;
+}
+
+export type IngestResult =
+  | ({ replay: false } & IngestResponse)
+  | { replay: true };
+
+/** Which rows the metric queries look at. */
+export interface MetricsFilter {
+  /** Only these services (entity refs). */
+  serviceRefs?: string[];
+  /** Only rows owned (at deploy/ingestion time) by these owners. */
+  ownerRefs?: string[];
+  /** Inclusive start, epoch ms. */
+  from: number;
+  /** Exclusive end, epoch ms. */
+  to: number;
+}
+
+/** Raw numbers from the database; levels and medians are added by the caller. */
+export interface RawFigures {
+  deployments: number;
+  deploymentDays: number;
+  unplanned: number;
+  failed: number;
+  failedByIncident: number;
+  failedByRollback: number;
+  failedByHotfix: number;
+  changes: Array<{
+    authoredAt: number;
+    prOpenedAt: number | null;
+    mergedAt: number | null;
+    squashMerge: boolean;
+    deployedAt: number;
+  }>;
+  failedDeployments: Array<{
+    finishedAt: number;
+    /** null while not recovered. */
+    recoveredAt: number | null;
+  }>;
+  incidents: Array<{ openedAt: number; resolvedAt: number | null }>;
+  /** 7-day buckets from `from`. */
+  weekly: Array<{ week: number; deployments: number; failed: number }>;
+}
+
+/** Progress of the GitHub backfill of one repository and resource. */
+export interface BackfillCursor {
+  /** Items older than this (epoch ms) were fully processed. */
+  since: number | null;
+  /** Page to fetch next in an unfinished pass. */
+  nextPage: number | null;
+  /** Newest item (epoch ms) seen in the current pass. */
+  passNewest: number | null;
+}
+
+export interface DataQualityCounts {
+  /** Successful production deployments in the window without a known change. */
+  deploymentsWithoutChanges: number;
+  /** Commits of those deployments for which no change event arrived. */
+  unknownCommits: number;
+  /** Incidents opened in the window not linked to any deployment. */
+  unlinkedIncidents: number;
+  /** Changes authored in the window not (yet) in a production deployment. */
+  undeployedChanges: number;
+}
+
+export interface DoraStore {
+  dataQuality(filter: MetricsFilter): Promise<DataQualityCounts>;
+  listDeployments(
+    filter: MetricsFilter,
+    limit: number,
+  ): Promise<DoraDeploymentRow[]>;
+  listChanges(filter: MetricsFilter, limit: number): Promise<DoraChangeRow[]>;
+  listIncidents(
+    filter: MetricsFilter,
+    limit: number,
+  ): Promise<DoraIncidentRow[]>;
+  ingest(batch: IngestBatch, options: IngestOptions): Promise<IngestResult>;
+  rawFigures(filter: MetricsFilter): Promise<RawFigures>;
+  getCursor(repo: string, resource: string): Promise<BackfillCursor>;
+  saveCursor(
+    repo: string,
+    resource: string,
+    cursor: BackfillCursor,
+  ): Promise<void>;
+}

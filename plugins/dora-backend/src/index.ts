@@ -1,0 +1,1 @@
+export { doraPlugin as default } from './plugin';

@@ -1,0 +1,105 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { doraPermissions } from '@internal/plugin-dora-common';
+import { DatabaseDoraStore } from './database/DatabaseDoraStore';
+import { readDoraConfig } from './service/config';
+import { IngestionService } from './service/ingestion';
+import { MetricsService } from './service/metrics';
+import { createRouter } from './service/router';
+import { GithubBackfill } from './tasks/GithubBackfill';
+import { Octokit } from '@octokit/rest';
+
+/**
+ * The DORA metrics backend: ingestion API, GitHub webhook receiver and the
+ * metric queries, on the plugin's own database.
+ *
+ * @public
+ */
+export const doraPlugin = createBackendPlugin({
+  pluginId: 'dora',
+  register(env) {
+    env.registerInit({
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        rootConfig,
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        auth,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+        catalog,
+      }) {
+        const config = readDoraConfig(rootConfig);
+        const store = await DatabaseDoraStore.create({ database });
+        permissionsRegistry.addPermissions(doraPermissions);
+        const ingestion = new IngestionService({
+          store,
+          catalog,
+          auth,
+          config,
+          logger,
+        });
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth,
+            auth,
+            permissions,
+            catalog,
+            config,
+            ingestion,
+            metrics: new MetricsService({ store, catalog, auth }),
+          }),
+        );
+
+        const { backfill } = config.github;
+        if (backfill.enabled) {
+          const task = new GithubBackfill({
+            octokit: new Octokit({
+              baseUrl: config.github.apiBaseUrl,
+              ...(config.github.token ? { auth: config.github.token } : {}),
+            }),
+            store,
+            ingestion,
+            catalog,
+            auth,
+            logger,
+            lookbackMs: backfill.lookbackDays * 86_400_000,
+          });
+          // The scheduler locks the task in the database: one replica runs it.
+          await scheduler.scheduleTask({
+            id: 'dora-github-backfill',
+            frequency: { minutes: backfill.frequencyMinutes },
+            timeout: { minutes: 30 },
+            initialDelay: { seconds: 30 },
+            fn: async () => {
+              await task.run();
+            },
+          });
+        }
+        // GitHub signs its deliveries instead of sending a Backstage token.
+        httpRouter.addAuthPolicy({
+          path: '/webhooks/github',
+          allow: 'unauthenticated',
+        });
+      },
+    });
+  },
+});

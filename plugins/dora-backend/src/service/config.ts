@@ -1,0 +1,73 @@
+import { Config } from '@backstage/config';
+import {
+  ENVIRONMENT_TIERS,
+  EnvironmentTier,
+} from '@internal/plugin-dora-common';
+
+/** The plugin's settings, read once from `dora.*`. */
+export interface DoraConfig {
+  /** Service principal subjects allowed to POST events (e.g. `external-ci`). */
+  allowedSubjects: string[];
+  maxBatchSize: number;
+  incidentLinkWindowMs: number;
+  environments: Record<string, EnvironmentTier>;
+  githubWebhookSecret?: string;
+  github: {
+    apiBaseUrl: string;
+    token?: string;
+    backfill: {
+      enabled: boolean;
+      frequencyMinutes: number;
+      lookbackDays: number;
+    };
+  };
+}
+
+export function readDoraConfig(config: Config): DoraConfig {
+  const dora = config.getOptionalConfig('dora');
+  const environments: Record<string, EnvironmentTier> = {};
+  const envConfig = dora?.getOptionalConfig('environments');
+  for (const name of envConfig?.keys() ?? []) {
+    const tier = envConfig!.getString(name);
+    if (!ENVIRONMENT_TIERS.includes(tier as EnvironmentTier)) {
+      throw new Error(
+        `dora.environments.${name} must be one of ${ENVIRONMENT_TIERS.join(
+          ', ',
+        )}, got '${tier}'`,
+      );
+    }
+    environments[name] = tier as EnvironmentTier;
+  }
+  return {
+    allowedSubjects:
+      dora?.getOptionalStringArray('ingestion.allowedSubjects') ?? [],
+    maxBatchSize: dora?.getOptionalNumber('ingestion.maxBatchSize') ?? 500,
+    incidentLinkWindowMs:
+      (dora?.getOptionalNumber('incidents.linkWindowHours') ?? 24) * 3_600_000,
+    environments,
+    githubWebhookSecret: dora?.getOptionalString('github.webhookSecret'),
+    github: {
+      apiBaseUrl:
+        dora?.getOptionalString('github.apiBaseUrl') ??
+        'https://api.github.com',
+      token:
+        dora?.getOptionalString('github.token') ?? integrationToken(config),
+      backfill: {
+        enabled: dora?.getOptionalBoolean('github.backfill.enabled') ?? false,
+        frequencyMinutes:
+          dora?.getOptionalNumber('github.backfill.frequencyMinutes') ?? 30,
+        lookbackDays:
+          dora?.getOptionalNumber('github.backfill.lookbackDays') ?? 90,
+      },
+    },
+  };
+}
+
+/** The token of the github.com entry of `integrations.github`, if any. */
+function integrationToken(config: Config): string | undefined {
+  const entries = config.getOptionalConfigArray('integrations.github') ?? [];
+  const entry = entries.find(
+    e => (e.getOptionalString('host') ?? 'github.com') === 'github.com',
+  );
+  return entry?.getOptionalString('token') || undefined;
+}

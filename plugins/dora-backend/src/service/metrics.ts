@@ -1,0 +1,215 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DORA_LEVEL_THRESHOLDS,
+  DoraDataQualityResponse,
+  DoraListResponse,
+  DoraMetricsResponse,
+  DoraScope,
+} from '@internal/plugin-dora-common';
+import { DoraStore, MetricsFilter } from '../database/types';
+import { computeFigures, computeTrend, computeWeekly } from './figures';
+
+const DAY_MS = 86_400_000;
+/** Longest window we serve in one request. */
+const MAX_WINDOW_MS = 3 * 366 * DAY_MS;
+
+export interface MetricsQuery {
+  scope: DoraScope;
+  ref?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Computes the DORA figures of the organisation, a team or a service. */
+export class MetricsService {
+  constructor(
+    private readonly options: {
+      store: DoraStore;
+      catalog: CatalogService;
+      auth: AuthService;
+    },
+  ) {}
+
+  /**
+   * The owners a team covers: the group and every group below it
+   * (through `spec.parent` / `spec.children`).
+   */
+  async teamOwners(teamRef: string): Promise<string[]> {
+    const root = stringifyEntityRef(
+      parseEntityRef(teamRef, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    );
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: { kind: 'Group' },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'spec.parent',
+          'spec.children',
+        ],
+      },
+      { credentials: await this.options.auth.getOwnServiceCredentials() },
+    );
+    const children = new Map<string, Set<string>>();
+    const add = (parent: string, child: string) => {
+      if (!children.has(parent)) children.set(parent, new Set());
+      children.get(parent)!.add(child);
+    };
+    const known = new Set<string>();
+    for (const g of items) {
+      const ns = g.metadata.namespace ?? 'default';
+      const self = stringifyEntityRef({
+        kind: 'group',
+        namespace: ns,
+        name: g.metadata.name,
+      });
+      known.add(self);
+      const toRef = (r: string) =>
+        stringifyEntityRef(
+          parseEntityRef(r, { defaultKind: 'group', defaultNamespace: ns }),
+        );
+      const parent = g.spec?.parent;
+      if (typeof parent === 'string') add(toRef(parent), self);
+      const kids = g.spec?.children;
+      if (Array.isArray(kids)) {
+        for (const k of kids) if (typeof k === 'string') add(self, toRef(k));
+      }
+    }
+    if (!known.has(root)) {
+      throw new NotFoundError(`No catalog Group '${root}'`);
+    }
+    const out = new Set<string>([root]);
+    const queue = [root];
+    while (queue.length) {
+      const next = queue.shift()!;
+      for (const c of children.get(next) ?? []) {
+        if (!out.has(c)) {
+          out.add(c);
+          queue.push(c);
+        }
+      }
+    }
+    return [...out].sort();
+  }
+
+  /** Window and rows a query covers. */
+  async resolve(
+    query: MetricsQuery,
+    now = Date.now(),
+  ): Promise<{
+    filter: MetricsFilter;
+    ref?: string;
+    owners?: string[];
+  }> {
+    const to = query.to ? Date.parse(query.to) : now;
+    const from = query.from ? Date.parse(query.from) : to - 30 * DAY_MS;
+    if (Number.isNaN(to)) {
+      throw new InputError('to: must be an ISO 8601 timestamp');
+    }
+    if (Number.isNaN(from)) {
+      throw new InputError('from: must be an ISO 8601 timestamp');
+    }
+    if (from >= to) throw new InputError('from: must be before to');
+    if (to - from > MAX_WINDOW_MS) {
+      throw new InputError('from: window longer than 3 years');
+    }
+    if (query.scope !== 'team' && query.scope !== 'service') {
+      return { filter: { from, to } };
+    }
+    if (!query.ref) {
+      throw new InputError(`ref: required for scope ${query.scope}`);
+    }
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(
+        parseEntityRef(query.ref, {
+          defaultKind: query.scope === 'team' ? 'group' : 'component',
+          defaultNamespace: 'default',
+        }),
+      );
+    } catch {
+      throw new InputError(`ref: '${query.ref}' is not an entity ref`);
+    }
+    if (query.scope === 'team') {
+      const owners = await this.teamOwners(ref);
+      return { filter: { from, to, ownerRefs: owners }, ref, owners };
+    }
+    return { filter: { from, to, serviceRefs: [ref] }, ref };
+  }
+
+  async dataQuality(query: MetricsQuery): Promise<DoraDataQualityResponse> {
+    const { filter } = await this.resolve(query);
+    return {
+      window: {
+        from: new Date(filter.from).toISOString(),
+        to: new Date(filter.to).toISOString(),
+      },
+      ...(await this.options.store.dataQuality(filter)),
+    };
+  }
+
+  async list(
+    what: 'deployments' | 'changes' | 'incidents',
+    query: MetricsQuery,
+    limit: number,
+  ): Promise<DoraListResponse<unknown>> {
+    const { filter } = await this.resolve(query);
+    const { store } = this.options;
+    let items: unknown[];
+    if (what === 'deployments') {
+      items = await store.listDeployments(filter, limit + 1);
+    } else if (what === 'changes') {
+      items = await store.listChanges(filter, limit + 1);
+    } else {
+      items = await store.listIncidents(filter, limit + 1);
+    }
+    return { items: items.slice(0, limit), truncated: items.length > limit };
+  }
+
+  async metrics(
+    query: MetricsQuery,
+    now = Date.now(),
+  ): Promise<DoraMetricsResponse> {
+    const { filter, ref, owners } = await this.resolve(query, now);
+    const { from, to, ...scope } = filter;
+    const length = to - from;
+    const [cur, prev] = await Promise.all([
+      this.options.store.rawFigures({ ...scope, from, to }),
+      this.options.store.rawFigures({
+        ...scope,
+        from: from - length,
+        to: from,
+      }),
+    ]);
+    const current = computeFigures(cur, from, to);
+    const previous = computeFigures(prev, from - length, from);
+    return {
+      scope: query.scope,
+      ...(ref ? { ref } : {}),
+      ...(owners ? { owners } : {}),
+      window: {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+      },
+      previousWindow: {
+        from: new Date(from - length).toISOString(),
+        to: new Date(from).toISOString(),
+      },
+      current,
+      previous,
+      trend: computeTrend(current, previous),
+      weekly: computeWeekly(cur, from, to),
+      thresholds: {
+        version: DORA_LEVEL_THRESHOLDS.version,
+        source: DORA_LEVEL_THRESHOLDS.source,
+      },
+    };
+  }
+}

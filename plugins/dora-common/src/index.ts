@@ -1,0 +1,9 @@
+/**
+ * Types, API contract and permissions shared by the dora frontend and backend.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './levels';
+export * from './permissions';
