@@ -1,0 +1,438 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CheckDefinition,
+  CheckState,
+  computeScore,
+  DryRunChange,
+  DryRunResponse,
+  LevelDefinition,
+} from '@internal/plugin-scorecard-common';
+import { createHash } from 'crypto';
+import { ChecksSet } from '../checks/parseChecksFile';
+import { EntityEvaluation, ScorecardStore } from '../database/ScorecardStore';
+import {
+  CatalogFactContext,
+  collectCatalogFacts,
+  dependencyRefs,
+} from '../facts/catalogFacts';
+import { GitHubFactSource } from '../facts/GitHubFactSource';
+import { TechDocsFactSource } from '../facts/TechDocsFactSource';
+import { catalogExemptions } from '../facts/catalogExemptions';
+import { CriticalFailureNotifier } from './CriticalFailureNotifier';
+import { GroupNode } from '../service/teams';
+import { FactSourceId, FactSourceResult, mapLimit } from '../facts/types';
+import {
+  EntityFacts,
+  evaluateEntity,
+  mayApply,
+  sourcesOfCheck,
+} from './evaluateEntity';
+
+/** The parts of the fact sources the evaluator uses (tests pass doubles). */
+export interface FactSources {
+  techdocs: Pick<TechDocsFactSource, 'collect'>;
+  github: Pick<GitHubFactSource, 'collect'>;
+}
+
+export interface EvaluatorOptions {
+  catalog: CatalogService;
+  auth: AuthService;
+  store: ScorecardStore;
+  /** The checks currently in force. */
+  getChecks: () => ChecksSet & { hash: string };
+  sources: FactSources;
+  logger: LoggerService;
+  /** Facts older than this are "no data (stale)". */
+  staleAfterMs: number;
+  /** Told when a service starts failing a critical check. */
+  notifier?: CriticalFailureNotifier;
+  /** Entities per catalog page and per database write. */
+  batchSize?: number;
+  /** Parallel requests to TechDocs/GitHub. */
+  concurrency?: number;
+  now?: () => Date;
+}
+
+export interface RunSummary {
+  seen: number;
+  evaluated: number;
+  removed: number;
+  durationMs: number;
+}
+
+const lowerRef = (entity: Entity) =>
+  stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+
+/**
+ * Evaluates checks over the catalog: everything on the scheduler, only new or
+ * changed entities on a shorter schedule, one entity on demand, and dry runs
+ * of unpublished checks.
+ */
+export class Evaluator {
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: EvaluatorOptions) {
+    this.batchSize = options.batchSize ?? 200;
+    this.concurrency = options.concurrency ?? 8;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private async credentials() {
+    return this.options.auth.getOwnServiceCredentials();
+  }
+
+  /** Kinds the checks can apply to, or undefined for all kinds. */
+  private kindsFor(checks: CheckDefinition[]): string[] | undefined {
+    const kinds = new Set<string>();
+    for (const check of checks) {
+      if (!check.appliesTo?.kind) {
+        return undefined;
+      }
+      check.appliesTo.kind.forEach(k => kinds.add(k));
+    }
+    return [...kinds];
+  }
+
+  private async loadOwnerRefs(): Promise<Set<string>> {
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: [{ kind: 'Group' }, { kind: 'User' }],
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials: await this.credentials() },
+    );
+    return new Set(items.map(lowerRef));
+  }
+
+  private async *stream(checks: CheckDefinition[]): AsyncIterable<Entity[]> {
+    const kinds = this.kindsFor(checks);
+    yield* this.options.catalog.streamEntities(
+      {
+        filter: kinds ? { kind: kinds } : undefined,
+        pageSize: this.batchSize,
+      },
+      { credentials: await this.credentials() },
+    );
+  }
+
+  /** Collects facts and evaluates the given checks for a batch of entities. */
+  private async evaluateBatch(
+    entities: Entity[],
+    set: { checks: CheckDefinition[]; levels: LevelDefinition[]; hash: string },
+    ownerRefs: Set<string>,
+  ): Promise<EntityEvaluation[]> {
+    const now = this.now();
+    const credentials = await this.credentials();
+
+    // Dependencies of the whole batch in one catalog call.
+    const depRefs = [...new Set(entities.flatMap(dependencyRefs))];
+    const dependencies = new Map<string, Entity>();
+    if (depRefs.length > 0) {
+      const { items } = await this.options.catalog.getEntitiesByRefs(
+        {
+          entityRefs: depRefs,
+          fields: ['kind', 'metadata', 'spec.type'],
+        },
+        { credentials },
+      );
+      items.forEach(item => {
+        if (item) {
+          dependencies.set(lowerRef(item), item);
+        }
+      });
+    }
+    const context: CatalogFactContext = { ownerRefs, dependencies };
+    const refs = entities.map(lowerRef);
+    const waivers = await this.options.store.getActiveWaivers(refs, now);
+    const checkSources = set.checks.map(check => ({
+      check,
+      sources: sourcesOfCheck(check),
+    }));
+
+    return mapLimit(entities, this.concurrency, async (entity, index) => {
+      const ref = refs[index];
+      const needed = new Set<FactSourceId>(['catalog']);
+      for (const { check, sources: ids } of checkSources) {
+        if (mayApply(check, entity)) {
+          ids.forEach(s => needed.add(s));
+        }
+      }
+      const sources: Partial<Record<FactSourceId, FactSourceResult>> = {
+        catalog: collectCatalogFacts(entity, context, now),
+      };
+      if (needed.has('techdocs')) {
+        sources.techdocs = await this.options.sources.techdocs.collect(entity);
+      }
+      if (needed.has('github')) {
+        sources.github = await this.options.sources.github.collect(entity);
+      }
+      const facts = new EntityFacts(sources, now, this.options.staleAfterMs);
+      // Waivers granted through the API win over those declared in the entity.
+      const entityWaivers = catalogExemptions(entity, ref, now).waivers;
+      waivers
+        .get(ref)
+        ?.forEach((waiver, checkId) => entityWaivers.set(checkId, waiver));
+      const results = evaluateEntity({
+        entity,
+        checks: set.checks,
+        facts,
+        waivers: entityWaivers,
+        now,
+      });
+      const spec = (entity.spec ?? {}) as { owner?: unknown };
+      const owner = (sources.catalog!.values!.owner as { ref: string } | null)
+        ?.ref;
+      const compound = parseEntityRef(ref);
+      return {
+        entityRef: ref,
+        kind: compound.kind,
+        namespace: compound.namespace,
+        name: compound.name,
+        title: entity.metadata.title,
+        owner: owner ?? (typeof spec.owner === 'string' ? spec.owner : null),
+        entityHash: this.hash(entity, set.hash),
+        score: computeScore(results, set.levels),
+        results,
+        evaluatedAt: now,
+      };
+    });
+  }
+
+  /**
+   * Stores evaluations and notifies owners of critical checks that started
+   * failing. A first evaluation never notifies, so that rolling out the
+   * scorecard (or a new check) does not page every team at once.
+   */
+  private async save(
+    evaluations: EntityEvaluation[],
+    checks: CheckDefinition[],
+  ): Promise<void> {
+    const notifier = this.options.notifier;
+    const previous = notifier
+      ? await this.options.store.getCurrentStates(
+          evaluations.map(e => e.entityRef),
+        )
+      : undefined;
+    await this.options.store.saveEvaluations(evaluations);
+    if (!notifier || !previous) {
+      return;
+    }
+    const titles = new Map(checks.map(c => [c.id, c.title]));
+    for (const evaluation of evaluations) {
+      if (!evaluation.owner) {
+        continue;
+      }
+      for (const result of evaluation.results) {
+        const before = previous.get(evaluation.entityRef)?.get(result.checkId);
+        if (
+          result.weight === 'critical' &&
+          result.state === 'fail' &&
+          before !== undefined &&
+          before !== 'fail'
+        ) {
+          await notifier.notify({
+            entityRef: evaluation.entityRef,
+            owner: evaluation.owner,
+            checkId: result.checkId,
+            checkTitle: titles.get(result.checkId) ?? result.checkId,
+            reason: result.reason,
+          });
+        }
+      }
+    }
+  }
+
+  private hash(entity: Entity, checksHash: string): string {
+    return createHash('sha256')
+      .update(checksHash)
+      .update(JSON.stringify(entity))
+      .digest('hex');
+  }
+
+  /**
+   * Evaluates the catalog in batches. With `onlyChanged`, entities whose
+   * content (and the checks) are unchanged since their last evaluation are
+   * skipped. Either way, stored rows of entities no longer in the catalog
+   * are removed.
+   */
+  async evaluateAll(
+    options: { onlyChanged?: boolean } = {},
+  ): Promise<RunSummary> {
+    const started = Date.now();
+    const set = this.options.getChecks();
+    const ownerRefs = await this.loadOwnerRefs();
+    const stored = await this.options.store.getEntityHashes();
+    const seen = new Set<string>();
+    let evaluated = 0;
+    // One batch is written while the next one is evaluated; writes stay in
+    // order and a failed write stops the run.
+    let saving: Promise<void> | undefined;
+    for await (const page of this.stream(set.checks)) {
+      const todo = page.filter(entity => {
+        const ref = lowerRef(entity);
+        seen.add(ref);
+        return (
+          !options.onlyChanged ||
+          stored.get(ref) !== this.hash(entity, set.hash)
+        );
+      });
+      if (todo.length === 0) {
+        continue;
+      }
+      const evaluation = this.evaluateBatch(todo, set, ownerRefs);
+      // Settle both before going on so that neither rejection goes unobserved.
+      const [evaluations] = await Promise.all([evaluation, saving]);
+      saving = this.save(evaluations, set.checks);
+      // Observed below; this only keeps Node from reporting it unhandled meanwhile.
+      saving.catch(() => {});
+      evaluated += evaluations.length;
+    }
+    await saving;
+    const gone = [...stored.keys()].filter(ref => !seen.has(ref));
+    await this.options.store.removeEntities(gone);
+    const summary = {
+      seen: seen.size,
+      evaluated,
+      removed: gone.length,
+      durationMs: Date.now() - started,
+    };
+    this.options.logger.info(
+      `Scorecard ${options.onlyChanged ? 'change' : 'full'} run: ${
+        summary.seen
+      } entities, ${summary.evaluated} evaluated, ${
+        summary.removed
+      } removed in ${summary.durationMs} ms`,
+    );
+    return summary;
+  }
+
+  /** Every group with its parent, for rolling scores up the hierarchy. */
+  async loadGroups(): Promise<GroupNode[]> {
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: { kind: 'Group' },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'spec.parent',
+        ],
+      },
+      { credentials: await this.credentials() },
+    );
+    return items.map(group => {
+      const namespace = group.metadata.namespace ?? 'default';
+      const parent = (group.spec as { parent?: unknown } | undefined)?.parent;
+      let parentRef: string | null = null;
+      if (typeof parent === 'string' && parent) {
+        try {
+          parentRef = stringifyEntityRef(
+            parseEntityRef(parent, {
+              defaultKind: 'group',
+              defaultNamespace: namespace,
+            }),
+          ).toLocaleLowerCase('en-US');
+        } catch {
+          parentRef = null;
+        }
+      }
+      return {
+        ref: lowerRef(group),
+        parent: parentRef,
+        title: group.metadata.title,
+      };
+    });
+  }
+
+  /** Whether the entity is in the catalog. */
+  async entityExists(entityRef: string): Promise<boolean> {
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials: await this.credentials(),
+    });
+    return Boolean(entity);
+  }
+
+  /**
+   * Evaluates one entity now. Returns undefined when the entity is not in the
+   * catalog (its stored rows are removed).
+   */
+  async evaluateOne(entityRef: string): Promise<EntityEvaluation | undefined> {
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials: await this.credentials(),
+    });
+    if (!entity) {
+      await this.options.store.removeEntities([
+        entityRef.toLocaleLowerCase('en-US'),
+      ]);
+      return undefined;
+    }
+    const set = this.options.getChecks();
+    const [evaluation] = await this.evaluateBatch(
+      [entity],
+      set,
+      await this.loadOwnerRefs(),
+    );
+    await this.save([evaluation], set.checks);
+    return evaluation;
+  }
+
+  /**
+   * Evaluates new or changed checks across the catalog without storing
+   * anything, and reports which entities would change state.
+   */
+  async dryRun(candidate: ChecksSet): Promise<DryRunResponse> {
+    const current = this.options.getChecks();
+    const set = {
+      checks: candidate.checks,
+      levels: candidate.levels.length ? candidate.levels : current.levels,
+      hash: 'dry-run',
+    };
+    const ownerRefs = await this.loadOwnerRefs();
+    const changes: DryRunChange[] = [];
+    const summary: DryRunResponse['summary'] = {};
+    let evaluatedEntities = 0;
+    for await (const page of this.stream(set.checks)) {
+      const evaluations = await this.evaluateBatch(page, set, ownerRefs);
+      const states = await this.options.store.getCurrentStates(
+        evaluations.map(e => e.entityRef),
+      );
+      for (const evaluation of evaluations) {
+        evaluatedEntities++;
+        for (const result of evaluation.results) {
+          const counts = (summary[result.checkId] ??= {});
+          counts[result.state] = (counts[result.state] ?? 0) + 1;
+          const from: CheckState | null =
+            states.get(evaluation.entityRef)?.get(result.checkId) ?? null;
+          // A new check that does not apply is not a change worth reporting.
+          const unchanged =
+            from === result.state ||
+            (from === null && result.state === 'not_applicable');
+          if (!unchanged) {
+            changes.push({
+              entityRef: evaluation.entityRef,
+              checkId: result.checkId,
+              from,
+              to: result.state,
+              reason: result.reason,
+            });
+          }
+        }
+      }
+    }
+    return {
+      evaluatedEntities,
+      checks: set.checks.map(c => c.id),
+      changes,
+      summary,
+    };
+  }
+}

@@ -1,0 +1,184 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  CheckDefinition,
+  CheckResult,
+  CheckState,
+  CheckWeight,
+  FactTimestamp,
+  Waiver,
+} from '@internal/plugin-scorecard-common';
+import {
+  evaluateCondition,
+  FactLookup,
+  factRoots,
+  readPath,
+} from '../checks/conditions';
+import { FactSourceId, FactSourceResult, sourceOfFact } from '../facts/types';
+
+/** The facts of one entity, with staleness applied. */
+export class EntityFacts implements FactLookup {
+  constructor(
+    private readonly sources: Partial<Record<FactSourceId, FactSourceResult>>,
+    private readonly now: Date,
+    private readonly staleAfterMs: number,
+  ) {}
+
+  get(path: string): { value: unknown } | { unknown: string } {
+    const id = sourceOfFact(path);
+    const source = this.sources[id];
+    if (!source) {
+      return { unknown: `${id} facts were never collected` };
+    }
+    if (source.unavailable) {
+      return { unknown: source.unavailable };
+    }
+    const age = this.now.getTime() - source.collectedAt.getTime();
+    if (age > this.staleAfterMs) {
+      return {
+        unknown: `stale: ${id} facts were collected at ${source.collectedAt.toISOString()}`,
+      };
+    }
+    return { value: readPath(source.values, path) };
+  }
+
+  timestamps(ids: Iterable<FactSourceId>): FactTimestamp[] {
+    const out: FactTimestamp[] = [];
+    for (const id of ids) {
+      const source = this.sources[id];
+      if (source) {
+        out.push({ source: id, collectedAt: source.collectedAt.toISOString() });
+      }
+    }
+    return out;
+  }
+}
+
+const sourcesCache = new WeakMap<CheckDefinition, Set<FactSourceId>>();
+
+/** The fact sources a check reads (its condition and appliesTo condition). */
+export function sourcesOfCheck(check: CheckDefinition): Set<FactSourceId> {
+  let sources = sourcesCache.get(check);
+  if (!sources) {
+    const roots = factRoots(check.condition);
+    if (check.appliesTo?.condition) {
+      factRoots(check.appliesTo.condition, roots);
+    }
+    sources = new Set([...roots].map(sourceOfFact));
+    sourcesCache.set(check, sources);
+  }
+  return sources;
+}
+
+const lower = (v: unknown) =>
+  typeof v === 'string' ? v.toLocaleLowerCase('en-US') : undefined;
+
+/** Why a check's kind/type/lifecycle/tag filter excludes the entity, if it does. */
+export function filterMismatch(
+  check: CheckDefinition,
+  entity: Entity,
+): string | undefined {
+  const filter = check.appliesTo;
+  if (!filter) {
+    return undefined;
+  }
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  const checks: Array<[string, string[] | undefined, unknown]> = [
+    ['kind', filter.kind, entity.kind],
+    ['type', filter.type, spec.type],
+    ['lifecycle', filter.lifecycle, spec.lifecycle],
+  ];
+  for (const [name, allowed, actual] of checks) {
+    if (allowed && !allowed.some(a => lower(a) === lower(actual))) {
+      return `applies to ${name} ${allowed.join(
+        ', ',
+      )}; this entity's ${name} is ${actual ?? 'not set'}`;
+    }
+  }
+  if (filter.tag) {
+    const tags = (entity.metadata.tags ?? []).map(t => lower(t));
+    if (!filter.tag.some(t => tags.includes(lower(t)))) {
+      return `applies to entities tagged ${filter.tag.join(', ')}`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a check can apply to the entity on kind/type/lifecycle/tag alone. */
+export function mayApply(check: CheckDefinition, entity: Entity): boolean {
+  return filterMismatch(check, entity) === undefined;
+}
+
+export interface EvaluateEntityOptions {
+  entity: Entity;
+  checks: CheckDefinition[];
+  facts: EntityFacts;
+  waivers?: Map<string, Waiver>;
+  now: Date;
+}
+
+/**
+ * Evaluates every check for one entity. Pure: all facts are given. Never
+ * throws; a check that cannot be evaluated is in state `error`.
+ */
+export function evaluateEntity(
+  options: EvaluateEntityOptions,
+): Array<CheckResult & { weight: CheckWeight }> {
+  const { entity, checks, facts, waivers, now } = options;
+  const evaluatedAt = now.toISOString();
+  return checks.map(check => {
+    const base = { checkId: check.id, weight: check.weight, evaluatedAt };
+    const result = (
+      state: CheckState,
+      reason: string,
+      extra: Partial<CheckResult> = {},
+    ) => ({ ...base, state, reason, facts: [], ...extra });
+    try {
+      const mismatch = filterMismatch(check, entity);
+      if (mismatch) {
+        return result('not_applicable', mismatch);
+      }
+      const timestamps = facts.timestamps(sourcesOfCheck(check));
+      if (check.appliesTo?.condition) {
+        const applies = evaluateCondition(check.appliesTo.condition, facts);
+        if (applies.truth === 'unknown') {
+          return result('no_data', applies.reason, { facts: timestamps });
+        }
+        if (!applies.truth) {
+          return result('not_applicable', `does not apply: ${applies.reason}`, {
+            facts: timestamps,
+            factValues: applies.factValues,
+          });
+        }
+      }
+      const waiver = waivers?.get(check.id);
+      if (waiver && new Date(waiver.expiresAt) > now) {
+        return result(
+          'exempt',
+          `waived by ${waiver.createdBy} until ${waiver.expiresAt}: ${waiver.reason}`,
+          { facts: timestamps },
+        );
+      }
+      const outcome = evaluateCondition(check.condition, facts);
+      const extra = { facts: timestamps, factValues: outcome.factValues };
+      if (outcome.truth === 'unknown') {
+        return result('no_data', outcome.reason, extra);
+      }
+      if (outcome.truth) {
+        return result('pass', outcome.reason, extra);
+      }
+      if (
+        check.enforcedFrom &&
+        new Date(`${check.enforcedFrom}T00:00:00Z`) > now
+      ) {
+        return result(
+          'warn',
+          `${outcome.reason} (not enforced until ${check.enforcedFrom})`,
+          extra,
+        );
+      }
+      return result('fail', outcome.reason, extra);
+    } catch (error) {
+      return result('error', `evaluation failed: ${(error as Error).message}`);
+    }
+  });
+}

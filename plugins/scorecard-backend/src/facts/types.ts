@@ -1,0 +1,47 @@
+/**
+ * What one fact source knows about one entity. Facts are addressed by dotted
+ * paths whose first segment names the source's root (see {@link sourceOfFact}).
+ */
+export interface FactSourceResult {
+  source: FactSourceId;
+  collectedAt: Date;
+  /** Present when the facts could be collected. */
+  values?: Record<string, unknown>;
+  /** Present when the source has no data for the entity, with the reason. */
+  unavailable?: string;
+}
+
+export type FactSourceId = 'catalog' | 'techdocs' | 'github';
+
+/** Which source provides a fact path. */
+export function sourceOfFact(path: string): FactSourceId {
+  const root = path.split('.')[0];
+  if (root === 'github') {
+    return 'github';
+  }
+  if (root === 'techdocs') {
+    return 'techdocs';
+  }
+  return 'catalog';
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight. */
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.min(limit, items.length) },
+    async () => {
+      while (next < items.length) {
+        const index = next++;
+        out[index] = await fn(items[index], index);
+      }
+    },
+  );
+  await Promise.all(workers);
+  return out;
+}

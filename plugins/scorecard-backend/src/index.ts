@@ -1,0 +1,1 @@
+export { scorecardPlugin as default } from './plugin';

@@ -1,0 +1,331 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@internal/plugin-scorecard-common';
+import request from 'supertest';
+import { scorecardPlugin } from './plugin';
+
+jest.setTimeout(30_000);
+
+const entities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-a', namespace: 'default' },
+    spec: { type: 'team', parent: 'eng', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'eng', namespace: 'default' },
+    spec: { type: 'department', children: ['team-a'] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'orders',
+      namespace: 'default',
+      annotations: {
+        'pagerduty.com/service-id': 'P1',
+        'github.com/project-slug': 'acme/orders',
+        'prometheus.io/alerts': 'orders-alerts',
+      },
+      links: [{ title: 'Grafana dashboard', url: 'https://grafana.example' }],
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'orphan', namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner: 'ghost' },
+  },
+];
+
+async function start(
+  extra: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+) {
+  const { server } = await startTestBackend({
+    features: [
+      scorecardPlugin,
+      catalogServiceMock.factory({ entities }),
+      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      ...(extra.permission
+        ? [mockServices.permissions.factory({ result: extra.permission })]
+        : []),
+    ],
+  });
+  return server;
+}
+
+describe('scorecard plugin', () => {
+  it('evaluates the catalog on the scheduler', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        scorecardPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.scheduler.factory({
+          includeInitialDelayedTasksOnStartup: true,
+        }),
+      ],
+    });
+    let items: any[] = [];
+    for (let i = 0; i < 50 && items.length < 2; i++) {
+      const res = await request(server).get('/api/scorecard/entities');
+      items = res.body.items ?? [];
+      if (items.length < 2) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+    }
+    expect(items.map(i => i.name)).toEqual(['orphan', 'orders']);
+  });
+
+  it('evaluates on demand and serves the entity, list, teams and history', async () => {
+    const server = await start();
+
+    await request(server)
+      .get('/api/scorecard/entities/component/default/orders')
+      .expect(404);
+
+    for (const name of ['orders', 'orphan']) {
+      const res = await request(server).post(
+        `/api/scorecard/entities/component/default/${name}/evaluate`,
+      );
+      expect(res.status).toBe(200);
+    }
+
+    const entity = await request(server).get(
+      '/api/scorecard/entities/component/default/orphan',
+    );
+    expect(entity.status).toBe(200);
+    expect(entity.body).toMatchObject({
+      entityRef: 'component:default/orphan',
+      criticalFailing: true,
+      formula: expect.stringContaining('passed weight / applicable weight'),
+      levels: [{ id: 'bronze' }, { id: 'silver' }, { id: 'gold' }],
+    });
+    const owner = entity.body.checks.find(
+      (c: any) => c.checkId === 'has-owner',
+    );
+    expect(owner).toMatchObject({
+      state: 'fail',
+      weight: 'critical',
+      title: 'Owned by a team',
+      remediation: { text: expect.stringContaining('spec.owner') },
+      facts: [{ source: 'catalog', collectedAt: expect.any(String) }],
+    });
+    // No project slug: a definite failure, whether GitHub is configured or not.
+    const ci = entity.body.checks.find((c: any) => c.checkId === 'ci-passing');
+    expect(ci).toMatchObject({
+      state: 'fail',
+      reason: expect.stringContaining('github.com/project-slug'),
+    });
+
+    // With a slug but GitHub not configured: no data, not counted.
+    const orders = await request(server).get(
+      '/api/scorecard/entities/component/default/orders',
+    );
+    expect(
+      orders.body.checks.find((c: any) => c.checkId === 'ci-passing'),
+    ).toMatchObject({
+      state: 'no_data',
+      reason: expect.stringContaining('GitHub is not configured'),
+    });
+    expect(orders.body.criticalFailing).toBe(false);
+
+    const list = await request(server).get('/api/scorecard/entities?limit=1');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((i: any) => i.name)).toEqual(['orphan']);
+    expect(list.body.totalItems).toBe(2);
+    const page2 = await request(server).get(
+      `/api/scorecard/entities?limit=1&cursor=${list.body.nextCursor}`,
+    );
+    expect(page2.body.items.map((i: any) => i.name)).toEqual(['orders']);
+    expect(page2.body.nextCursor).toBeUndefined();
+
+    const critical = await request(server).get(
+      '/api/scorecard/entities?criticalFailing=true&owner=ghost',
+    );
+    expect(critical.body.items.map((i: any) => i.name)).toEqual(['orphan']);
+
+    const teams = await request(server).get('/api/scorecard/teams');
+    expect(teams.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          owner: 'group:default/ghost',
+          criticalFailingCount: 1,
+        }),
+        expect.objectContaining({
+          owner: 'group:default/team-a',
+          parent: 'group:default/eng',
+          criticalFailingCount: 0,
+        }),
+        expect.objectContaining({
+          owner: 'group:default/eng',
+          entityCount: 1,
+          direct: expect.objectContaining({ entityCount: 0 }),
+        }),
+      ]),
+    );
+
+    const history = await request(server).get(
+      '/api/scorecard/entities/component/default/orphan/history',
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.snapshots).toHaveLength(1);
+    expect(history.body.changes.length).toBeGreaterThan(0);
+
+    const badge = await request(server)
+      .get('/api/scorecard/entities/component/default/orphan/badge.svg')
+      .buffer(true)
+      .parse((res, callback) => {
+        let data = '';
+        res.on('data', (chunk: Buffer) => {
+          data += chunk.toString();
+        });
+        res.on('end', () => callback(null, data));
+      });
+    expect(badge.headers['content-type']).toContain('image/svg+xml');
+    expect(badge.body).toContain('critical failing');
+
+    await request(server)
+      .post('/api/scorecard/entities/component/default/missing/evaluate')
+      .expect(404);
+  });
+
+  it('answers 400 with a clear message for bad input', async () => {
+    const server = await start();
+    const bad = await request(server).get(
+      '/api/scorecard/entities?orderBy=age&limit=0',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/orderBy/);
+    expect(bad.body.error.message).toMatch(/limit/);
+
+    const cursor = await request(server).get(
+      '/api/scorecard/entities?cursor=x',
+    );
+    expect(cursor.status).toBe(400);
+
+    const waiver = await request(server)
+      .post('/api/scorecard/waivers')
+      .send({ entityRef: 'component:default/orders', checkId: 'nope' });
+    expect(waiver.status).toBe(400);
+    expect(waiver.body.error.message).toMatch(/reason/);
+    expect(waiver.body.error.message).toMatch(/expiresAt/);
+
+    const unknownCheck = await request(server)
+      .post('/api/scorecard/waivers')
+      .send({
+        entityRef: 'component:default/orders',
+        checkId: 'nope',
+        reason: 'because',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+    expect(unknownCheck.status).toBe(400);
+    expect(unknownCheck.body.error.message).toContain("checkId 'nope'");
+
+    const past = await request(server).post('/api/scorecard/waivers').send({
+      entityRef: 'component:default/orders',
+      checkId: 'has-owner',
+      reason: 'because',
+      expiresAt: '2020-01-01T00:00:00Z',
+    });
+    expect(past.status).toBe(400);
+    expect(past.body.error.message).toContain('future');
+  });
+
+  it('grants a waiver that exempts the check at once', async () => {
+    const server = await start();
+    const res = await request(server)
+      .post('/api/scorecard/waivers')
+      .send({
+        entityRef: 'component:default/orphan',
+        checkId: 'has-owner',
+        reason: 'team being created',
+        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      entityRef: 'component:default/orphan',
+      createdBy: mockCredentials.user().principal.userEntityRef,
+    });
+    const entity = await request(server).get(
+      '/api/scorecard/entities/component/default/orphan',
+    );
+    const owner = entity.body.checks.find(
+      (c: any) => c.checkId === 'has-owner',
+    );
+    expect(owner).toMatchObject({
+      state: 'exempt',
+      waiver: { reason: 'team being created' },
+    });
+    expect(entity.body.failingChecks).not.toContain('has-owner');
+  });
+
+  it('refuses waivers the permission framework denies, and services', async () => {
+    const server = await start({ permission: AuthorizeResult.DENY });
+    const body = {
+      entityRef: 'component:default/orphan',
+      checkId: 'has-owner',
+      reason: 'team being created',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    const denied = await request(server)
+      .post('/api/scorecard/waivers')
+      .send(body);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain(
+      'Not allowed to grant waivers for component:default/orphan',
+    );
+
+    const allowed = await start();
+    await request(allowed)
+      .post('/api/scorecard/waivers')
+      .set('Authorization', mockCredentials.service.header())
+      .send(body)
+      .expect(403);
+    await request(allowed)
+      .post('/api/scorecard/waivers')
+      .set('Authorization', mockCredentials.none.header())
+      .send(body)
+      .expect(401);
+  });
+
+  it('serves the checks and dry-runs YAML without storing', async () => {
+    const server = await start();
+    const checks = await request(server).get('/api/scorecard/checks');
+    expect(checks.body.checks).toHaveLength(7);
+    expect(checks.body.reloadError).toBeUndefined();
+
+    const bad = await request(server)
+      .post('/api/scorecard/checks/dry-run')
+      .set('Content-Type', 'application/yaml')
+      .send(
+        'checks:\n  - id: x\n    title: X\n    weight: huge\n    condition: { fact: tags, exists: true }\n',
+      );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('<request body>:4:5');
+
+    const ok = await request(server)
+      .post('/api/scorecard/checks/dry-run')
+      .set('Content-Type', 'application/yaml')
+      .send(
+        'checks:\n  - id: has-alerts\n    title: Alerts\n    weight: low\n    appliesTo: { kind: [Component] }\n    condition: { fact: annotations, has: prometheus.io/alerts }\n',
+      );
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      evaluatedEntities: 2,
+      checks: ['has-alerts'],
+      summary: { 'has-alerts': { pass: 1, fail: 1 } },
+    });
+    await request(server)
+      .get('/api/scorecard/entities/component/default/orders')
+      .expect(404);
+  });
+});

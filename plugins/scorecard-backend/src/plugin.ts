@@ -1,0 +1,160 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { durationToMilliseconds } from '@backstage/types';
+import { readDurationFromConfig } from '@backstage/config';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scorecardPermissions } from '@internal/plugin-scorecard-common';
+import { CheckLoader } from './checks/CheckLoader';
+import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { Evaluator } from './evaluation/Evaluator';
+import { HttpCriticalFailureNotifier } from './evaluation/CriticalFailureNotifier';
+import { GitHubFactSource } from './facts/GitHubFactSource';
+import { TechDocsFactSource } from './facts/TechDocsFactSource';
+import { createRouter } from './service/router';
+
+const DEFAULT_FULL_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 1 },
+  timeout: { minutes: 30 },
+  initialDelay: { minutes: 1 },
+};
+const DEFAULT_CHANGES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 2 },
+  timeout: { minutes: 10 },
+  initialDelay: { seconds: 30 },
+};
+
+/**
+ * The scorecard backend plugin: checks authored in YAML, evaluated over the
+ * catalog on the scheduler and on demand, results stored with history.
+ *
+ * @public
+ */
+export const scorecardPlugin = createBackendPlugin({
+  pluginId: 'scorecard',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        auth,
+        discovery,
+        permissions,
+        permissionsRegistry,
+        auditor,
+        catalog,
+      }) {
+        permissionsRegistry.addPermissions(scorecardPermissions);
+
+        const checks = await CheckLoader.create({ config, logger });
+        const store = await DatabaseScorecardStore.create({ database });
+        const staleAfterMs = config.has('scorecard.staleAfter')
+          ? durationToMilliseconds(
+              readDurationFromConfig(config, { key: 'scorecard.staleAfter' }),
+            )
+          : 24 * 60 * 60 * 1000;
+        const github = GitHubFactSource.fromConfig(config, logger);
+        if (!github.configured) {
+          logger.warn(
+            'scorecard.github is not configured: ci-passing will report no data',
+          );
+        }
+        const evaluator = new Evaluator({
+          catalog,
+          auth,
+          store,
+          getChecks: () => checks.getChecks(),
+          sources: {
+            techdocs: new TechDocsFactSource({ discovery, auth, logger }),
+            github,
+          },
+          logger,
+          staleAfterMs,
+          batchSize: config.getOptionalNumber('scorecard.batchSize'),
+          concurrency: config.getOptionalNumber('scorecard.concurrency'),
+          notifier:
+            config.getOptionalBoolean('scorecard.notifications.enabled') ===
+            false
+              ? undefined
+              : new HttpCriticalFailureNotifier({
+                  discovery,
+                  auth,
+                  logger,
+                  appBaseUrl: config.getOptionalString('app.baseUrl'),
+                }),
+        });
+
+        const schedule = (
+          key: string,
+          fallback: typeof DEFAULT_FULL_SCHEDULE,
+        ) =>
+          config.has(key)
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                config.getConfig(key),
+              )
+            : fallback;
+
+        // Each replica keeps its own copy of the checks: reload locally.
+        await scheduler.scheduleTask({
+          id: 'scorecard-reload-checks',
+          scope: 'local',
+          frequency: { seconds: 30 },
+          timeout: { seconds: 30 },
+          fn: async () => {
+            await checks.reload();
+          },
+        });
+        // Evaluation is global: one replica at a time, through the scheduler's lock.
+        await scheduler.scheduleTask({
+          id: 'scorecard-evaluate-all',
+          ...schedule('scorecard.schedule', DEFAULT_FULL_SCHEDULE),
+          fn: async () => {
+            await checks.reload();
+            await evaluator.evaluateAll();
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'scorecard-evaluate-changed',
+          ...schedule('scorecard.changesSchedule', DEFAULT_CHANGES_SCHEDULE),
+          fn: async () => {
+            await checks.reload();
+            await evaluator.evaluateAll({ onlyChanged: true });
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            auditor,
+            store,
+            evaluator,
+            checks,
+            staleAfterMs,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,440 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  CHECK_STATES,
+  computeScore,
+  EntityCheckView,
+  EntityScorecardResponse,
+  SCORE_FORMULA,
+  scorecardReadPermission,
+  scorecardWaiverCreatePermission,
+} from '@internal/plugin-scorecard-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { LoadedChecks } from '../checks/CheckLoader';
+import { ChecksFileError, parseChecksFile } from '../checks/parseChecksFile';
+import { ScorecardStore } from '../database/ScorecardStore';
+import { Evaluator } from '../evaluation/Evaluator';
+import { renderBadge } from './badge';
+import { rollUpTeams } from './teams';
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor?: AuditorService;
+  store: ScorecardStore;
+  evaluator: Pick<
+    Evaluator,
+    'evaluateOne' | 'dryRun' | 'entityExists' | 'loadGroups'
+  >;
+  checks: {
+    getChecks(): LoadedChecks;
+    getLastError(): { message: string; at: Date } | undefined;
+  };
+  /** Stored facts older than this are served as no_data (stale). */
+  staleAfterMs: number;
+}
+
+const MAX_LIMIT = 500;
+
+function issuesToMessage(error: z.ZodError): string {
+  return error.issues
+    .map(i => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
+    .join('; ');
+}
+
+const csv = z.union([z.string(), z.array(z.string())]).transform(v =>
+  (Array.isArray(v) ? v : [v])
+    .flatMap(s => s.split(','))
+    .map(s => s.trim().toLocaleLowerCase('en-US'))
+    .filter(Boolean),
+);
+
+const bool = z.enum(['true', 'false']).transform(v => v === 'true');
+
+const listQuery = z
+  .object({
+    owner: csv.optional(),
+    kind: csv.optional(),
+    level: csv.optional(),
+    check: z.string().min(1).optional(),
+    criticalFailing: bool.optional(),
+    failingCritical: bool.optional(),
+    orderBy: z.enum(['score', 'name']).default('score'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(50),
+    cursor: z.string().optional(),
+  })
+  .strict();
+
+const waiverBody = z
+  .object({
+    entityRef: z.string().min(1, 'is required'),
+    checkId: z.string().min(1, 'is required'),
+    reason: z.string().trim().min(3, 'must say why (at least 3 characters)'),
+    expiresAt: z.iso.datetime({
+      offset: true,
+      message: 'must be an ISO 8601 timestamp, e.g. 2027-01-31T00:00:00Z',
+    }),
+  })
+  .strict();
+
+function encodeCursor(offset: number) {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const { o } = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Number.isInteger(o) && o >= 0) {
+      return o;
+    }
+  } catch {
+    // fall through
+  }
+  throw new InputError(
+    'cursor is not valid; pass nextCursor from a previous page',
+  );
+}
+
+function refFromParams(req: Request): string {
+  const { kind, namespace, name } = req.params;
+  return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase(
+    'en-US',
+  );
+}
+
+function normaliseRef(ref: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase('en-US');
+  } catch (error) {
+    throw new InputError(
+      `entityRef '${ref}' is not an entity ref like component:default/my-service (${
+        (error as Error).message
+      })`,
+    );
+  }
+}
+
+/** Creates the scorecard API router (mounted at /api/scorecard). */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, auditor, store, evaluator, checks } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+  router.use(
+    '/checks/dry-run',
+    express.text({
+      type: ['text/*', 'application/yaml', 'application/x-yaml'],
+      limit: '1mb',
+    }),
+  );
+
+  async function authorizeRead(req: Request) {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize(
+      [{ permission: scorecardReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('not allowed to read the scorecard');
+    }
+    return credentials;
+  }
+
+  async function entityView(entityRef: string) {
+    const summary = await store.getEntityScore(entityRef);
+    if (!summary) {
+      throw new NotFoundError(
+        `No scorecard for ${entityRef}: it is not in the catalog or has not been evaluated yet (POST /entities/:kind/:namespace/:name/evaluate)`,
+      );
+    }
+    const set = checks.getChecks();
+    const stored = new Map(
+      (await store.getCheckResults(entityRef)).map(r => [r.checkId, r]),
+    );
+    const waivers =
+      (await store.getActiveWaivers([entityRef], new Date())).get(entityRef) ??
+      new Map();
+    const now = Date.now();
+    let anyStale = false;
+    const views: EntityCheckView[] = set.checks.map(check => {
+      const definition = {
+        title: check.title,
+        description: check.description,
+        weight: check.weight,
+        remediation: check.remediation,
+        enforcedFrom: check.enforcedFrom,
+        waiver: waivers.get(check.id),
+      };
+      const result = stored.get(check.id);
+      if (!result) {
+        return {
+          ...definition,
+          checkId: check.id,
+          state: 'no_data' as const,
+          reason: 'not evaluated yet',
+          facts: [],
+          evaluatedAt: summary.evaluatedAt,
+        };
+      }
+      const oldest = result.facts.reduce(
+        (min, f) => Math.min(min, Date.parse(f.collectedAt)),
+        Infinity,
+      );
+      const stale =
+        ['pass', 'fail', 'warn'].includes(result.state) &&
+        now - oldest > options.staleAfterMs;
+      if (stale) {
+        anyStale = true;
+        return {
+          ...definition,
+          ...result,
+          state: 'no_data' as const,
+          stale: true,
+          lastKnownState: result.state,
+          reason: `stale: facts collected at ${new Date(
+            oldest,
+          ).toISOString()}; last known: ${result.state} (${result.reason})`,
+        };
+      }
+      return { ...definition, ...result };
+    });
+    const score = anyStale
+      ? computeScore(
+          views.map(v => ({ weight: v.weight, state: v.state })),
+          set.levels,
+        )
+      : summary;
+    const response: EntityScorecardResponse = {
+      ...summary,
+      score: score.score,
+      level: score.level,
+      criticalFailing: score.criticalFailing,
+      passedWeight: score.passedWeight,
+      applicableWeight: score.applicableWeight,
+      unknownWeight: score.unknownWeight,
+      formula: SCORE_FORMULA,
+      levels: set.levels,
+      checks: views,
+    };
+    return response;
+  }
+
+  router.get('/checks', async (req, res) => {
+    await authorizeRead(req);
+    const set = checks.getChecks();
+    const error = checks.getLastError();
+    res.json({
+      source: set.source,
+      loadedAt: set.loadedAt.toISOString(),
+      checks: set.checks,
+      levels: set.levels,
+      states: CHECK_STATES,
+      formula: SCORE_FORMULA,
+      reloadError: error
+        ? { message: error.message, at: error.at.toISOString() }
+        : undefined,
+    });
+  });
+
+  router.post('/checks/dry-run', async (req, res) => {
+    await authorizeRead(req);
+    let text: string;
+    if (typeof req.body === 'string') {
+      text = req.body;
+    } else if (req.body && typeof req.body.yaml === 'string') {
+      text = req.body.yaml;
+    } else {
+      throw new InputError(
+        'Send the checks as YAML (Content-Type: application/yaml) or as JSON { "yaml": "..." }',
+      );
+    }
+    let candidate;
+    try {
+      candidate = parseChecksFile(text, '<request body>');
+    } catch (error) {
+      if (error instanceof ChecksFileError) {
+        throw new InputError(error.message);
+      }
+      throw error;
+    }
+    if (candidate.checks.length === 0) {
+      throw new InputError('The request body has no checks to dry-run');
+    }
+    res.json(await evaluator.dryRun(candidate));
+  });
+
+  router.get('/entities', async (req, res) => {
+    await authorizeRead(req);
+    const parsed = listQuery.safeParse(req.query);
+    if (!parsed.success) {
+      throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
+    }
+    const q = parsed.data;
+    const offset = q.cursor ? decodeCursor(q.cursor) : 0;
+    const owner = q.owner?.map(o => {
+      try {
+        return stringifyEntityRef(
+          parseEntityRef(o, {
+            defaultKind: 'group',
+            defaultNamespace: 'default',
+          }),
+        ).toLocaleLowerCase('en-US');
+      } catch {
+        throw new InputError(
+          `owner '${o}' is not an entity ref like group:default/my-team`,
+        );
+      }
+    });
+    const { items, totalItems } = await store.listEntityScores({
+      owner,
+      kind: q.kind,
+      level: q.level,
+      check: q.check,
+      criticalFailing: q.criticalFailing ?? q.failingCritical,
+      orderBy: q.orderBy,
+      order: q.order,
+      limit: q.limit,
+      offset,
+    });
+    const next = offset + items.length;
+    res.json({
+      items,
+      totalItems,
+      nextCursor: next < totalItems ? encodeCursor(next) : undefined,
+      formula: SCORE_FORMULA,
+    });
+  });
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    await authorizeRead(req);
+    res.json(await entityView(refFromParams(req)));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    await authorizeRead(req);
+    const parsed = z
+      .object({
+        days: z.coerce.number().int().min(1).max(730).default(90),
+      })
+      .safeParse(req.query);
+    if (!parsed.success) {
+      throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
+    }
+    const entityRef = refFromParams(req);
+    if (!(await store.getEntityScore(entityRef))) {
+      throw new NotFoundError(`No scorecard for ${entityRef}`);
+    }
+    const since = new Date(Date.now() - parsed.data.days * 86_400_000);
+    res.json({ entityRef, ...(await store.getHistory(entityRef, { since })) });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/badge.svg', async (req, res) => {
+    await authorizeRead(req);
+    const summary = await store.getEntityScore(refFromParams(req));
+    res
+      .type('image/svg+xml')
+      .set('Cache-Control', 'max-age=300')
+      .send(renderBadge(summary));
+  });
+
+  router.post('/entities/:kind/:namespace/:name/evaluate', async (req, res) => {
+    await authorizeRead(req);
+    const entityRef = refFromParams(req);
+    const evaluation = await evaluator.evaluateOne(entityRef);
+    if (!evaluation) {
+      throw new NotFoundError(`Entity ${entityRef} is not in the catalog`);
+    }
+    res.json(await entityView(entityRef));
+  });
+
+  router.get('/teams', async (req, res) => {
+    await authorizeRead(req);
+    const parsed = z
+      .object({ hierarchy: bool.default(true) })
+      .strict()
+      .safeParse(req.query);
+    if (!parsed.success) {
+      throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
+    }
+    const direct = await store.listOwnerTotals();
+    const groups = parsed.data.hierarchy ? await evaluator.loadGroups() : [];
+    res.json({ items: rollUpTeams(direct, groups), formula: SCORE_FORMULA });
+  });
+
+  router.post('/waivers', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const parsed = waiverBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      throw new InputError(`Invalid waiver: ${issuesToMessage(parsed.error)}`);
+    }
+    const body = parsed.data;
+    const entityRef = normaliseRef(body.entityRef);
+    const check = checks.getChecks().checks.find(c => c.id === body.checkId);
+    if (!check) {
+      throw new InputError(
+        `checkId '${body.checkId}' is not a known check; known: ${checks
+          .getChecks()
+          .checks.map(c => c.id)
+          .join(', ')}`,
+      );
+    }
+    const expiresAt = new Date(body.expiresAt);
+    if (expiresAt.getTime() <= Date.now()) {
+      throw new InputError('expiresAt must be in the future');
+    }
+    if (expiresAt.getTime() > Date.now() + 366 * 86_400_000) {
+      throw new InputError('expiresAt must be at most one year ahead');
+    }
+    const [decision] = await permissions.authorize(
+      [{ permission: scorecardWaiverCreatePermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to grant waivers for ${entityRef}`,
+      );
+    }
+    if (!(await evaluator.entityExists(entityRef))) {
+      throw new InputError(`Entity ${entityRef} is not in the catalog`);
+    }
+    const event = await auditor?.createEvent({
+      eventId: 'waiver-create',
+      severityLevel: 'medium',
+      request: req,
+      meta: {
+        entityRef,
+        checkId: check.id,
+        reason: body.reason,
+        expiresAt: expiresAt.toISOString(),
+      },
+    });
+    try {
+      const waiver = await store.createWaiver({
+        entityRef,
+        checkId: check.id,
+        reason: body.reason,
+        createdBy: credentials.principal.userEntityRef,
+        expiresAt: expiresAt.toISOString(),
+      });
+      await event?.success({ meta: { waiverId: waiver.id } });
+      // Re-evaluate so the exemption shows at once.
+      await evaluator.evaluateOne(entityRef);
+      res.status(201).json(waiver);
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  return router;
+}

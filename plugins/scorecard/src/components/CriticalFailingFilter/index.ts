@@ -1,0 +1,1 @@
+export { CriticalFailingFilter } from './CriticalFailingFilter';

@@ -1,0 +1,1 @@
+export { EntityTeamScorecardCard } from './EntityTeamScorecardCard';

@@ -1,0 +1,351 @@
+import { useMemo, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Chip from '@material-ui/core/Chip';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Grid from '@material-ui/core/Grid';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import ErrorIcon from '@material-ui/icons/Error';
+import Autocomplete from '@material-ui/lab/Autocomplete';
+import Alert from '@material-ui/lab/Alert';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  Content,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  EntityScoreSummary,
+  LevelDefinition,
+  SCORE_FORMULA,
+} from '@internal/plugin-scorecard-common';
+import useAsync from 'react-use/esm/useAsync';
+import { ScorecardListQuery, scorecardApiRef } from '../../api';
+import { formatAge, formatScore, levelLabel } from '../format';
+import { TeamRollupTable } from './TeamRollupTable';
+
+export const PAGE_SIZE = 25;
+
+interface Filters {
+  owner?: string;
+  level?: string;
+  check?: string;
+  criticalOnly: boolean;
+}
+
+interface OwnerOption {
+  ref: string;
+  label: string;
+}
+
+function ownerLabel(ref: string, title?: string): string {
+  if (title) return title;
+  try {
+    return parseEntityRef(ref).name;
+  } catch {
+    return ref;
+  }
+}
+
+function EntityRows(props: {
+  items: EntityScoreSummary[];
+  levels: LevelDefinition[];
+  checkTitles: Map<string, string>;
+}) {
+  const { items, levels, checkTitles } = props;
+  return (
+    <Table size="small" aria-label="Services">
+      <TableHead>
+        <TableRow>
+          <TableCell>Service</TableCell>
+          <TableCell>Owner</TableCell>
+          <TableCell align="right">Score</TableCell>
+          <TableCell>Level</TableCell>
+          <TableCell>Failing checks</TableCell>
+          <TableCell>Evaluated</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {items.map(item => (
+          <TableRow key={item.entityRef} data-testid={`row-${item.entityRef}`}>
+            <TableCell>
+              <EntityRefLink entityRef={item.entityRef} hideIcon>
+                {item.title ?? item.name}
+              </EntityRefLink>
+              {item.criticalFailing && (
+                <Box mt={0.5}>
+                  <Chip
+                    size="small"
+                    color="secondary"
+                    icon={<ErrorIcon />}
+                    label="Failing a critical check"
+                    style={{ fontWeight: 700 }}
+                  />
+                </Box>
+              )}
+            </TableCell>
+            <TableCell>
+              {item.owner ? (
+                <EntityRefLink entityRef={item.owner} defaultKind="group" />
+              ) : (
+                'No owner'
+              )}
+            </TableCell>
+            <TableCell align="right">{formatScore(item.score)}</TableCell>
+            <TableCell>{levelLabel(item.level, levels)}</TableCell>
+            <TableCell>
+              {item.failingChecks.length === 0
+                ? 'None'
+                : item.failingChecks
+                    .map(id => checkTitles.get(id) ?? id)
+                    .join(', ')}
+            </TableCell>
+            <TableCell>{formatAge(item.evaluatedAt)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/**
+ * Every evaluated entity, worst first (the backend orders by score, unscored
+ * last), filterable by owner, level, a failing check and critical failures,
+ * a page at a time; and the teams, rolled up through the group hierarchy.
+ */
+export function ScorecardPage() {
+  const api = useApi(scorecardApiRef);
+  const [filters, setFilters] = useState<Filters>({ criticalOnly: false });
+  // Cursors of the pages before the current one; the current page's cursor last.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([
+    undefined,
+  ]);
+  const cursor = cursors[cursors.length - 1];
+
+  const setFilter = (change: Partial<Filters>) => {
+    setFilters(f => ({ ...f, ...change }));
+    setCursors([undefined]);
+  };
+
+  const definitions = useAsync(() => api.getChecks(), [api]);
+  const teams = useAsync(() => api.getTeams(), [api]);
+
+  const query: ScorecardListQuery = useMemo(
+    () => ({
+      owner: filters.owner ? [filters.owner] : undefined,
+      level: filters.level ? [filters.level] : undefined,
+      check: filters.check,
+      criticalFailing: filters.criticalOnly ? true : undefined,
+      limit: PAGE_SIZE,
+      cursor,
+    }),
+    [filters, cursor],
+  );
+  const entities = useAsync(() => api.listEntities(query), [api, query]);
+
+  const levels = definitions.value?.levels ?? [];
+  const checkTitles = useMemo(
+    () => new Map((definitions.value?.checks ?? []).map(c => [c.id, c.title])),
+    [definitions.value],
+  );
+  const ownerOptions: OwnerOption[] = useMemo(
+    () =>
+      (teams.value?.items ?? [])
+        .map(t => ({ ref: t.owner, label: ownerLabel(t.owner, t.title) }))
+        .sort((a, b) => a.label.localeCompare(b.label)),
+    [teams.value],
+  );
+  const selectedOwner =
+    ownerOptions.find(o => o.ref === filters.owner) ??
+    (filters.owner
+      ? { ref: filters.owner, label: ownerLabel(filters.owner) }
+      : null);
+
+  const page = entities.value;
+  const first = (cursors.length - 1) * PAGE_SIZE;
+
+  let list;
+  if (entities.loading) {
+    list = <Progress />;
+  } else if (entities.error) {
+    list = <ResponseErrorPanel error={entities.error} />;
+  } else if (!page || page.items.length === 0) {
+    list = (
+      <Typography variant="body1">
+        {filters.owner || filters.level || filters.check || filters.criticalOnly
+          ? 'No service matches these filters.'
+          : 'No service has been evaluated yet.'}
+      </Typography>
+    );
+  } else {
+    list = (
+      <>
+        <EntityRows
+          items={page.items}
+          levels={levels}
+          checkTitles={checkTitles}
+        />
+        <Box
+          display="flex"
+          alignItems="center"
+          justifyContent="flex-end"
+          mt={1}
+          style={{ gap: 8 }}
+        >
+          <Typography variant="body2">
+            {first + 1}–{first + page.items.length} of {page.totalItems}
+          </Typography>
+          <Button
+            size="small"
+            disabled={cursors.length === 1}
+            onClick={() => setCursors(c => c.slice(0, -1))}
+          >
+            Previous page
+          </Button>
+          <Button
+            size="small"
+            disabled={!page.nextCursor}
+            onClick={() => setCursors(c => [...c, page.nextCursor])}
+          >
+            Next page
+          </Button>
+        </Box>
+      </>
+    );
+  }
+
+  return (
+    <Content>
+      <Grid container spacing={2}>
+        {definitions.value?.reloadError && (
+          <Grid item xs={12}>
+            <Alert severity="warning">
+              The checks file failed to reload; the last valid checks are still
+              in force: {definitions.value.reloadError.message}
+            </Alert>
+          </Grid>
+        )}
+        <Grid item xs={12}>
+          <InfoCard title="Services, worst first">
+            <Grid container spacing={2} alignItems="center">
+              <Grid item>
+                <Autocomplete
+                  id="scorecard-owner"
+                  options={ownerOptions}
+                  value={selectedOwner}
+                  loading={teams.loading}
+                  getOptionLabel={o => o.label}
+                  getOptionSelected={(o, v) => o.ref === v.ref}
+                  onChange={(_e, value) => setFilter({ owner: value?.ref })}
+                  style={{ width: 280 }}
+                  renderInput={params => (
+                    <TextField
+                      {...params}
+                      label="Owner"
+                      variant="outlined"
+                      size="small"
+                    />
+                  )}
+                />
+              </Grid>
+              <Grid item>
+                <TextField
+                  select
+                  id="scorecard-level"
+                  label="Level"
+                  variant="outlined"
+                  size="small"
+                  value={filters.level ?? ''}
+                  onChange={e =>
+                    setFilter({ level: e.target.value || undefined })
+                  }
+                  SelectProps={{ native: true }}
+                  InputLabelProps={{ shrink: true }}
+                  style={{ minWidth: 140 }}
+                >
+                  <option value="">Any level</option>
+                  {levels.map(l => (
+                    <option key={l.id} value={l.id}>
+                      {levelLabel(l.id, levels)}
+                    </option>
+                  ))}
+                </TextField>
+              </Grid>
+              <Grid item>
+                <TextField
+                  select
+                  id="scorecard-check"
+                  label="Failing check"
+                  variant="outlined"
+                  size="small"
+                  value={filters.check ?? ''}
+                  onChange={e =>
+                    setFilter({ check: e.target.value || undefined })
+                  }
+                  SelectProps={{ native: true }}
+                  InputLabelProps={{ shrink: true }}
+                  style={{ minWidth: 200 }}
+                >
+                  <option value="">Any check</option>
+                  {(definitions.value?.checks ?? []).map(c => (
+                    <option key={c.id} value={c.id}>
+                      {c.title}
+                    </option>
+                  ))}
+                </TextField>
+              </Grid>
+              <Grid item>
+                <FormControlLabel
+                  control={
+                    <Checkbox
+                      checked={filters.criticalOnly}
+                      onChange={e =>
+                        setFilter({ criticalOnly: e.target.checked })
+                      }
+                    />
+                  }
+                  label="Failing a critical check only"
+                />
+              </Grid>
+              <Grid item xs={12}>
+                {list}
+              </Grid>
+              <Grid item xs={12}>
+                <Typography variant="caption" color="textSecondary">
+                  How the score is computed: {page?.formula ?? SCORE_FORMULA}
+                </Typography>
+              </Grid>
+            </Grid>
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard
+            title="Teams"
+            subheader="Worst first: services failing a critical check, then average score. A team includes its sub-teams."
+          >
+            {teams.loading && <Progress />}
+            {teams.error && <ResponseErrorPanel error={teams.error} />}
+            {teams.value && (
+              <TeamRollupTable
+                items={teams.value.items}
+                checkTitles={checkTitles}
+                selectedOwner={filters.owner}
+                onSelect={owner => setFilter({ owner })}
+              />
+            )}
+          </InfoCard>
+        </Grid>
+      </Grid>
+    </Content>
+  );
+}

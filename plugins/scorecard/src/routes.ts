@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** The scorecard page, `/scorecard`. */
+export const rootRouteRef = createRouteRef();
