@@ -1,0 +1,3 @@
+export { doraApiRef } from './DoraApi';
+export type { DoraApi, DoraQuery } from './DoraApi';
+export { DoraClient } from './DoraClient';

@@ -1,0 +1,122 @@
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemIcon from '@material-ui/core/ListItemIcon';
+import ListItemText from '@material-ui/core/ListItemText';
+import CheckCircleOutlineIcon from '@material-ui/icons/CheckCircleOutline';
+import InfoOutlinedIcon from '@material-ui/icons/InfoOutlined';
+import WarningIcon from '@material-ui/icons/Warning';
+import { InfoCard } from '@backstage/core-components';
+import {
+  DoraDataQualityResponse,
+  DoraFigures,
+} from '@internal/plugin-dora-common';
+import { formatPercent } from './format';
+
+interface Finding {
+  severity: 'warning' | 'info';
+  text: string;
+  secondary: string;
+}
+
+/** Everything that makes the figures less complete than they look. */
+export function dataQualityFindings(
+  figures: DoraFigures,
+  quality: DoraDataQualityResponse,
+): Finding[] {
+  const findings: Finding[] = [];
+  const { leadTime, recoveryTime } = figures;
+  if (leadTime.prOpenFallbacks > 0) {
+    findings.push({
+      severity: 'warning',
+      text: `${leadTime.prOpenFallbacks} of ${
+        leadTime.changes
+      } deployed commits (${formatPercent(
+        leadTime.changes ? leadTime.prOpenFallbacks / leadTime.changes : null,
+      )}) start their lead time at PR open (squash-merge fallback)`,
+      secondary:
+        'A squash merge hides the branch commits, so coding time before the pull request was opened is not counted for them.',
+    });
+  }
+  if (quality.deploymentsWithoutChanges > 0) {
+    findings.push({
+      severity: 'warning',
+      text: `${quality.deploymentsWithoutChanges} production deployments have no change linked to them`,
+      secondary:
+        'Their commits are missing from lead time. Send change events, or the commits list with each deployment.',
+    });
+  }
+  if (quality.unknownCommits > 0) {
+    findings.push({
+      severity: 'warning',
+      text: `${quality.unknownCommits} deployed commits have no change event`,
+      secondary:
+        'Lead time cannot start without the authored time of these commits.',
+    });
+  }
+  if (quality.unlinkedIncidents > 0) {
+    findings.push({
+      severity: 'warning',
+      text: `${quality.unlinkedIncidents} incidents are not linked to a deployment`,
+      secondary:
+        'They do not count towards change failure rate. Send causedByDeployment, or check the incident link window.',
+    });
+  }
+  if (recoveryTime.unrecovered > 0) {
+    findings.push({
+      severity: 'info',
+      text: `${recoveryTime.unrecovered} failed deployments have not recovered yet`,
+      secondary: 'They are not in the recovery-time median until they do.',
+    });
+  }
+  if (recoveryTime.incidents.open > 0) {
+    findings.push({
+      severity: 'info',
+      text: `${recoveryTime.incidents.open} incidents opened in this window are still open`,
+      secondary: 'They are not in the incident open-to-resolve median.',
+    });
+  }
+  if (quality.undeployedChanges > 0) {
+    findings.push({
+      severity: 'info',
+      text: `${quality.undeployedChanges} changes authored in this window are not in production yet`,
+      secondary: 'Never-deployed commits do not count towards lead time.',
+    });
+  }
+  return findings;
+}
+
+export function DataQualityPanel(props: {
+  figures: DoraFigures;
+  quality: DoraDataQualityResponse;
+}) {
+  const findings = dataQualityFindings(props.figures, props.quality);
+  return (
+    <InfoCard
+      title="Data quality"
+      subheader="What the figures above cannot see. Only production-tier deployments count."
+    >
+      <List dense disablePadding>
+        {findings.length === 0 && (
+          <ListItem>
+            <ListItemIcon>
+              <CheckCircleOutlineIcon color="primary" />
+            </ListItemIcon>
+            <ListItemText primary="No data-quality issues in this window." />
+          </ListItem>
+        )}
+        {findings.map(f => (
+          <ListItem key={f.text}>
+            <ListItemIcon>
+              {f.severity === 'warning' ? (
+                <WarningIcon style={{ color: '#f57c00' }} />
+              ) : (
+                <InfoOutlinedIcon color="action" />
+              )}
+            </ListItemIcon>
+            <ListItemText primary={f.text} secondary={f.secondary} />
+          </ListItem>
+        ))}
+      </List>
+    </InfoCard>
+  );
+}

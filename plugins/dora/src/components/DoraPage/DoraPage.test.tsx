@@ -1,0 +1,325 @@
+import { Entity } from '@backstage/catalog-model';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { ResponseError } from '@backstage/errors';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { doraApiRef } from '../../api';
+import {
+  dataQuality,
+  emptyFigures,
+  metricsResponse,
+  mockDoraApi,
+} from '../../__testUtils__/fixtures';
+import { sendDataRouteRef } from '../../routes';
+import { DoraPage } from './DoraPage';
+
+const entities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'payments-team', title: 'Payments Team' },
+    spec: { type: 'team', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'engineering' },
+    spec: { type: 'department', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'orders-service' },
+    spec: { type: 'service', owner: 'payments-team', lifecycle: 'production' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'storefront-web' },
+    spec: { type: 'website', owner: 'payments-team', lifecycle: 'production' },
+  },
+];
+
+const DAY = 24 * 3600_000;
+
+async function renderPage(api = mockDoraApi()) {
+  await renderInTestApp(<DoraPage />, {
+    apis: [
+      [doraApiRef, api],
+      [catalogApiRef, catalogApiMock({ entities })],
+    ],
+    mountedRoutes: {
+      '/catalog/:namespace/:kind/:name': entityRouteRef,
+      '/dora/send-data': sendDataRouteRef,
+    },
+  });
+  return api;
+}
+
+function card(title: string) {
+  return within(screen.getByRole('region', { name: title }));
+}
+
+describe('DoraPage', () => {
+  it('shows the five figures with value, level and trend for the organisation', async () => {
+    const api = await renderPage();
+
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+    expect(api.getMetrics).toHaveBeenCalledWith(
+      expect.objectContaining({ scope: 'org', ref: undefined }),
+    );
+
+    const df = card('Deployment frequency');
+    expect(df.getByText('1.5 / day')).toBeInTheDocument();
+    expect(df.getByText('Elite')).toBeInTheDocument();
+    expect(
+      df.getByText('Better than the previous 30 days (1 / day)'),
+    ).toBeInTheDocument();
+    expect(
+      df.getByText('45 production deployments on 20 days'),
+    ).toBeInTheDocument();
+
+    const lt = card('Lead time for changes');
+    expect(lt.getByText('5 h')).toBeInTheDocument();
+    expect(lt.getByText(/p90 30 h · 60 commits deployed/)).toBeInTheDocument();
+    expect(
+      lt.getByText(/Coding 2 h · Review 1.5 h · Waiting to deploy 40 min/),
+    ).toBeInTheDocument();
+
+    const cfr = card('Change failure rate');
+    expect(cfr.getByText('8.9 %')).toBeInTheDocument();
+    expect(cfr.getByText('High')).toBeInTheDocument();
+    expect(
+      cfr.getByText('No change from the previous 30 days (8.9 %)'),
+    ).toBeInTheDocument();
+
+    const rt = card('Failed deployment recovery time');
+    expect(rt.getByText('45 min')).toBeInTheDocument();
+    expect(rt.getByText(/Worse than the previous 30 days/)).toBeInTheDocument();
+    expect(
+      rt.getByText(/3 of 4 failed deployments recovered \(1 not yet\)/),
+    ).toBeInTheDocument();
+
+    const rw = card('Rework rate');
+    expect(rw.getByText('2.2 %')).toBeInTheDocument();
+    expect(rw.getByText('No benchmark')).toBeInTheDocument();
+
+    // Data-quality findings from both the figures and /data-quality.
+    expect(
+      screen.getByText(
+        '12 of 60 deployed commits (20 %) start their lead time at PR open (squash-merge fallback)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('1 failed deployments have not recovered yet'),
+    ).toBeInTheDocument();
+    // The definitions are on the page, not only in tooltips.
+    expect(
+      screen.getByText(/from the commit's start to the finish of the first/),
+    ).toBeInTheDocument();
+  });
+
+  it('says "Insufficient data" instead of a level below the minimum sample', async () => {
+    const current = emptyFigures();
+    current.deploymentFrequency = {
+      deployments: 3,
+      deploymentDays: 3,
+      perDay: 0.1,
+      perWeek: 0.7,
+      level: 'insufficient-data',
+    };
+    const api = mockDoraApi({
+      getMetrics: jest.fn(async () =>
+        metricsResponse({
+          current,
+          trend: {
+            deploymentFrequency: 'unknown',
+            leadTime: 'unknown',
+            changeFailureRate: 'unknown',
+            recoveryTime: 'unknown',
+            reworkRate: 'unknown',
+          },
+        }),
+      ),
+    });
+    await renderPage(api);
+
+    const df = await screen.findByRole('region', {
+      name: 'Deployment frequency',
+    });
+    expect(within(df).getByText('0.7 / week')).toBeInTheDocument();
+    expect(within(df).getByText('Insufficient data')).toBeInTheDocument();
+    expect(
+      within(df).getByText(/No comparison with the previous 30 days/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('Insufficient data')).toHaveLength(4);
+    expect(card('Lead time for changes').getByText('—')).toBeInTheDocument();
+  });
+
+  it('shows how to send events when there is no data at all', async () => {
+    const api = mockDoraApi({
+      getMetrics: jest.fn(async () =>
+        metricsResponse({ current: emptyFigures(), previous: emptyFigures() }),
+      ),
+      getDataQuality: jest.fn(async () => dataQuality()),
+    });
+    await renderPage(api);
+
+    expect(
+      await screen.findByText('No DORA data for the organisation yet'),
+    ).toBeInTheDocument();
+    // A LinkButton: an anchor with the button role.
+    expect(
+      screen.getByRole('button', { name: 'How to send data' }),
+    ).toHaveAttribute('href', '/dora/send-data');
+    expect(
+      await screen.findByText(
+        /POST http:\/\/localhost:7007\/api\/dora\/events/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('region', { name: 'Deployment frequency' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows the backend error', async () => {
+    const response = new Response(
+      JSON.stringify({
+        error: {
+          name: 'InputError',
+          message: 'from: must be before to',
+        },
+        request: { method: 'GET', url: '/api/dora/metrics' },
+        response: { statusCode: 400 },
+      }),
+      { status: 400, headers: { 'Content-Type': 'application/json' } },
+    );
+    const error = await ResponseError.fromResponse(response);
+    const api = mockDoraApi({
+      getMetrics: jest.fn(async () => {
+        throw error;
+      }),
+    });
+    await renderPage(api);
+    expect(
+      await screen.findByText(
+        'Error: Could not load DORA metrics: from: must be before to',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('400: InputError')).toBeInTheDocument();
+  });
+
+  it('asks for a team from the catalog and a window, then shows that team', async () => {
+    const user = userEvent.setup();
+    const api = await renderPage(
+      mockDoraApi({
+        getMetrics: jest.fn(async query =>
+          metricsResponse(
+            query.scope === 'team'
+              ? {
+                  scope: 'team',
+                  ref: query.ref,
+                  owners: [
+                    'group:default/payments-team',
+                    'group:default/payments-risk',
+                  ],
+                }
+              : {},
+          ),
+        ),
+      }),
+    );
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+
+    await user.selectOptions(screen.getByLabelText('Scope'), 'team');
+    expect(
+      screen.getByText('Choose a team to see its DORA figures.'),
+    ).toBeInTheDocument();
+
+    await user.click(screen.getByLabelText('Team'));
+    // Groups of type team only; the department is not offered.
+    expect(screen.queryByText('engineering')).not.toBeInTheDocument();
+    await user.click(await screen.findByText('Payments Team'));
+
+    await waitFor(() =>
+      expect(api.getMetrics).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          scope: 'team',
+          ref: 'group:default/payments-team',
+        }),
+      ),
+    );
+
+    // The backend rolls the team up through its child groups; say which.
+    expect(
+      await screen.findByText(/Includes the groups below this team/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('payments-risk')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '90 days' }));
+    await waitFor(() => {
+      const query = api.getMetrics.mock.lastCall![0];
+      expect(query.ref).toBe('group:default/payments-team');
+      expect(
+        Date.parse(String(query.to)) - Date.parse(String(query.from)),
+      ).toBe(90 * DAY);
+    });
+    expect(
+      (await screen.findAllByText(/than the previous 90 days/)).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('offers services (not websites) and drills down to the changes behind lead time', async () => {
+    const user = userEvent.setup();
+    const api = mockDoraApi({
+      listChanges: jest.fn(async () => ({
+        items: [
+          {
+            id: '7',
+            service: 'component:default/orders-service',
+            owner: 'group:default/payments-team',
+            commitSha: '3f2a9c1deadbeef',
+            prNumber: 42,
+            authoredAt: '2026-02-02T09:00:00Z',
+            firstPushedAt: null,
+            prOpenedAt: '2026-02-02T10:00:00Z',
+            mergedAt: '2026-02-02T15:00:00Z',
+            squashMerge: true,
+            deploymentId: '3',
+            deployedAt: '2026-02-02T16:00:00Z',
+          },
+        ],
+        truncated: false,
+      })),
+    });
+    await renderPage(api);
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+
+    await user.selectOptions(screen.getByLabelText('Scope'), 'service');
+    await user.click(screen.getByLabelText('Service'));
+    expect(screen.queryByText('storefront-web')).not.toBeInTheDocument();
+    await user.click(await screen.findByText('orders-service'));
+    await screen.findByRole('region', { name: 'Lead time for changes' });
+
+    await user.click(
+      card('Lead time for changes').getByRole('button', {
+        name: 'Show changes',
+      }),
+    );
+    const table = await screen.findByRole('table', { name: 'Changes' });
+    expect(within(table).getByText('3f2a9c1d')).toBeInTheDocument();
+    expect(within(table).getByText('#42')).toBeInTheDocument();
+    expect(
+      within(table).getByText('6 h (from PR open, squash merge)'),
+    ).toBeInTheDocument();
+    expect(api.listChanges).toHaveBeenCalledWith(
+      expect.objectContaining({
+        scope: 'service',
+        ref: 'component:default/orders-service',
+      }),
+      { limit: 100 },
+    );
+  });
+});

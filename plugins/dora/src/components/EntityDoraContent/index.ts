@@ -1,0 +1,1 @@
+export { EntityDoraContent } from './EntityDoraContent';

@@ -1,0 +1,1 @@
+export { SendDataPage } from './SendDataPage';

@@ -1,0 +1,25 @@
+/**
+ * The exact metric definitions, as implemented by the dora backend (its
+ * README, "Metric definitions"). Shown beside each figure so that nobody has
+ * to guess what a number means.
+ */
+export const PRODUCTION_DEPLOYMENT =
+  'A production deployment is a successful deployment to a production-tier environment; failed deployment jobs and staging, development or other tiers never count. Windows are [from, to) in UTC.';
+
+export const DEFINITIONS = {
+  deploymentFrequency:
+    'Successful production deployments finished in the window, divided by its length in days (per day) and × 7 (per week). Deployment days = distinct UTC days with at least one.',
+  leadTime:
+    "Per commit: from the commit's start to the finish of the first production deployment of the same service that contains it. Start = authored time, or PR-open time for a squash merge (counted as a fallback). Commits first deployed in the window count; never-deployed ones do not. Median and p90 by linear interpolation. Stages are medians over the commits that have the timestamps: coding = start → PR opened, review = PR opened → merged, waiting to deploy = merged → deployed.",
+  changeFailureRate:
+    'Production deployments in the window that needed intervention — an incident linked to them, or a successful production rollback or hotfix that remediates them — over production deployments in the window.',
+  recoveryTime:
+    "DORA 2023+ definition: for each failed deployment, from its finish to recovery = the earlier of the first remediating deployment's finish and the resolution of its last linked incident (only when all are resolved). Median over recovered ones. Secondary figure: incidents opened in the window, open → resolved median.",
+  reworkRate:
+    'Production deployments in the window of kind hotfix or rollback (unplanned fixes) over production deployments in the window. DORA publishes no cut-offs for it, so it has no level.',
+  incidentLinks:
+    "Incidents are linked to a deployment by, in order: an explicit link in the event, a rollback of the deployment while the incident was open, else the same service's latest production deployment within the configured window before the incident opened. Never across services.",
+} as const;
+
+export const LEVEL_NOTE =
+  'Levels use the DORA performance clusters as cut-offs; below a minimum sample (5 deployments, 5 changes, 3 recovered failed deployments) a figure says "Insufficient data" instead of a level.';

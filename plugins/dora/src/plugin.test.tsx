@@ -1,0 +1,80 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { screen } from '@testing-library/react';
+import { doraApiRef } from './api';
+import { mockDoraApi } from './__testUtils__/fixtures';
+import doraPlugin from './index';
+import { doraEntityContent } from './plugin';
+
+function component(type: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'x' },
+    spec: { type, owner: 'team', lifecycle: 'production' },
+  };
+}
+
+describe('doraPlugin', () => {
+  it('provides the client, the page with its tabs and the service tab', () => {
+    expect(doraPlugin.id).toBe('dora');
+    const ids = [
+      'api:dora',
+      'page:dora',
+      'sub-page:dora/metrics',
+      'sub-page:dora/send-data',
+      'entity-content:dora',
+    ];
+    for (const id of ids) {
+      expect(doraPlugin.getExtension(id as any)).toBeDefined();
+    }
+  });
+
+  it('puts the DORA tab on components of type service only', () => {
+    const tester = createExtensionTester(doraEntityContent);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('DORA');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(component('service'))).toBe(true);
+    expect(filter(component('website'))).toBe(false);
+    expect(filter({ ...component('service'), kind: 'API' } as Entity)).toBe(
+      false,
+    );
+  });
+});
+
+describe('the DORA page in an app', () => {
+  function renderApp(path: string) {
+    return renderTestApp({
+      features: [doraPlugin],
+      initialRouteEntries: [path],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [doraApiRef, mockDoraApi()],
+        [catalogApiRef, catalogApiMock()],
+      ],
+    });
+  }
+
+  it('opens /dora on the metrics tab', async () => {
+    renderApp('/dora');
+    expect(
+      await screen.findByRole('region', { name: 'Deployment frequency' }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('DORA metrics').length).toBeGreaterThan(0);
+    expect(screen.getByText('Sending data')).toBeInTheDocument();
+  });
+
+  it('has the ingestion how-to at /dora/send-data', async () => {
+    renderApp('/dora/send-data');
+    expect(await screen.findByText('Ingestion API')).toBeInTheDocument();
+    expect(
+      screen.getByText(/POST http:\/\/localhost:7007\/api\/dora\/events/),
+    ).toBeInTheDocument();
+  });
+});
