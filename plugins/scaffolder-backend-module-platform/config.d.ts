@@ -4,6 +4,18 @@ export interface Config {
    * addresses and credentials live only here, tokens from the environment.
    */
   pavedRoad?: {
+    /**
+     * Where git:repository:publish puts repositories. "local": bare
+     * repositories under a data folder (the embedded default).
+     */
+    repositories?: {
+      /** "local" (embedded default) or "github" (templates use publish:github). */
+      type: 'local' | 'github';
+      /** Directory of the bare repositories and their checkouts (local). */
+      directory?: string;
+      /** Base URL clones use (the dev stand-in serves the directory over HTTP). */
+      cloneBaseUrl?: string;
+    };
     argocd?: {
       instances: Array<{
         /** Name templates use, e.g. "prod". */

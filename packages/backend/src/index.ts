@@ -21,6 +21,15 @@ backend.add(
 );
 // Paved Road actions: ArgoCD registration, Vault policy, namespace provisioning
 backend.add(import('@internal/plugin-scaffolder-backend-module-platform'));
+// Embedded default only (pavedRoad.standIns): local ArgoCD, Vault, Kubernetes and git
+backend.add(import('@internal/plugin-scaffolder-backend-module-dev-stand-ins'));
+backend.add(
+  import('@internal/plugin-scaffolder-backend-module-dev-stand-ins').then(
+    m => ({
+      default: m.catalogModuleLocalRepositories,
+    }),
+  ),
+);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -63,6 +72,9 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // DORA metrics: ingestion API, GitHub webhooks and backfill, metrics
 backend.add(import('@internal/plugin-dora-backend'));
+
+// Scorecard: YAML-authored standards checks, evaluated on the scheduler
+backend.add(import('@internal/plugin-scorecard-backend'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

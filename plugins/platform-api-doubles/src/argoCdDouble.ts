@@ -1,11 +1,15 @@
-import { globMatches } from '../lib/glob';
-import {
-  DoubleResponse,
-  HttpDouble,
-  RecordedRequest,
-} from '@internal/platform-api-doubles';
+import { DoubleResponse, HttpDouble, RecordedRequest } from './httpDouble';
 
 type Json = Record<string, any>;
+
+/** ArgoCD project patterns: "*" matches any run of characters, "/" included. */
+function globMatches(pattern: string | undefined, value: string | undefined) {
+  if (pattern === undefined || value === undefined) {
+    return false;
+  }
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replace(/\*/g, '.*')}$`).test(value);
+}
 
 /** gRPC-gateway error bodies, as ArgoCD's API server writes them. */
 function grpcError(
@@ -52,6 +56,17 @@ export class ArgoCdDouble extends HttpDouble {
   private route(
     request: RecordedRequest & { headers: Record<string, any> },
   ): DoubleResponse {
+    // The UI page an output link points at: the application as JSON (the
+    // real UI would ask for a login; a stand-in has nothing to protect).
+    const uiPage = request.path.match(/^\/applications\/(?:[^/]+\/)?([^/]+)$/);
+    if (request.method === 'GET' && uiPage) {
+      const app = [...this.applications.values()].find(
+        a => a.metadata.name === uiPage[1],
+      );
+      return app
+        ? { status: 200, body: app }
+        : notFound('applications', uiPage[1]);
+    }
     if (request.headers.authorization !== `Bearer ${this.token}`) {
       return grpcError(401, 16, 'invalid session: token signature is invalid');
     }

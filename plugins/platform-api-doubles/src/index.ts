@@ -16,3 +16,5 @@ export {
   kubernetesStatus,
   seedWorkload,
 } from './kubernetesDouble';
+export { ArgoCdDouble } from './argoCdDouble';
+export { VaultDouble } from './vaultDouble';

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCatalogLocationRegisterAction } from './actions/catalog/register';
+import { createGitPublishAction } from './actions/git/publish';
 import { createArgoCdRegisterAction } from './actions/argocd/register';
 import { createVaultPolicyAction } from './actions/vault/policy';
 import { createNamespaceProvisionAction } from './actions/kubernetes/namespace';
@@ -10,7 +13,8 @@ import { sweepExpiredNamespaces } from './actions/kubernetes/ttlSweep';
 
 /**
  * The Paved Road scaffolder actions: `argocd:application:register`,
- * `vault:policy:write` and `kubernetes:namespace:provision`, plus the
+ * `vault:policy:write`, `kubernetes:namespace:provision`,
+ * `git:repository:publish` and `catalog:location:register`, plus the
  * scheduled sweep that removes expired ephemeral namespaces.
  */
 export const scaffolderModulePlatform = createBackendModule({
@@ -23,12 +27,15 @@ export const scaffolderModulePlatform = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger, scheduler }) {
+      async init({ scaffolder, config, logger, scheduler, catalog }) {
         scaffolder.addActions(
           createArgoCdRegisterAction({ config }),
           createVaultPolicyAction({ config }),
           createNamespaceProvisionAction({ config }),
+          createGitPublishAction({ config }),
+          createCatalogLocationRegisterAction({ catalog }),
         );
         // The scheduler takes a database lock, so one replica sweeps at a time.
         await scheduler.scheduleTask({

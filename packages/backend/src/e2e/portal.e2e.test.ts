@@ -2,91 +2,21 @@
  * The embedded default as a newcomer meets it, in a real browser: the built
  * portal with app-config.yaml (SQLite, guest sign-in, example catalog).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
-import { KubernetesDouble, seedWorkload } from '@internal/platform-api-doubles';
-import {
-  extractBundle,
-  RunningBackend,
-  startBackend,
-  withScreenshot,
-} from './harness';
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { Page } from 'playwright-core';
+import { EmbeddedDefault, startEmbeddedDefault } from './__testUtils__/embeddedDefault';
+import { RunningBackend, withScreenshot } from './harness';
 
 describe('the portal in a browser (embedded default)', () => {
-  let bundleDir: string;
+  let portal: EmbeddedDefault;
   let backend: RunningBackend;
-  let browser: Browser;
   let page: Page;
-  let kubernetes: KubernetesDouble;
-  let docsDir: string;
 
   beforeAll(async () => {
-    // A cluster running orders-service, for the Kubernetes tab.
-    kubernetes = await new KubernetesDouble().start();
-    seedWorkload(kubernetes, {
-      name: 'orders-service',
-      namespace: 'orders-service',
-      replicas: 2,
-    });
-    docsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-road-techdocs-'));
-    bundleDir = extractBundle();
-    backend = await startBackend({
-      bundleDir,
-      port: 7207,
-      configs: ['app-config.yaml'],
-      workingDir: 'packages/backend',
-      env: {
-        // The embedded default is a development setup: guest sign-in needs it.
-        NODE_ENV: 'development',
-        // Built docs go to a scratch directory, not into node_modules.
-        APP_CONFIG_techdocs_publisher_local_publishDirectory: docsDir,
-        APP_CONFIG_kubernetes_clusterLocatorMethods: JSON.stringify([
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'local',
-                url: kubernetes.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: kubernetes.token,
-                // The double speaks plain HTTP, like a local test cluster.
-                skipTLSVerify: true,
-                skipMetricsLookup: true,
-              },
-            ],
-          },
-        ]),
-      },
-    });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.setDefaultTimeout(30_000);
+    portal = await startEmbeddedDefault(7207);
+    ({ backend, page } = portal);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await backend?.stop();
-    await kubernetes?.close();
-    for (const dir of [bundleDir, docsDir]) {
-      if (dir) {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    }
-  });
+  afterAll(() => portal?.stop());
 
   it(
     'signs in as guest, lists the example components and shows an owner',
@@ -174,12 +104,13 @@ describe('the portal in a browser (embedded default)', () => {
     () =>
       withScreenshot(page, 'kubernetes', async () => {
         await page.getByText('Kubernetes', { exact: true }).click();
-        // The cluster, the deployment and its two running pods.
-        await page.getByText('local', { exact: true }).first().waitFor();
-        await page.getByText('2 pods', { exact: true }).first().waitFor();
+        // The embedded default's Kubernetes stand-in runs orders-service
+        // with three pods.
+        await page.getByText('dev', { exact: true }).first().waitFor();
+        await page.getByText('3 pods', { exact: true }).first().waitFor();
         await page.getByText('No pods with errors').first().waitFor();
         // Open the cluster: the deployment and its pods are listed.
-        await page.getByText('local', { exact: true }).first().click();
+        await page.getByText('dev', { exact: true }).first().click();
         // Expand the deployment (its name opens a details drawer instead).
         await page.getByText('No pods with errors').nth(1).click();
         await page

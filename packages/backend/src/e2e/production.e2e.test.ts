@@ -82,6 +82,11 @@ describe('production configuration on PostgreSQL', () => {
         K8S_CLUSTER_NAME: 'e2e',
         K8S_CLUSTER_URL: 'https://127.0.0.1:1',
         K8S_CLUSTER_TOKEN: 'e2e-unused',
+        GITHUB_ORG: 'acme-freight',
+        ARGOCD_URL: 'https://127.0.0.1:1',
+        ARGOCD_TOKEN: 'e2e-unused',
+        VAULT_ADDR: 'https://127.0.0.1:1',
+        VAULT_TOKEN: 'e2e-unused',
         // The image's /app/techdocs, here in the scratch directory.
         APP_CONFIG_techdocs_publisher_local_publishDirectory: 'techdocs',
       },

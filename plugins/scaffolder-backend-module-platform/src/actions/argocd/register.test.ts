@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { ArgoCdDouble } from '../../__testUtils__/argoCdDouble';
+import { ArgoCdDouble } from '@internal/platform-api-doubles';
 import { checkpointStore } from '../../__testUtils__/checkpoints';
 import {
   actionContext as context,
@@ -351,7 +351,7 @@ describe('argocd:application:register', () => {
       ],
       [
         { repoUrl: 'file:///etc/passwd' },
-        'repoUrl: repoUrl must be an https:// URL',
+        'repoUrl: repoUrl must be an http(s):// URL',
       ],
       [
         { destinationNamespace: 'ns\nkind: Secret' },

@@ -24,7 +24,7 @@ import { examples } from './register.examples';
 
 /** Git remotes ArgoCD can clone: https URLs or scp-style ssh. */
 const REPO_URL =
-  /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$/;
+  /^(https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$/;
 const SERVER_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~/-]*)?$/;
 const CLUSTER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9._]*[A-Za-z0-9])?$/;
 
@@ -76,7 +76,7 @@ const inputFields = {
     matching(
       z,
       REPO_URL,
-      'repoUrl must be an https:// URL or git@host:path, e.g. "https://github.com/acme/orders-service.git"',
+      'repoUrl must be an http(s):// URL or git@host:path, e.g. "https://github.com/acme/orders-service.git"',
     ).describe(
       'Git repository holding the manifests (https:// or git@host:path).',
     ),

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { VaultDouble } from '../../__testUtils__/vaultDouble';
+import { VaultDouble } from '@internal/platform-api-doubles';
 import { checkpointStore } from '../../__testUtils__/checkpoints';
 import {
   actionContext as context,

@@ -1,8 +1,4 @@
-import {
-  DoubleResponse,
-  HttpDouble,
-  RecordedRequest,
-} from '@internal/platform-api-doubles';
+import { DoubleResponse, HttpDouble, RecordedRequest } from './httpDouble';
 
 type Json = Record<string, any>;
 

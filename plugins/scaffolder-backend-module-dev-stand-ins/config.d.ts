@@ -1,0 +1,22 @@
+export interface Config {
+  pavedRoad?: {
+    /**
+     * Embedded default only: local stand-ins the golden paths talk to
+     * instead of ArgoCD, Vault and Kubernetes, plus an HTTP git server for
+     * the local repositories. Point pavedRoad.argocd/vault/kubernetes targets
+     * at these ports. Never configure this in production.
+     */
+    standIns?: {
+      /** false turns the stand-ins off (production sets this). */
+      enabled?: boolean;
+      /** Shared bearer token of the stand-ins (not a secret: loopback only). */
+      token?: string;
+      argocdPort?: number;
+      vaultPort?: number;
+      kubernetesPort?: number;
+      gitPort?: number;
+      /** Running workloads to show in the Kubernetes tab of example services. */
+      workloads?: Array<{ name: string; namespace: string; replicas?: number }>;
+    };
+  };
+}
