@@ -5,7 +5,10 @@
  * docs.
  */
 import { Page } from 'playwright-core';
-import { EmbeddedDefault, startEmbeddedDefault } from './__testUtils__/embeddedDefault';
+import {
+  EmbeddedDefault,
+  startEmbeddedDefault,
+} from './__testUtils__/embeddedDefault';
 import { RunningBackend, withScreenshot } from './harness';
 
 describe('the Node.js golden path in a browser (embedded default)', () => {

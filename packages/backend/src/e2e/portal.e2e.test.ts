@@ -3,7 +3,10 @@
  * portal with app-config.yaml (SQLite, guest sign-in, example catalog).
  */
 import { Page } from 'playwright-core';
-import { EmbeddedDefault, startEmbeddedDefault } from './__testUtils__/embeddedDefault';
+import {
+  EmbeddedDefault,
+  startEmbeddedDefault,
+} from './__testUtils__/embeddedDefault';
 import { RunningBackend, withScreenshot } from './harness';
 
 describe('the portal in a browser (embedded default)', () => {
