@@ -20,6 +20,7 @@ ensure_node() {
   local major
   major="$(node_major)"
   if [ "$major" -ge 22 ] && [ "$major" -le 24 ]; then
+    use_local_node_headers
     return
   fi
   local node_home="$CACHE_DIR/node-$NODE_VERSION"
@@ -36,6 +37,16 @@ ensure_node() {
   export PATH="$node_home/bin:$PATH"
   # Native addons (better-sqlite3) compile against these headers.
   export npm_config_nodedir="$node_home"
+}
+
+# Official Node builds ship their headers beside the binary; pointing
+# node-gyp at them saves a download from nodejs.org (unreachable here).
+use_local_node_headers() {
+  local prefix
+  prefix="$(cd "$(dirname "$(command -v node)")/.." && pwd)"
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f "$prefix/include/node/node.h" ]; then
+    export npm_config_nodedir="$prefix"
+  fi
 }
 
 # Yarn 4 is the committed release; a tiny shim puts it on PATH for the tools
