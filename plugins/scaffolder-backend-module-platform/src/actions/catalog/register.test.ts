@@ -94,6 +94,8 @@ describe('catalog:location:register', () => {
 
     expect(registered.size).toBe(0);
     expect(store.replayed).toHaveLength(1);
+    // The dry run did not even ask the catalog: nothing is published yet.
+    expect(catalog.addLocation).toHaveBeenCalledTimes(1);
   });
 
   it('says when the file holds no entity', async () => {

@@ -73,8 +73,15 @@ export function createCatalogLocationRegisterAction(options: {
           `target must be an absolute path for type "file", got "${target}"`,
         );
       }
-      const credentials = await ctx.getInitiatorCredentials();
       const locationRef = `${type}:${target}`;
+      if (ctx.isDryRun) {
+        // In a dry run the repository was not published, so there is
+        // nothing for the catalog to read yet.
+        ctx.logger.info(`Dry run: would register ${locationRef}`);
+        ctx.output('state', 'created');
+        return;
+      }
+      const credentials = await ctx.getInitiatorCredentials();
       // A dry-run registration reads and validates the file through the
       // catalog and says whether the location exists, without storing it.
       const preview = await catalog.addLocation(
@@ -91,25 +98,19 @@ export function createCatalogLocationRegisterAction(options: {
       }
       const entityRef = stringifyEntityRef(entity);
       const state = preview.exists ? 'unchanged' : 'created';
-      ctx.logger.info(
-        `${
-          ctx.isDryRun ? 'Dry run: would leave' : 'Plan:'
-        } location ${locationRef} ${state} (${entityRef})`,
-      );
-      if (!ctx.isDryRun) {
-        if (state === 'created') {
-          const locationId = await ctx.checkpoint({
-            key: `catalog.location.v1:${locationRef}`,
-            fn: async () =>
-              (
-                await catalog.addLocation({ type, target }, { credentials })
-              ).location.id,
-          });
-          ctx.output('locationId', locationId);
-        } else {
-          // Pick up a re-published catalog-info.yaml straight away.
-          await catalog.refreshEntity(entityRef, { credentials });
-        }
+      ctx.logger.info(`Location ${locationRef} ${state} (${entityRef})`);
+      if (state === 'created') {
+        const locationId = await ctx.checkpoint({
+          key: `catalog.location.v1:${locationRef}`,
+          fn: async () =>
+            (
+              await catalog.addLocation({ type, target }, { credentials })
+            ).location.id,
+        });
+        ctx.output('locationId', locationId);
+      } else {
+        // Pick up a re-published catalog-info.yaml straight away.
+        await catalog.refreshEntity(entityRef, { credentials });
       }
       ctx.output('entityRef', entityRef);
       ctx.output('state', state);

@@ -1,0 +1,135 @@
+/*
+ * yarn bench:golden-path — runs the Node.js golden path N times through the
+ * backend's scaffolder API on the embedded default (built bundle, local
+ * stand-ins) and times each task from submit to completion. The baseline,
+ * in the same run, is the scaffolder's own floor: a one-step template
+ * (debug:log) through the same API's dry run.
+ *
+ * The last line is JSON: { runs, median_ms, p95_ms, baseline_median_ms,
+ * ratio_to_baseline }. Target: median_ms <= 5000 on our 2-core machines.
+ *
+ * Env: BENCH_RUNS (default 10).
+ */
+/* eslint-disable no-console */
+import fs from 'node:fs';
+import { extractBundle, startBackend } from '../src/e2e/harness';
+
+const runs = Number(process.env.BENCH_RUNS ?? 10);
+
+function percentile(sorted: number[], p: number) {
+  const index = Math.min(
+    sorted.length - 1,
+    Math.ceil((p / 100) * sorted.length) - 1,
+  );
+  return sorted[Math.max(0, index)];
+}
+
+async function main() {
+  const bundleDir = extractBundle();
+  const backend = await startBackend({
+    bundleDir,
+    port: 7237,
+    configs: ['app-config.yaml'],
+    workingDir: 'packages/backend',
+    env: { NODE_ENV: 'development' },
+  });
+  try {
+    const refresh = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
+      headers: { 'x-requested-with': 'XMLHttpRequest' },
+    });
+    const token: string = (await refresh.json()).backstageIdentity.token;
+    const api = (route: string, body?: unknown) =>
+      fetch(`${backend.baseUrl}/api/scaffolder/v2${route}`, {
+        method: body ? 'POST' : 'GET',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+
+    // Wait until the catalog has ingested the templates.
+    for (let i = 0; i < 60; i++) {
+      const res = await fetch(
+        `${backend.baseUrl}/api/catalog/entities/by-name/template/default/nodejs-service`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      if (res.ok) break;
+      await new Promise(r => setTimeout(r, 500));
+    }
+
+    const baseline: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const res = await api('/dry-run', {
+        template: {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: { name: 'baseline' },
+          spec: {
+            type: 'service',
+            steps: [
+              { id: 'log', action: 'debug:log', input: { message: 'hello' } },
+            ],
+          },
+        },
+        values: {},
+        directoryContents: [],
+      });
+      await res.json();
+      baseline.push(performance.now() - started);
+    }
+
+    const durations: number[] = [];
+    const stamp = Date.now().toString(36);
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const created = await api('/tasks', {
+        templateRef: 'template:default/nodejs-service',
+        values: {
+          name: `bench-${stamp}-${i}`,
+          description: 'Golden path benchmark',
+          owner: 'group:default/fulfilment-team',
+          system: 'system:default/order-management',
+          database: 'none',
+          environment: 'dev',
+          size: 'small',
+          replicas: 2,
+        },
+      });
+      const { id } = await created.json();
+      for (;;) {
+        const task = await (await api(`/tasks/${id}`)).json();
+        if (task.status === 'completed') break;
+        if (task.status === 'failed' || task.status === 'cancelled') {
+          throw new Error(`Task ${id} ${task.status}`);
+        }
+        await new Promise(r => setTimeout(r, 50));
+      }
+      durations.push(performance.now() - started);
+      console.log(`run ${i + 1}/${runs}: ${Math.round(durations[i])} ms`);
+    }
+
+    durations.sort((a, b) => a - b);
+    baseline.sort((a, b) => a - b);
+    const median = percentile(durations, 50);
+    const baselineMedian = percentile(baseline, 50);
+    console.log(
+      JSON.stringify({
+        runs,
+        median_ms: Math.round(median),
+        p95_ms: Math.round(percentile(durations, 95)),
+        baseline_median_ms: Math.round(baselineMedian),
+        ratio_to_baseline: Number((median / baselineMedian).toFixed(1)),
+      }),
+    );
+  } finally {
+    await backend.stop();
+    fs.rmSync(bundleDir, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
