@@ -15,6 +15,14 @@ export interface Config {
       vaultPort?: number;
       kubernetesPort?: number;
       gitPort?: number;
+      /** A GitHub API stand-in for the scorecard's CI facts. */
+      github?: {
+        port: number;
+        /** owner/repo slugs whose CI exists (and passes unless failing). */
+        repositories?: string[];
+        /** owner/repo slugs whose latest run on main failed. */
+        failingRepositories?: string[];
+      };
       /** Running workloads to show in the Kubernetes tab of example services. */
       workloads?: Array<{ name: string; namespace: string; replicas?: number }>;
     };

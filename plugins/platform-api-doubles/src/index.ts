@@ -18,3 +18,4 @@ export {
 } from './kubernetesDouble';
 export { ArgoCdDouble } from './argoCdDouble';
 export { VaultDouble } from './vaultDouble';
+export { GitHubDouble } from './gitHubDouble';

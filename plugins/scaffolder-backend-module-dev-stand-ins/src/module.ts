@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ArgoCdDouble,
+  GitHubDouble,
   KubernetesDouble,
   VaultDouble,
   seedWorkload,
@@ -50,6 +51,24 @@ export const scaffolderModuleDevStandIns = createBackendModule({
             replicas: workload.getOptionalNumber('replicas'),
           });
         }
+        // GitHub as the scorecard reads it: every repository's CI passes
+        // except those listed as failing.
+        const github = new GitHubDouble(token);
+        const githubSettings = settings.getOptionalConfig('github');
+        const failing = new Set(
+          githubSettings?.getOptionalStringArray('failingRepositories') ?? [],
+        );
+        for (const slug of githubSettings?.getOptionalStringArray(
+          'repositories',
+        ) ?? []) {
+          github.repositories.set(slug, {
+            defaultBranch: 'main',
+            latestConclusion: failing.has(slug) ? 'failure' : 'success',
+          });
+        }
+        if (githubSettings) {
+          await github.start(githubSettings.getNumber('port'));
+        }
         const directory = config.getOptionalString(
           'pavedRoad.repositories.directory',
         );
@@ -75,6 +94,8 @@ export const scaffolderModuleDevStandIns = createBackendModule({
           `Development stand-ins running (not real systems): ArgoCD ${
             argocd.url
           }, Vault ${vault.url}, Kubernetes ${kubernetes.url}${
+            githubSettings ? `, GitHub ${github.url}` : ''
+          }${
             git
               ? `, git http://127.0.0.1:${settings.getNumber('gitPort')}/git`
               : ''

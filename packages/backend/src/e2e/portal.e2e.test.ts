@@ -123,4 +123,40 @@ describe('the portal in a browser (embedded default)', () => {
       }),
     120_000,
   );
+
+  it(
+    'flags a service failing a critical check on its card and first for its team',
+    () =>
+      withScreenshot(page, 'scorecard', async () => {
+        // checkout-service's CI is red on the GitHub stand-in.
+        await page.goto(
+          `${backend.baseUrl}/catalog/default/component/checkout-service`,
+        );
+        const flag = page.getByText('Failing a critical check').first();
+        const evaluateNow = page.getByRole('button', { name: 'Evaluate now' });
+        await Promise.race([flag.waitFor(), evaluateNow.waitFor()]);
+        if (await evaluateNow.isVisible()) {
+          // Not evaluated by the schedule yet: evaluate on demand.
+          await evaluateNow.click();
+        }
+        await flag.waitFor();
+        await page
+          .getByText('CI passes on the default branch')
+          .first()
+          .waitFor();
+
+        await page.goto(`${backend.baseUrl}/scorecard`);
+        await page
+          .getByRole('button', { name: 'Show services of Storefront Team' })
+          .click();
+        const firstRow = page
+          .getByRole('table', { name: 'Services' })
+          .getByRole('row')
+          .nth(1);
+        await firstRow
+          .getByRole('link', { name: 'Checkout service' })
+          .waitFor();
+      }),
+    120_000,
+  );
 });
