@@ -180,6 +180,14 @@ describe('scorecard plugin', () => {
     expect(history.body.snapshots).toHaveLength(1);
     expect(history.body.changes.length).toBeGreaterThan(0);
 
+    const trend = await request(server).get('/api/scorecard/trend?days=30');
+    expect(trend.status).toBe(200);
+    expect(trend.body.days).toHaveLength(1);
+    expect(trend.body.days[0].entityCount).toBeGreaterThan(0);
+    expect(
+      (await request(server).get('/api/scorecard/trend?days=0')).status,
+    ).toBe(400);
+
     const badge = await request(server)
       .get('/api/scorecard/entities/component/default/orphan/badge.svg')
       .buffer(true)

@@ -73,6 +73,21 @@ export interface EntityHistoryResponse {
   changes: CheckStateChange[];
 }
 
+/**
+ * One day of the organisation's score: the mean of that day's entity
+ * snapshots, as a snapshot (so the same sparkline draws it), with counts.
+ * @public
+ */
+export interface OrganisationTrendDay extends ScoreSnapshot {
+  entityCount: number;
+  criticalFailingCount: number;
+}
+
+/** `GET /trend` response. @public */
+export interface OrganisationTrendResponse {
+  days: OrganisationTrendDay[];
+}
+
 /** Totals over a set of entities. @public */
 export interface ScoreTotals {
   entityCount: number;

@@ -120,6 +120,55 @@ describe.each(databases.eachSupportedId())(
       expect(Number(count)).toBe(2);
     });
 
+    it('averages the daily snapshots into the organisation trend', async () => {
+      const { store } = await createStore();
+      const day1 = new Date('2026-11-20T10:00:00Z');
+      const day2 = new Date('2026-11-21T10:00:00Z');
+      await store.saveEvaluations([
+        evaluation(
+          'a',
+          { owner: ['critical', 'pass'], docs: ['high', 'fail'] },
+          day1,
+        ),
+        evaluation('b', { owner: ['critical', 'fail'] }, day1),
+      ]);
+      await store.saveEvaluations([
+        evaluation(
+          'a',
+          { owner: ['critical', 'pass'], docs: ['high', 'pass'] },
+          day2,
+        ),
+      ]);
+
+      const trend = await store.getOrganisationTrend({
+        since: new Date('2026-11-01T00:00:00Z'),
+      });
+      expect(trend).toEqual([
+        {
+          day: '2026-11-20',
+          // (8/12 + 0) / 2
+          score: expect.closeTo(1 / 3, 6),
+          level: null,
+          criticalFailing: true,
+          entityCount: 2,
+          criticalFailingCount: 1,
+        },
+        {
+          day: '2026-11-21',
+          score: 1,
+          level: null,
+          criticalFailing: false,
+          entityCount: 1,
+          criticalFailingCount: 0,
+        },
+      ]);
+      expect(
+        await store.getOrganisationTrend({
+          since: new Date('2026-11-21T00:00:00Z'),
+        }),
+      ).toHaveLength(1);
+    });
+
     it('lists worst first with filters and pagination, and rolls up teams', async () => {
       const { store } = await createStore();
       const at = new Date('2026-11-25T10:00:00Z');

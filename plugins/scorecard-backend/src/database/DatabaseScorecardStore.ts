@@ -7,6 +7,7 @@ import {
   CheckStateChange,
   EntityScoreSummary,
   FactTimestamp,
+  OrganisationTrendDay,
   ScoreSnapshot,
   ScoreTotals,
   Waiver,
@@ -400,6 +401,30 @@ export class DatabaseScorecardStore implements ScorecardStore {
         changedAt: toIso(row.changed_at),
       })),
     };
+  }
+
+  async getOrganisationTrend(options: {
+    since: Date;
+  }): Promise<OrganisationTrendDay[]> {
+    // One aggregate over the snapshot table: cheap, whatever the catalog size.
+    const rows = await this.db(SNAPSHOTS)
+      .select('day')
+      .avg({ average: 'score' })
+      .count({ entities: '*' })
+      .sum({
+        failing: this.db.raw('CASE WHEN critical_failing THEN 1 ELSE 0 END'),
+      })
+      .where('day', '>=', options.since.toISOString().slice(0, 10))
+      .groupBy('day')
+      .orderBy('day', 'asc');
+    return rows.map((row: any) => ({
+      day: row.day,
+      score: row.average === null ? null : Number(row.average),
+      level: null,
+      criticalFailing: Number(row.failing) > 0,
+      entityCount: Number(row.entities),
+      criticalFailingCount: Number(row.failing),
+    }));
   }
 
   async removeEntities(entityRefs: string[]): Promise<void> {

@@ -5,6 +5,7 @@ import {
   CheckWeight,
   EntityScore,
   EntityScoreSummary,
+  OrganisationTrendDay,
   ScoreSnapshot,
   ScoreTotals,
   Waiver,
@@ -66,6 +67,11 @@ export interface ScorecardStore {
     entityRef: string,
     options: { since: Date },
   ): Promise<{ snapshots: ScoreSnapshot[]; changes: CheckStateChange[] }>;
+
+  /** The organisation's score per day: the mean of the daily snapshots. */
+  getOrganisationTrend(options: {
+    since: Date;
+  }): Promise<OrganisationTrendDay[]>;
 
   /** Removes every row of the given entities. */
   removeEntities(entityRefs: string[]): Promise<void>;

@@ -338,6 +338,20 @@ export async function createRouter(
     res.json({ entityRef, ...(await store.getHistory(entityRef, { since })) });
   });
 
+  router.get('/trend', async (req, res) => {
+    await authorizeRead(req);
+    const parsed = z
+      .object({
+        days: z.coerce.number().int().min(1).max(730).default(90),
+      })
+      .safeParse(req.query);
+    if (!parsed.success) {
+      throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
+    }
+    const since = new Date(Date.now() - parsed.data.days * 86_400_000);
+    res.json({ days: await store.getOrganisationTrend({ since }) });
+  });
+
   router.get('/entities/:kind/:namespace/:name/badge.svg', async (req, res) => {
     await authorizeRead(req);
     const summary = await store.getEntityScore(refFromParams(req));

@@ -252,6 +252,7 @@ export function mockScorecardApi(
   return {
     getEntityScorecard: jest.fn(async () => scorecard()),
     getEntityHistory: jest.fn(async () => history()),
+    getOrganisationTrend: jest.fn(async () => ({ days: [] })),
     evaluateEntity: jest.fn(async () => scorecard()),
     listEntities: jest.fn(async () => list([])),
     getTeams: jest.fn(async () => teams([])),

@@ -10,6 +10,7 @@ import {
   LevelDefinition,
   TeamRollupResponse,
   Waiver,
+  OrganisationTrendResponse,
 } from '@internal/plugin-scorecard-common';
 
 /**
@@ -78,6 +79,10 @@ export interface ScorecardApi {
     entity: ScorecardEntityRef,
     options?: { days?: number },
   ): Promise<EntityHistoryResponse | undefined>;
+  /** The organisation's mean score per day. */
+  getOrganisationTrend(options?: {
+    days?: number;
+  }): Promise<OrganisationTrendResponse>;
   /** Evaluates the entity now and returns its new scorecard. */
   evaluateEntity(entity: ScorecardEntityRef): Promise<EntityScorecardResponse>;
   /** The overview, worst first by default, one page at a time. */

@@ -8,6 +8,7 @@ import {
   EntityScorecardResponse,
   TeamRollupResponse,
   Waiver,
+  OrganisationTrendResponse,
 } from '@internal/plugin-scorecard-common';
 import {
   ScorecardApi,
@@ -80,6 +81,12 @@ export class ScorecardClient implements ScorecardApi {
       `entities/${entityPath(entity)}/history${query ? `?${query}` : ''}`,
       { notFound: 'undefined' },
     );
+  }
+
+  async getOrganisationTrend(options?: {
+    days?: number;
+  }): Promise<OrganisationTrendResponse> {
+    return this.request(`trend?days=${options?.days ?? 90}`);
   }
 
   async evaluateEntity(

@@ -270,4 +270,37 @@ describe('ScorecardPage', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('400: InputError')).toBeInTheDocument();
   });
+
+  it("shows the organisation's score over time", async () => {
+    await renderPage(
+      mockScorecardApi({
+        getOrganisationTrend: jest.fn(async () => ({
+          days: [
+            {
+              day: '2026-11-23',
+              score: 0.7,
+              level: null,
+              criticalFailing: true,
+              entityCount: 10,
+              criticalFailingCount: 2,
+            },
+            {
+              day: '2026-11-24',
+              score: 0.8,
+              level: null,
+              criticalFailing: true,
+              entityCount: 10,
+              criticalFailingCount: 1,
+            },
+          ],
+        })),
+      }),
+    );
+
+    expect(
+      await screen.findByText(
+        '2026-11-24: 80 % over 10 services, 1 failing a critical check.',
+      ),
+    ).toBeInTheDocument();
+  });
 });

@@ -33,6 +33,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { ScorecardListQuery, scorecardApiRef } from '../../api';
 import { formatAge, formatScore, levelLabel } from '../format';
 import { TeamRollupTable } from './TeamRollupTable';
+import { ScoreSparkline } from '../ScoreSparkline';
 
 export const PAGE_SIZE = 25;
 
@@ -139,6 +140,8 @@ export function ScorecardPage() {
 
   const definitions = useAsync(() => api.getChecks(), [api]);
   const teams = useAsync(() => api.getTeams(), [api]);
+  const trend = useAsync(() => api.getOrganisationTrend({ days: 90 }), [api]);
+  const latestDay = trend.value?.days[trend.value.days.length - 1];
 
   const query: ScorecardListQuery = useMemo(
     () => ({
@@ -326,6 +329,31 @@ export function ScorecardPage() {
                 </Typography>
               </Grid>
             </Grid>
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard
+            title="Organisation score, last 90 days"
+            subheader="Mean score of all evaluated services per day."
+          >
+            {trend.loading && <Progress />}
+            {trend.error && <ResponseErrorPanel error={trend.error} />}
+            {trend.value && (
+              <Box aria-label="Organisation score trend">
+                <ScoreSparkline
+                  snapshots={trend.value.days}
+                  width={480}
+                  height={64}
+                />
+                {latestDay && (
+                  <Typography variant="body2" color="textSecondary">
+                    {latestDay.day}: {formatScore(latestDay.score)} over{' '}
+                    {latestDay.entityCount} services,{' '}
+                    {latestDay.criticalFailingCount} failing a critical check.
+                  </Typography>
+                )}
+              </Box>
+            )}
           </InfoCard>
         </Grid>
         <Grid item xs={12}>
