@@ -21,15 +21,9 @@ backend.add(
 );
 // Paved Road actions: ArgoCD registration, Vault policy, namespace provisioning
 backend.add(import('@internal/plugin-scaffolder-backend-module-platform'));
-// Embedded default only (pavedRoad.standIns): local ArgoCD, Vault, Kubernetes and git
+// Embedded default only (pavedRoad.standIns, pavedRoad.repositories: local):
+// simulated ArgoCD, Vault, Kubernetes, GitHub and git; file locations in the catalog
 backend.add(import('@internal/plugin-scaffolder-backend-module-dev-stand-ins'));
-backend.add(
-  import('@internal/plugin-scaffolder-backend-module-dev-stand-ins').then(
-    m => ({
-      default: m.catalogModuleLocalRepositories,
-    }),
-  ),
-);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
