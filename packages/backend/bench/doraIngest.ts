@@ -1,0 +1,192 @@
+/*
+ * yarn bench:dora-ingest — posts DORA events over HTTP, in batches and with
+ * concurrency, to the production build (PostgreSQL at 127.0.0.1:5432, a
+ * service token), then counts what was stored.
+ *
+ * The last line is JSON: { events, duplicates_sent, seconds, events_per_s,
+ * lost, baseline_requests_per_s }. `lost` is events sent minus rows stored,
+ * the duplicates sent on purpose excluded. The baseline, in the same run, is
+ * the backend's own floor: authenticated GETs of a tiny endpoint.
+ * Targets: events_per_s >= 5000 here, lost = 0.
+ *
+ * Env: BENCH_EVENTS (default 50000), BENCH_BATCH (500), BENCH_CONCURRENCY (8).
+ */
+/* eslint-disable no-console */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { Client } from 'pg';
+import { extractBundle, startBackend } from '../src/e2e/harness';
+
+const total = Number(process.env.BENCH_EVENTS ?? 50_000);
+const batchSize = Number(process.env.BENCH_BATCH ?? 500);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const services = [
+  'orders-service',
+  'payments-service',
+  'shipping-service',
+  'inventory-service',
+];
+
+async function withPg<T>(database: string, fn: (c: Client) => Promise<T>) {
+  const client = new Client({
+    host: '127.0.0.1',
+    port: 5432,
+    user: 'postgres',
+    password: 'unused-with-trust-auth',
+    database,
+  });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function pool<T>(
+  items: T[],
+  size: number,
+  fn: (item: T) => Promise<void>,
+) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) {
+        await fn(items[next++]);
+      }
+    }),
+  );
+}
+
+async function main() {
+  const prefix = `paved_road_bench_${Date.now()}_`;
+  const token = randomBytes(24).toString('hex');
+  const bundleDir = extractBundle();
+  const backend = await startBackend({
+    bundleDir,
+    port: 7257,
+    configs: ['app-config.yaml', 'app-config.production.yaml'],
+    env: {
+      NODE_ENV: 'production',
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: '5432',
+      POSTGRES_USER: 'postgres',
+      POSTGRES_PASSWORD: 'unused-with-trust-auth',
+      APP_CONFIG_backend_database_prefix: prefix,
+      BACKSTAGE_BASE_URL: 'http://localhost:7257',
+      BACKSTAGE_API_TOKEN: token,
+      AUTH_GITHUB_CLIENT_ID: 'bench',
+      AUTH_GITHUB_CLIENT_SECRET: 'bench',
+      GITHUB_TOKEN: 'bench',
+      GITHUB_ORG: 'bench',
+      K8S_CLUSTER_NAME: 'bench',
+      K8S_CLUSTER_URL: 'https://127.0.0.1:1',
+      K8S_CLUSTER_TOKEN: 'bench',
+      ARGOCD_URL: 'https://127.0.0.1:1',
+      ARGOCD_TOKEN: 'bench',
+      VAULT_ADDR: 'https://127.0.0.1:1',
+      VAULT_TOKEN: 'bench',
+    },
+  });
+  const headers = {
+    Authorization: `Bearer ${token}`,
+    'Content-Type': 'application/json',
+  };
+  try {
+    // The example services must be in the catalog before events name them.
+    for (let i = 0; i < 120; i++) {
+      const res = await fetch(
+        `${backend.baseUrl}/api/catalog/entities/by-name/component/default/inventory-service`,
+        { headers },
+      );
+      if (res.ok) break;
+      await new Promise(r => setTimeout(r, 500));
+    }
+
+    // Baseline: the backend's floor for an authenticated request.
+    const baselineRequests = 2_000;
+    const baselineStart = performance.now();
+    await pool(
+      Array.from({ length: baselineRequests }),
+      concurrency,
+      async () => {
+        const res = await fetch(
+          `${backend.baseUrl}/api/catalog/entity-facets?facet=kind`,
+          { headers },
+        );
+        await res.arrayBuffer();
+      },
+    );
+    const baselinePerSecond =
+      baselineRequests / ((performance.now() - baselineStart) / 1000);
+
+    const now = Date.now();
+    const events = Array.from({ length: total }, (_, i) => ({
+      type: 'deployment',
+      idempotencyKey: `bench-${i}`,
+      service: services[i % services.length],
+      environment: 'production',
+      status: i % 10 === 0 ? 'failure' : 'success',
+      startedAt: new Date(now - (total - i) * 60_000 - 300_000).toISOString(),
+      finishedAt: new Date(now - (total - i) * 60_000).toISOString(),
+      commitSha: (i + 1).toString(16).padStart(40, '0'),
+    }));
+    const batches: unknown[][] = [];
+    for (let i = 0; i < events.length; i += batchSize) {
+      batches.push(events.slice(i, i + batchSize));
+    }
+    // Retried deliveries on purpose: every 10th batch is sent twice.
+    const duplicates = batches.filter((_, i) => i % 10 === 0);
+    let failedRequests = 0;
+    const started = performance.now();
+    await pool([...batches, ...duplicates], concurrency, async batch => {
+      const res = await fetch(`${backend.baseUrl}/api/dora/events`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ events: batch }),
+      });
+      if (res.status >= 300) {
+        failedRequests++;
+        console.error(res.status, (await res.text()).slice(0, 300));
+      } else {
+        await res.arrayBuffer();
+      }
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const stored = await withPg(`${prefix}dora`, async c =>
+      Number(
+        (
+          await c.query('SELECT count(*)::int AS n FROM dora_deployments')
+        ).rows[0].n,
+      ),
+    );
+    console.log(
+      JSON.stringify({
+        events: total,
+        duplicates_sent: duplicates.flat().length,
+        failed_requests: failedRequests,
+        seconds: Number(seconds.toFixed(2)),
+        events_per_s: Math.round(total / seconds),
+        lost: total - stored,
+        baseline_requests_per_s: Math.round(baselinePerSecond),
+      }),
+    );
+  } finally {
+    await backend.stop();
+    fs.rmSync(bundleDir, { recursive: true, force: true });
+    await withPg('postgres', async c => {
+      const { rows } = await c.query(
+        'SELECT datname FROM pg_database WHERE datname LIKE $1',
+        [`${prefix}%`],
+      );
+      for (const { datname } of rows) {
+        await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      }
+    });
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
