@@ -159,4 +159,50 @@ describe('the portal in a browser (embedded default)', () => {
       }),
     120_000,
   );
+
+  it(
+    "shows a service's DORA figures once its deployments arrive",
+    () =>
+      withScreenshot(page, 'dora', async () => {
+        await page.goto(`${backend.baseUrl}/dora`);
+        await page
+          .getByText(/No DORA data for/)
+          .first()
+          .waitFor();
+
+        // A CD pipeline reports three production deployments.
+        const refresh = await fetch(
+          `${backend.baseUrl}/api/auth/guest/refresh`,
+          { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+        );
+        const token = (await refresh.json()).backstageIdentity.token;
+        const now = Date.now();
+        const ingest = await fetch(`${backend.baseUrl}/api/dora/events`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({
+            events: [1, 2, 3].map(day => ({
+              type: 'deployment',
+              idempotencyKey: `e2e-orders-${day}`,
+              service: 'orders-service',
+              environment: 'production',
+              status: 'success',
+              finishedAt: new Date(now - day * 86_400_000).toISOString(),
+              commitSha: `${day}`.repeat(40),
+            })),
+          }),
+        });
+        expect(ingest.status).toBe(201);
+
+        await page.goto(
+          `${backend.baseUrl}/catalog/default/component/orders-service/dora`,
+        );
+        await page.getByText('Deployment frequency').first().waitFor();
+        expect(await page.getByText(/No DORA data for/).count()).toBe(0);
+      }),
+    120_000,
+  );
 });
