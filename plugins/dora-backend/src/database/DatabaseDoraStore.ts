@@ -51,6 +51,10 @@ function iso(value: unknown): string {
   return new Date(Number(value)).toISOString();
 }
 
+function isoOrNull(value: unknown): string | null {
+  return value === null ? null : iso(value);
+}
+
 function numOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
@@ -538,6 +542,26 @@ export class DatabaseDoraStore implements DoraStore {
     return q;
   }
 
+  /** Rows of `table` whose `timeColumn` is in the window, newest first. */
+  private newestInWindow(
+    table: string,
+    alias: string,
+    timeColumn: string,
+    filter: MetricsFilter,
+  ) {
+    const column = `${alias}.${timeColumn}`;
+    return this.scoped(
+      this.db(`${table} as ${alias}`)
+        .where(column, '>=', filter.from)
+        .andWhere(column, '<', filter.to),
+      alias,
+      filter,
+    ).orderBy([
+      { column, order: 'desc' },
+      { column: `${alias}.id`, order: 'desc' },
+    ]);
+  }
+
   async dataQuality(filter: MetricsFilter): Promise<DataQualityCounts> {
     const { from, to } = filter;
     const db = this.db;
@@ -597,11 +621,10 @@ export class DatabaseDoraStore implements DoraStore {
     limit: number,
   ): Promise<DoraDeploymentRow[]> {
     const db = this.db;
-    const rows = await this.scoped(
-      db('dora_deployments as d')
-        .where('d.finished_at', '>=', filter.from)
-        .andWhere('d.finished_at', '<', filter.to),
+    const rows = await this.newestInWindow(
+      'dora_deployments',
       'd',
+      'finished_at',
       filter,
     )
       .select(
@@ -614,10 +637,6 @@ export class DatabaseDoraStore implements DoraStore {
              AND r.status = 'success' AND r.environment_tier = 'production') AS remediated_by`,
         ),
       )
-      .orderBy([
-        { column: 'd.finished_at', order: 'desc' },
-        { column: 'd.id', order: 'desc' },
-      ])
       .limit(limit);
     return rows.map((r: any) => ({
       id: String(r.id),
@@ -628,7 +647,7 @@ export class DatabaseDoraStore implements DoraStore {
       environmentTier: r.environment_tier,
       status: r.status,
       kind: r.kind,
-      startedAt: r.started_at === null ? null : iso(r.started_at),
+      startedAt: isoOrNull(r.started_at),
       finishedAt: iso(r.finished_at),
       commitSha: r.commit_sha,
       source: r.source,
@@ -644,20 +663,14 @@ export class DatabaseDoraStore implements DoraStore {
     filter: MetricsFilter,
     limit: number,
   ): Promise<DoraChangeRow[]> {
-    const rows = await this.scoped(
-      this.db('dora_changes as c')
-        .where('c.deployed_at', '>=', filter.from)
-        .andWhere('c.deployed_at', '<', filter.to),
+    const rows = await this.newestInWindow(
+      'dora_changes',
       'c',
+      'deployed_at',
       filter,
     )
       .select('c.*')
-      .orderBy([
-        { column: 'c.deployed_at', order: 'desc' },
-        { column: 'c.id', order: 'desc' },
-      ])
       .limit(limit);
-    const opt = (v: unknown) => (v === null ? null : iso(v));
     return rows.map((r: any) => ({
       id: String(r.id),
       service: r.service_ref,
@@ -665,12 +678,12 @@ export class DatabaseDoraStore implements DoraStore {
       commitSha: r.commit_sha,
       prNumber: numOrNull(r.pr_number),
       authoredAt: iso(r.authored_at),
-      firstPushedAt: opt(r.first_pushed_at),
-      prOpenedAt: opt(r.pr_opened_at),
-      mergedAt: opt(r.merged_at),
+      firstPushedAt: isoOrNull(r.first_pushed_at),
+      prOpenedAt: isoOrNull(r.pr_opened_at),
+      mergedAt: isoOrNull(r.merged_at),
       squashMerge: Boolean(r.squash_merge),
       deploymentId: r.deployment_id === null ? null : String(r.deployment_id),
-      deployedAt: opt(r.deployed_at),
+      deployedAt: isoOrNull(r.deployed_at),
     }));
   }
 
@@ -678,25 +691,20 @@ export class DatabaseDoraStore implements DoraStore {
     filter: MetricsFilter,
     limit: number,
   ): Promise<DoraIncidentRow[]> {
-    const rows = await this.scoped(
-      this.db('dora_incidents as i')
-        .where('i.opened_at', '>=', filter.from)
-        .andWhere('i.opened_at', '<', filter.to),
+    const rows = await this.newestInWindow(
+      'dora_incidents',
       'i',
+      'opened_at',
       filter,
     )
       .select('i.*')
-      .orderBy([
-        { column: 'i.opened_at', order: 'desc' },
-        { column: 'i.id', order: 'desc' },
-      ])
       .limit(limit);
     return rows.map((r: any) => ({
       id: String(r.id),
       service: r.service_ref,
       owner: r.owner_ref,
       openedAt: iso(r.opened_at),
-      resolvedAt: r.resolved_at === null ? null : iso(r.resolved_at),
+      resolvedAt: isoOrNull(r.resolved_at),
       causedByDeploymentId:
         r.caused_by_deployment_id === null
           ? null
