@@ -28,6 +28,19 @@ export function matching(
     });
 }
 
+/**
+ * The name of a configured target (ArgoCD instance, Vault server, cluster):
+ * resolved against app-config by pickTarget, which refuses unknown names.
+ */
+export function targetName(z: Zod, what: string, configPath: string) {
+  return z
+    .string()
+    .min(1)
+    .describe(
+      `Name of the ${what} from app-config (${configPath}[].name), e.g. "prod".`,
+    );
+}
+
 /** A Kubernetes RFC 1123 label (namespace, application, team). */
 export function dns1123Label(z: Zod, what: string) {
   return matching(z, DNS1123_LABEL, `${what} ${DNS1123_LABEL_MESSAGE}`, 63);

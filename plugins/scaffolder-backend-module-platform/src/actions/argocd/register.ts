@@ -9,6 +9,7 @@ import {
   dns1123Label,
   matching,
   parseInput,
+  targetName,
 } from '../../lib/validation';
 import { ObjectState } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
@@ -43,12 +44,7 @@ const ACTION_ID = 'argocd:application:register';
 
 const inputFields = {
   instance: (z: Zod) =>
-    z
-      .string()
-      .min(1)
-      .describe(
-        'Name of the ArgoCD instance from app-config (pavedRoad.argocd.instances[].name), e.g. "prod".',
-      ),
+    targetName(z, 'ArgoCD instance', 'pavedRoad.argocd.instances'),
   name: (z: Zod) =>
     dns1123Label(z, 'name').describe(
       'Application name (RFC 1123 label, at most 63 chars), usually the service name.',

@@ -11,6 +11,7 @@ import {
   dns1123Label,
   matching,
   parseInput,
+  targetName,
 } from '../../lib/validation';
 import { KubernetesClusterClient } from './client';
 import {
@@ -42,12 +43,7 @@ function ttlHours(ttl: string): number {
 
 const inputFields = {
   cluster: (z: Zod) =>
-    z
-      .string()
-      .min(1)
-      .describe(
-        'Name of the cluster from app-config (pavedRoad.kubernetes.clusters[].name), e.g. "dev".',
-      ),
+    targetName(z, 'cluster', 'pavedRoad.kubernetes.clusters'),
   namespace: (z: Zod) =>
     dns1123Label(z, 'namespace').describe(
       'Namespace to provision (RFC 1123 label, at most 63 chars), e.g. "orders-service" or "orders-pr-42".',

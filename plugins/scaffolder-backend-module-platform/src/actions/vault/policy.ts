@@ -4,7 +4,13 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { stateFor } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
 import { pickTarget, readVaultServers } from '../../lib/targets';
-import { Zod, dns1123Label, matching, parseInput } from '../../lib/validation';
+import {
+  Zod,
+  dns1123Label,
+  matching,
+  parseInput,
+  targetName,
+} from '../../lib/validation';
 import { VaultClient } from './client';
 import { samePolicy, servicePolicy } from './hcl';
 import { examples } from './policy.examples';
@@ -39,13 +45,7 @@ const MAX_SECRETS = 50;
 const ACTION_ID = 'vault:policy:write';
 
 const inputFields = {
-  server: (z: Zod) =>
-    z
-      .string()
-      .min(1)
-      .describe(
-        'Name of the Vault server from app-config (pavedRoad.vault.servers[].name), e.g. "prod".',
-      ),
+  server: (z: Zod) => targetName(z, 'Vault server', 'pavedRoad.vault.servers'),
   service: (z: Zod) =>
     dns1123Label(z, 'service').describe(
       'Service name (RFC 1123 label, at most 63 chars); its secrets live under <kvMount>/data/<service>/.',
