@@ -14,8 +14,8 @@
 /* eslint-disable no-console */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { Client } from 'pg';
-import { extractBundle, startBackend } from '../src/e2e/harness';
+import { extractBundle } from '../src/e2e/harness';
+import { startProductionBackend, withDatabase } from '../src/e2e/production';
 
 const total = Number(process.env.BENCH_EVENTS ?? 50_000);
 const batchSize = Number(process.env.BENCH_BATCH ?? 500);
@@ -26,22 +26,6 @@ const services = [
   'shipping-service',
   'inventory-service',
 ];
-
-async function withPg<T>(database: string, fn: (c: Client) => Promise<T>) {
-  const client = new Client({
-    host: '127.0.0.1',
-    port: 5432,
-    user: 'postgres',
-    password: 'unused-with-trust-auth',
-    database,
-  });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function pool<T>(
   items: T[],
@@ -62,31 +46,11 @@ async function main() {
   const prefix = `paved_road_bench_${Date.now()}_`;
   const token = randomBytes(24).toString('hex');
   const bundleDir = extractBundle();
-  const backend = await startBackend({
+  const backend = await startProductionBackend({
     bundleDir,
     port: 7257,
-    configs: ['app-config.yaml', 'app-config.production.yaml'],
-    env: {
-      NODE_ENV: 'production',
-      POSTGRES_HOST: '127.0.0.1',
-      POSTGRES_PORT: '5432',
-      POSTGRES_USER: 'postgres',
-      POSTGRES_PASSWORD: 'unused-with-trust-auth',
-      APP_CONFIG_backend_database_prefix: prefix,
-      BACKSTAGE_BASE_URL: 'http://localhost:7257',
-      BACKSTAGE_API_TOKEN: token,
-      AUTH_GITHUB_CLIENT_ID: 'bench',
-      AUTH_GITHUB_CLIENT_SECRET: 'bench',
-      GITHUB_TOKEN: 'bench',
-      GITHUB_ORG: 'bench',
-      K8S_CLUSTER_NAME: 'bench',
-      K8S_CLUSTER_URL: 'https://127.0.0.1:1',
-      K8S_CLUSTER_TOKEN: 'bench',
-      ARGOCD_URL: 'https://127.0.0.1:1',
-      ARGOCD_TOKEN: 'bench',
-      VAULT_ADDR: 'https://127.0.0.1:1',
-      VAULT_TOKEN: 'bench',
-    },
+    prefix,
+    apiToken: token,
   });
   const headers = {
     Authorization: `Bearer ${token}`,
@@ -153,7 +117,7 @@ async function main() {
       }
     });
     const seconds = (performance.now() - started) / 1000;
-    const stored = await withPg(`${prefix}dora`, async c =>
+    const stored = await withDatabase(`${prefix}dora`, async c =>
       Number(
         (
           await c.query('SELECT count(*)::int AS n FROM dora_deployments')
@@ -174,15 +138,6 @@ async function main() {
   } finally {
     await backend.stop();
     fs.rmSync(bundleDir, { recursive: true, force: true });
-    await withPg('postgres', async c => {
-      const { rows } = await c.query(
-        'SELECT datname FROM pg_database WHERE datname LIKE $1',
-        [`${prefix}%`],
-      );
-      for (const { datname } of rows) {
-        await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-      }
-    });
   }
 }
 

@@ -12,7 +12,7 @@
  */
 /* eslint-disable no-console */
 import fs from 'node:fs';
-import { extractBundle, startBackend } from '../src/e2e/harness';
+import { extractBundle, guestToken, startBackend } from '../src/e2e/harness';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 
@@ -34,10 +34,7 @@ async function main() {
     env: { NODE_ENV: 'development' },
   });
   try {
-    const refresh = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
-    });
-    const token: string = (await refresh.json()).backstageIdentity.token;
+    const token = await guestToken(backend.baseUrl);
     const api = (route: string, body?: unknown) =>
       fetch(`${backend.baseUrl}/api/scaffolder/v2${route}`, {
         method: body ? 'POST' : 'GET',

@@ -5,7 +5,12 @@
  */
 import fs from 'node:fs';
 import { ArgoCdDouble } from '@internal/platform-api-doubles';
-import { extractBundle, RunningBackend, startBackend } from './harness';
+import {
+  extractBundle,
+  guestToken,
+  RunningBackend,
+  startBackend,
+} from './harness';
 
 const token = 'paved-road-dev-token';
 const argoCdPort = 7241;
@@ -43,10 +48,7 @@ describe('retrying a failed golden-path task', () => {
         ]),
       },
     });
-    const refresh = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
-    });
-    authorization = `Bearer ${(await refresh.json()).backstageIdentity.token}`;
+    authorization = `Bearer ${await guestToken(backend.baseUrl)}`;
   }, 180_000);
 
   afterAll(async () => {

@@ -193,3 +193,11 @@ export async function withScreenshot<T>(
     );
   }
 }
+
+/** A guest's Backstage token (the embedded default allows guest sign-in). */
+export async function guestToken(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  return (await res.json()).backstageIdentity.token;
+}

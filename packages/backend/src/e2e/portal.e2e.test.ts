@@ -7,7 +7,7 @@ import {
   EmbeddedDefault,
   startEmbeddedDefault,
 } from './__testUtils__/embeddedDefault';
-import { RunningBackend, withScreenshot } from './harness';
+import { guestToken, RunningBackend, withScreenshot } from './harness';
 
 describe('the portal in a browser (embedded default)', () => {
   let portal: EmbeddedDefault;
@@ -171,11 +171,7 @@ describe('the portal in a browser (embedded default)', () => {
           .waitFor();
 
         // A CD pipeline reports three production deployments.
-        const refresh = await fetch(
-          `${backend.baseUrl}/api/auth/guest/refresh`,
-          { headers: { 'x-requested-with': 'XMLHttpRequest' } },
-        );
-        const token = (await refresh.json()).backstageIdentity.token;
+        const token = await guestToken(backend.baseUrl);
         const now = Date.now();
         const ingest = await fetch(`${backend.baseUrl}/api/dora/events`, {
           method: 'POST',

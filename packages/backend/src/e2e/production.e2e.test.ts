@@ -7,14 +7,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { Client } from 'pg';
-import {
-  eventually,
-  extractBundle,
-  repoRoot,
-  RunningBackend,
-  startBackend,
-} from './harness';
+import { eventually, extractBundle, repoRoot, RunningBackend } from './harness';
+import { startProductionBackend, withDatabase } from './production';
 
 /** Every entity the example organisation declares, as kind:namespace/name. */
 function exampleEntityRefs(): string[] {
@@ -32,30 +26,9 @@ function exampleEntityRefs(): string[] {
     );
 }
 
-const pg = {
-  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
-  port: process.env.POSTGRES_PORT ?? '5432',
-  user: process.env.POSTGRES_USER ?? 'postgres',
-  password: process.env.POSTGRES_PASSWORD ?? 'unused-with-trust-auth',
-};
 // One database per plugin, all under a prefix unique to this run.
 const prefix = `paved_road_e2e_${Date.now()}_`;
 const apiToken = randomBytes(24).toString('hex');
-const withCatalogDatabase = <T>(fn: (client: Client) => Promise<T>) =>
-  withClient(`${prefix}catalog`, fn);
-
-async function withClient<T>(
-  database: string,
-  fn: (client: Client) => Promise<T>,
-): Promise<T> {
-  const client = new Client({ ...pg, port: Number(pg.port), database });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('production configuration on PostgreSQL', () => {
   let bundleDir: string;
@@ -63,33 +36,11 @@ describe('production configuration on PostgreSQL', () => {
 
   beforeAll(async () => {
     bundleDir = extractBundle();
-    backend = await startBackend({
+    backend = await startProductionBackend({
       bundleDir,
       port: 7107,
-      configs: ['app-config.yaml', 'app-config.production.yaml'],
-      env: {
-        NODE_ENV: 'production',
-        POSTGRES_HOST: pg.host,
-        POSTGRES_PORT: pg.port,
-        POSTGRES_USER: pg.user,
-        POSTGRES_PASSWORD: pg.password,
-        APP_CONFIG_backend_database_prefix: prefix,
-        BACKSTAGE_BASE_URL: 'http://localhost:7107',
-        BACKSTAGE_API_TOKEN: apiToken,
-        AUTH_GITHUB_CLIENT_ID: 'e2e-client-id',
-        AUTH_GITHUB_CLIENT_SECRET: 'e2e-client-secret',
-        GITHUB_TOKEN: 'e2e-unused',
-        K8S_CLUSTER_NAME: 'e2e',
-        K8S_CLUSTER_URL: 'https://127.0.0.1:1',
-        K8S_CLUSTER_TOKEN: 'e2e-unused',
-        GITHUB_ORG: 'acme-freight',
-        ARGOCD_URL: 'https://127.0.0.1:1',
-        ARGOCD_TOKEN: 'e2e-unused',
-        VAULT_ADDR: 'https://127.0.0.1:1',
-        VAULT_TOKEN: 'e2e-unused',
-        // The image's /app/techdocs, here in the scratch directory.
-        APP_CONFIG_techdocs_publisher_local_publishDirectory: 'techdocs',
-      },
+      prefix,
+      apiToken,
     });
   }, 180_000);
 
@@ -98,15 +49,6 @@ describe('production configuration on PostgreSQL', () => {
     if (bundleDir) {
       fs.rmSync(bundleDir, { recursive: true, force: true });
     }
-    await withClient('postgres', async client => {
-      const { rows } = await client.query(
-        'SELECT datname FROM pg_database WHERE datname LIKE $1',
-        [`${prefix}%`],
-      );
-      for (const { datname } of rows) {
-        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-      }
-    });
   }, 60_000);
 
   it('serves the example catalog out of PostgreSQL to a service token', async () => {
@@ -124,7 +66,7 @@ describe('production configuration on PostgreSQL', () => {
     );
 
     // The rows really live in this run's PostgreSQL database.
-    const stored = await withCatalogDatabase(client =>
+    const stored = await withDatabase(`${prefix}catalog`, client =>
       client.query(
         "SELECT value FROM search WHERE key = 'metadata.name' AND value = 'orders-service'",
       ),
@@ -212,7 +154,7 @@ describe('production configuration on PostgreSQL', () => {
     );
     expect(metrics.status).toBe(200);
     expect(JSON.stringify(await metrics.json())).toContain('"current"');
-    const rows = await withClient(`${prefix}dora`, client =>
+    const rows = await withDatabase(`${prefix}dora`, client =>
       client.query('SELECT count(*)::int AS n FROM dora_deployments'),
     );
     expect(rows.rows[0].n).toBe(1);

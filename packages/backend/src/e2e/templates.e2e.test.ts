@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import yaml from 'yaml';
 import {
   extractBundle,
+  guestToken,
   repoRoot,
   RunningBackend,
   startBackend,
@@ -39,10 +40,7 @@ describe('golden-path templates (scaffolder dry run)', () => {
       workingDir: 'packages/backend',
       env: { NODE_ENV: 'development' },
     });
-    const refresh = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
-    });
-    token = (await refresh.json()).backstageIdentity.token;
+    token = await guestToken(backend.baseUrl);
   }, 180_000);
 
   afterAll(async () => {

@@ -1,0 +1,99 @@
+/*
+ * The production configuration on the local PostgreSQL, booted from the
+ * bundle: shared by the production suite and the ingestion benchmark. Each
+ * run gets its own databases (one per plugin, under a unique prefix), which
+ * `stop()` drops.
+ */
+import { Client } from 'pg';
+import { RunningBackend, startBackend } from './harness';
+
+const pg = {
+  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+  port: process.env.POSTGRES_PORT ?? '5432',
+  user: process.env.POSTGRES_USER ?? 'postgres',
+  password: process.env.POSTGRES_PASSWORD ?? 'unused-with-trust-auth',
+};
+
+export async function withDatabase<T>(
+  database: string,
+  fn: (client: Client) => Promise<T>,
+): Promise<T> {
+  const client = new Client({ ...pg, port: Number(pg.port), database });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropDatabases(prefix: string) {
+  await withDatabase('postgres', async client => {
+    const { rows } = await client.query(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${prefix}%`],
+    );
+    for (const { datname } of rows) {
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  });
+}
+
+/**
+ * Starts the production build with every required environment variable;
+ * external systems (GitHub, ArgoCD, Vault, the cluster) point nowhere, as
+ * nothing here may reach them.
+ */
+export async function startProductionBackend(options: {
+  bundleDir: string;
+  port: number;
+  /** Database prefix unique to this run, e.g. `paved_road_e2e_<time>_`. */
+  prefix: string;
+  /** The static service token (backend.auth.externalAccess). */
+  apiToken: string;
+  env?: Record<string, string>;
+}): Promise<RunningBackend> {
+  let backend: RunningBackend;
+  try {
+    backend = await startBackend({
+      bundleDir: options.bundleDir,
+      port: options.port,
+      configs: ['app-config.yaml', 'app-config.production.yaml'],
+      env: {
+        NODE_ENV: 'production',
+        POSTGRES_HOST: pg.host,
+        POSTGRES_PORT: pg.port,
+        POSTGRES_USER: pg.user,
+        POSTGRES_PASSWORD: pg.password,
+        APP_CONFIG_backend_database_prefix: options.prefix,
+        BACKSTAGE_BASE_URL: `http://localhost:${options.port}`,
+        BACKSTAGE_API_TOKEN: options.apiToken,
+        AUTH_GITHUB_CLIENT_ID: 'unused-client-id',
+        AUTH_GITHUB_CLIENT_SECRET: 'unused-client-secret',
+        GITHUB_TOKEN: 'unused',
+        GITHUB_ORG: 'acme-freight',
+        K8S_CLUSTER_NAME: 'unreachable',
+        K8S_CLUSTER_URL: 'https://127.0.0.1:1',
+        K8S_CLUSTER_TOKEN: 'unused',
+        ARGOCD_URL: 'https://127.0.0.1:1',
+        ARGOCD_TOKEN: 'unused',
+        VAULT_ADDR: 'https://127.0.0.1:1',
+        VAULT_TOKEN: 'unused',
+        // The image's /app/techdocs, here in the scratch directory.
+        APP_CONFIG_techdocs_publisher_local_publishDirectory: 'techdocs',
+        ...options.env,
+      },
+    });
+  } catch (error) {
+    // A backend that never became ready may still have created databases.
+    await dropDatabases(options.prefix);
+    throw error;
+  }
+  return {
+    ...backend,
+    async stop() {
+      await backend.stop();
+      await dropDatabases(options.prefix);
+    },
+  };
+}
