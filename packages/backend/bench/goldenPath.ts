@@ -12,7 +12,12 @@
  */
 /* eslint-disable no-console */
 import fs from 'node:fs';
-import { extractBundle, guestToken, startBackend } from '../src/e2e/harness';
+import {
+  extractBundle,
+  guestToken,
+  startBackend,
+  waitForEntity,
+} from '../src/e2e/harness';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 
@@ -46,14 +51,11 @@ async function main() {
       });
 
     // Wait until the catalog has ingested the templates.
-    for (let i = 0; i < 60; i++) {
-      const res = await fetch(
-        `${backend.baseUrl}/api/catalog/entities/by-name/template/default/nodejs-service`,
-        { headers: { Authorization: `Bearer ${token}` } },
-      );
-      if (res.ok) break;
-      await new Promise(r => setTimeout(r, 500));
-    }
+    await waitForEntity(
+      backend.baseUrl,
+      token,
+      'template/default/nodejs-service',
+    );
 
     const baseline: number[] = [];
     for (let i = 0; i < runs; i++) {

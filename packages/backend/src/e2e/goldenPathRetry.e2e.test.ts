@@ -10,16 +10,17 @@ import {
   guestToken,
   RunningBackend,
   startBackend,
+  waitForEntity,
 } from './harness';
 
-const token = 'paved-road-dev-token';
+const standInToken = 'paved-road-dev-token';
 const argoCdPort = 7241;
 
 describe('retrying a failed golden-path task', () => {
   let bundleDir: string;
   let backend: RunningBackend;
   let argocd: ArgoCdDouble | undefined;
-  let authorization: string;
+  let token: string;
 
   beforeAll(async () => {
     bundleDir = extractBundle();
@@ -33,22 +34,30 @@ describe('retrying a failed golden-path task', () => {
         // A "staging" environment whose ArgoCD is down at first; its Vault
         // and cluster are the dev stand-ins.
         APP_CONFIG_pavedRoad_argocd_instances: JSON.stringify([
-          { name: 'staging', url: `http://127.0.0.1:${argoCdPort}`, token },
+          {
+            name: 'staging',
+            url: `http://127.0.0.1:${argoCdPort}`,
+            token: standInToken,
+          },
         ]),
         APP_CONFIG_pavedRoad_vault_servers: JSON.stringify([
-          { name: 'staging', address: 'http://127.0.0.1:7012', token },
+          {
+            name: 'staging',
+            address: 'http://127.0.0.1:7012',
+            token: standInToken,
+          },
         ]),
         APP_CONFIG_pavedRoad_kubernetes_clusters: JSON.stringify([
           {
             name: 'staging',
             url: 'http://127.0.0.1:7013',
-            serviceAccountToken: token,
+            serviceAccountToken: standInToken,
             skipTLSVerify: true,
           },
         ]),
       },
     });
-    authorization = `Bearer ${await guestToken(backend.baseUrl)}`;
+    token = await guestToken(backend.baseUrl);
   }, 180_000);
 
   afterAll(async () => {
@@ -63,7 +72,7 @@ describe('retrying a failed golden-path task', () => {
     fetch(`${backend.baseUrl}/api/scaffolder/v2${route}`, {
       method: body ? 'POST' : 'GET',
       headers: {
-        Authorization: authorization,
+        Authorization: `Bearer ${token}`,
         'Content-Type': 'application/json',
       },
       body: body ? JSON.stringify(body) : undefined,
@@ -82,14 +91,11 @@ describe('retrying a failed golden-path task', () => {
 
   it('fails at the ArgoCD step, then completes on retry without duplicates', async () => {
     // Templates are ingested shortly after start.
-    for (let i = 0; i < 60; i++) {
-      const res = await fetch(
-        `${backend.baseUrl}/api/catalog/entities/by-name/template/default/nodejs-service`,
-        { headers: { Authorization: authorization } },
-      );
-      if (res.ok) break;
-      await new Promise(r => setTimeout(r, 500));
-    }
+    await waitForEntity(
+      backend.baseUrl,
+      token,
+      'template/default/nodejs-service',
+    );
     const created = await scaffolder('/tasks', {
       templateRef: 'template:default/nodejs-service',
       values: {
@@ -108,7 +114,7 @@ describe('retrying a failed golden-path task', () => {
     const events = await (await scaffolder(`/tasks/${id}/events`)).json();
     expect(JSON.stringify(events)).toContain('Could not reach ArgoCD');
 
-    argocd = await new ArgoCdDouble(token).start(argoCdPort);
+    argocd = await new ArgoCdDouble(standInToken).start(argoCdPort);
     const retry = await scaffolder(`/tasks/${id}/retry`, {});
     expect(retry.status).toBeLessThan(300);
     expect(await settled(id)).toBe('completed');
@@ -116,7 +122,7 @@ describe('retrying a failed golden-path task', () => {
     expect(argocd.applications.has('argocd/retry-demo')).toBe(true);
     const namespace = await fetch(
       'http://127.0.0.1:7013/api/v1/namespaces/retry-demo',
-      { headers: { Authorization: `Bearer ${token}` } },
+      { headers: { Authorization: `Bearer ${standInToken}` } },
     );
     expect(namespace.status).toBe(200);
     // The catalog holds the component once: the retry re-registered
@@ -126,7 +132,7 @@ describe('retrying a failed golden-path task', () => {
       const components = await (
         await fetch(
           `${backend.baseUrl}/api/catalog/entities/by-query?filter=kind=component,metadata.name=retry-demo`,
-          { headers: { Authorization: authorization } },
+          { headers: { Authorization: `Bearer ${token}` } },
         )
       ).json();
       count = components.items.length;

@@ -201,3 +201,22 @@ export async function guestToken(baseUrl: string): Promise<string> {
   });
   return (await res.json()).backstageIdentity.token;
 }
+
+/** Waits until the catalog serves `kind/namespace/name` (ingestion is asynchronous). */
+export async function waitForEntity(
+  baseUrl: string,
+  token: string,
+  entity: string,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const res = await fetch(
+        `${baseUrl}/api/catalog/entities/by-name/${entity}`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      return res.ok ? true : undefined;
+    },
+    `the catalog to serve ${entity}`,
+    30_000,
+  );
+}
