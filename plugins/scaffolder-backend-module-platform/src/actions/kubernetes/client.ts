@@ -69,7 +69,7 @@ function toModel<T>(object: ManifestObject): T {
 }
 
 /** The API's JSON form of an object the client deserialised. */
-export function toWire(object: KubernetesObject): ManifestObject {
+function toWire(object: KubernetesObject): ManifestObject {
   return yaml.parse(dumpYaml(object));
 }
 

@@ -216,8 +216,3 @@ export function namespaceManifests(
     },
   ];
 }
-
-/** "ResourceQuota paved-road-quota", for plans and messages. */
-export function describeObject(object: ManifestObject) {
-  return `${object.kind} ${object.metadata.name}`;
-}
