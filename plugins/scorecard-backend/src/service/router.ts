@@ -320,35 +320,32 @@ export async function createRouter(
     res.json(await entityView(refFromParams(req)));
   });
 
-  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
-    await authorizeRead(req);
+  /** `?days=` (1-730, default 90) of history, as the day to start from. */
+  const sinceFromQuery = (query: unknown): Date => {
     const parsed = z
       .object({
         days: z.coerce.number().int().min(1).max(730).default(90),
       })
-      .safeParse(req.query);
+      .safeParse(query);
     if (!parsed.success) {
       throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
     }
+    return new Date(Date.now() - parsed.data.days * 86_400_000);
+  };
+
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    await authorizeRead(req);
+    const since = sinceFromQuery(req.query);
     const entityRef = refFromParams(req);
     if (!(await store.getEntityScore(entityRef))) {
       throw new NotFoundError(`No scorecard for ${entityRef}`);
     }
-    const since = new Date(Date.now() - parsed.data.days * 86_400_000);
     res.json({ entityRef, ...(await store.getHistory(entityRef, { since })) });
   });
 
   router.get('/trend', async (req, res) => {
     await authorizeRead(req);
-    const parsed = z
-      .object({
-        days: z.coerce.number().int().min(1).max(730).default(90),
-      })
-      .safeParse(req.query);
-    if (!parsed.success) {
-      throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
-    }
-    const since = new Date(Date.now() - parsed.data.days * 86_400_000);
+    const since = sinceFromQuery(req.query);
     res.json({ days: await store.getOrganisationTrend({ since }) });
   });
 
