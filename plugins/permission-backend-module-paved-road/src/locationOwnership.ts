@@ -80,7 +80,7 @@ export function createLocationOwnershipRouter(
     return claims.includes(lower(options.platformTeam)) ? undefined : claims;
   }
 
-  router.post('/locations', express.json(), async (req, res, next) => {
+  router.post('/locations', express.json(), async (req, _res, next) => {
     if (req.query.dryRun === 'true') {
       next();
       return;
@@ -110,7 +110,7 @@ export function createLocationOwnershipRouter(
     next();
   });
 
-  router.delete('/locations/:id', async (req, res, next) => {
+  router.delete('/locations/:id', async (req, _res, next) => {
     const claims = await claimsToCheck(req);
     if (!claims) {
       next();

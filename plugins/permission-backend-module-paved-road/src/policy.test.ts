@@ -75,7 +75,12 @@ function allows(decision: PolicyDecision, entity: Entity): boolean {
   return apply(decision.conditions);
 }
 
-function entity(kind: string, name: string, owner: string, tags: string[] = []) {
+function entity(
+  kind: string,
+  name: string,
+  owner: string,
+  tags: string[] = [],
+) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind,

@@ -81,7 +81,9 @@ export class PavedRoadPermissionPolicy implements PermissionPolicy {
     const { ownershipEntityRefs } = await this.options.getUserInfo(
       user.credentials,
     );
-    const claims = ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US'));
+    const claims = ownershipEntityRefs.map(ref =>
+      ref.toLocaleLowerCase('en-US'),
+    );
     const isPlatform = claims.includes(
       this.options.platformTeam.toLocaleLowerCase('en-US'),
     );
