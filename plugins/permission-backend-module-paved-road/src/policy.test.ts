@@ -75,7 +75,7 @@ function allows(decision: PolicyDecision, entity: Entity): boolean {
   return apply(decision.conditions);
 }
 
-function entity(
+function catalogEntity(
   kind: string,
   name: string,
   owner: string,
@@ -92,18 +92,18 @@ function entity(
   } as Entity;
 }
 
-const ordersService = entity(
+const ordersService = catalogEntity(
   'Component',
   'orders-service',
   'group:default/fulfilment-team',
 );
-const teamNamespace = entity(
+const teamNamespace = catalogEntity(
   'Template',
   'team-namespace',
   'group:default/platform-team',
   ['kubernetes', 'platform-team'],
 );
-const nodejsService = entity(
+const nodejsService = catalogEntity(
   'Template',
   'nodejs-service',
   'group:default/platform-team',

@@ -156,9 +156,16 @@ describe('access control in production', () => {
             options: { token: otherServiceToken, subject: 'e2e-reporting' },
           },
         ]),
-        // The platform template provisions its namespace here.
-        K8S_CLUSTER_URL: kubernetes.url,
-        K8S_CLUSTER_TOKEN: kubernetes.token,
+        // The platform template provisions its namespace on the double
+        // (plain HTTP on loopback, which the client accepts only without TLS checks).
+        APP_CONFIG_pavedRoad_kubernetes_clusters: JSON.stringify([
+          {
+            name: 'production',
+            url: kubernetes.url,
+            serviceAccountToken: kubernetes.token,
+            skipTLSVerify: true,
+          },
+        ]),
         // Scorecard re-evaluates after a waiver; GitHub answers at once (refused).
         APP_CONFIG_scorecard_github_baseUrl: await closedPortUrl(),
         APP_CONFIG_backend_reading_allow: JSON.stringify([
@@ -461,7 +468,11 @@ describe('access control in production', () => {
           ? []
           : (
               await (
-                await api('priya-shah', 'GET', `scaffolder/v2/tasks/${id}/events`)
+                await api(
+                  'priya-shah',
+                  'GET',
+                  `scaffolder/v2/tasks/${id}/events`,
+                )
               ).json()
             ).map((e: { body: { message?: string } }) => e.body.message);
       expect({ status, log }).toEqual({ status: 'completed', log: [] });
