@@ -33,6 +33,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Production sign-in (auth.providers.github in app-config.production.yaml)
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -45,10 +47,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Paved Road's policy (owners and the platform team change what they own) and
+// the catalog's check of location owners; active where permission.enabled is true
+backend.add(import('@internal/plugin-permission-backend-module-paved-road'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

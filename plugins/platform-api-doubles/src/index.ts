@@ -19,3 +19,4 @@ export {
 export { ArgoCdDouble } from './argoCdDouble';
 export { VaultDouble } from './vaultDouble';
 export { GitHubDouble } from './gitHubDouble';
+export { GitHubOAuthDouble } from './gitHubOAuthDouble';

@@ -50,12 +50,17 @@ describe('golden-path templates (scaffolder dry run)', () => {
     }
   });
 
-  it('finds the three golden paths', () => {
+  it('finds the golden paths and the platform team namespace template', () => {
     expect(
       templateDirs(templatesRoot)
         .map(d => path.basename(d))
         .sort(),
-    ).toEqual(['ephemeral-environment', 'go-service', 'nodejs-service']);
+    ).toEqual([
+      'ephemeral-environment',
+      'go-service',
+      'nodejs-service',
+      'team-namespace',
+    ]);
   });
 
   it.each(templateDirs(templatesRoot).map(dir => [path.basename(dir), dir]))(
