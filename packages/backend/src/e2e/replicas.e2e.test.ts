@@ -58,7 +58,9 @@ const observeMs = 60_000;
  * request we see). Two runs of one tick (0 ms apart) break this for any pair.
  */
 function assertOneRunPerTick(task: string, times: number[]) {
-  const jitterMs = 1_500;
+  // Runs do work before the request we see (the scorecard evaluates a batch
+  // of entities first); still well below the 5 s a duplicate would miss by.
+  const jitterMs = 3_000;
   const sorted = [...times].sort((a, b) => a - b);
   const violations: string[] = [];
   for (let i = 0; i < sorted.length; i++) {
