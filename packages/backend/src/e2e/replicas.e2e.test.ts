@@ -58,8 +58,8 @@ const observeMs = 60_000;
  * request we see). Two runs of one tick (0 ms apart) break this for any pair.
  */
 function assertOneRunPerTick(task: string, times: number[]) {
-  // Runs do work before the request we see (the scorecard evaluates a batch
-  // of entities first); still well below the 5 s a duplicate would miss by.
+  // Runs do some work before the request we see (the scorecard evaluates a
+  // batch of entities first). Two runs in one tick still miss the floor by 2 s.
   const jitterMs = 3_000;
   const sorted = [...times].sort((a, b) => a - b);
   const violations: string[] = [];
