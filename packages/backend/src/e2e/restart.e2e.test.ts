@@ -38,6 +38,8 @@ import {
 const prefix = `paved_road_restart_${Date.now()}_`;
 const apiToken = randomBytes(24).toString('hex');
 const port = 7410;
+/** A second replica on the same databases, for the take-over case. */
+const peerPort = 7411;
 
 /**
  * A golden path cut down to the platform actions, with a pause in the
@@ -114,10 +116,12 @@ describe('restarting a production backend mid-work', () => {
     'Content-Type': 'application/json',
   };
 
-  const start = async () => {
-    backend = await startProductionBackend({
+  let peer: RunningBackend | undefined;
+
+  const launch = (on: number) =>
+    startProductionBackend({
       bundleDir,
-      port,
+      port: on,
       prefix,
       apiToken,
       ownsDatabases: false,
@@ -143,7 +147,8 @@ describe('restarting a production backend mid-work', () => {
         }),
       },
     });
-    return backend;
+  const start = async () => {
+    backend = await launch(port);
   };
 
   beforeAll(async () => {
@@ -167,6 +172,7 @@ describe('restarting a production backend mid-work', () => {
 
   afterAll(async () => {
     await backend?.stop();
+    await peer?.stop();
     await dropDatabases(prefix);
     await Promise.all([argocd.close(), vault.close(), kubernetes.close()]);
     if (bundleDir) {
@@ -242,68 +248,97 @@ describe('restarting a production backend mid-work', () => {
     expect(stored.rows[0]).toEqual({ n: 20_000, keys: 20_000 });
   }, 240_000);
 
-  it('recovers a scaffolder task accepted before a SIGKILL and completes it without repeating finished steps', async () => {
+  /**
+   * Starts the probe template for `name` on `on` and returns once its ArgoCD
+   * and Vault steps are done and it pauses; the write counts at that point.
+   */
+  async function startTaskUntilPaused(on: RunningBackend, name: string) {
     await waitForEntity(
-      backend!.baseUrl,
+      on.baseUrl,
       apiToken,
       'template/default/restart-recovery',
     );
-    const created = await fetch(`${backend!.baseUrl}/api/scaffolder/v2/tasks`, {
+    const created = await fetch(`${on.baseUrl}/api/scaffolder/v2/tasks`, {
       method: 'POST',
       headers,
       body: JSON.stringify({
         templateRef: 'template:default/restart-recovery',
-        values: { name: 'restart-demo' },
+        values: { name },
       }),
     });
     expect(created.status).toBe(201);
     const { id } = await created.json();
+    // The pause has begun, so the ArgoCD and Vault steps are recorded done.
+    await eventually(async () => {
+      const res = await fetch(
+        `${on.baseUrl}/api/scaffolder/v2/tasks/${id}/events`,
+        { headers },
+      );
+      const events: Array<{ body?: { stepId?: string } }> = await res.json();
+      return events.some(e => e.body?.stepId === 'pause') ? true : undefined;
+    }, `task ${name} to reach its pause`);
+    expect(vault.policies.has(`${name}-read`)).toBe(true);
+    expect(kubernetes.get('v1', 'Namespace', name)).toBeUndefined();
+    return {
+      id: id as string,
+      argocdWrites: argocd.writes().length,
+      vaultWrites: vault.writes().length,
+    };
+  }
 
-    // Kill while the task pauses: ArgoCD and Vault written, namespace not.
-    await eventually(
-      async () => (vault.policies.size > 0 ? true : undefined),
-      'the Vault step to finish',
-    );
-    expect(kubernetes.mutations()).toEqual([]);
-    await backend!.kill();
-    const argocdWrites = argocd.writes().length;
-    const vaultWrites = vault.writes().length;
-    expect(argocdWrites).toBeGreaterThan(0);
-
-    await start();
+  /** Waits for the task to end on `on`; its status and event log. */
+  async function finished(on: RunningBackend, id: string) {
     const task = await eventually(
       async () => {
-        const res = await fetch(
-          `${backend!.baseUrl}/api/scaffolder/v2/tasks/${id}`,
-          { headers },
-        );
+        const res = await fetch(`${on.baseUrl}/api/scaffolder/v2/tasks/${id}`, {
+          headers,
+        });
         const body = await res.json();
         return ['completed', 'failed', 'cancelled'].includes(body.status)
           ? body
           : undefined;
       },
-      'the recovered task to finish',
+      `task ${id} to finish`,
       90_000,
     );
     const events = await (
-      await fetch(`${backend!.baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
+      await fetch(`${on.baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
         headers,
       })
     ).json();
-    expect({ status: task.status, events }).toEqual({
-      status: 'completed',
-      events: expect.anything(),
-    });
-    const log = JSON.stringify(events);
-    expect(log).toContain('Task recovered');
-    expect(log).toContain(
+    return { status: task.status as string, log: JSON.stringify(events) };
+  }
+
+  /** Recovered, completed, and the steps done before the kill not re-run. */
+  function expectResumed(
+    result: { status: string; log: string },
+    before: { argocdWrites: number; vaultWrites: number },
+    name: string,
+  ) {
+    expect(result).toEqual({ status: 'completed', log: expect.any(String) });
+    expect(result.log).toContain('Task recovered');
+    expect(result.log).toContain(
       'Skipping step argocd because it was already completed',
     );
+    expect(argocd.writes()).toHaveLength(before.argocdWrites);
+    expect(vault.writes()).toHaveLength(before.vaultWrites);
+    expect(argocd.applications.has(`argocd/${name}`)).toBe(true);
+    expect(kubernetes.get('v1', 'Namespace', name)).toBeDefined();
+  }
 
-    // Finished steps did not run again; the namespace was provisioned once.
-    expect(argocd.writes()).toHaveLength(argocdWrites);
-    expect(vault.writes()).toHaveLength(vaultWrites);
+  it('recovers a scaffolder task accepted before a SIGKILL and completes it without repeating finished steps', async () => {
+    const paused = await startTaskUntilPaused(backend!, 'restart-demo');
+    await backend!.kill();
+    await start();
+    expectResumed(await finished(backend!, paused.id), paused, 'restart-demo');
     expect(argocd.applications.size).toBe(1);
-    expect(kubernetes.get('v1', 'Namespace', 'restart-demo')).toBeDefined();
+  }, 240_000);
+
+  it('finishes on the other replica a task whose replica died', async () => {
+    peer = await launch(peerPort);
+    const paused = await startTaskUntilPaused(backend!, 'takeover-demo');
+    await backend!.kill();
+    // No restart: the live replica takes the task over.
+    expectResumed(await finished(peer, paused.id), paused, 'takeover-demo');
   }, 240_000);
 });
