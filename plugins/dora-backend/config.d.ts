@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Settings of the DORA metrics backend (@internal/plugin-dora-backend). */
   dora?: {
@@ -38,6 +40,12 @@ export interface Config {
         enabled?: boolean;
         /** Default 30. */
         frequencyMinutes?: number;
+        /**
+         * The full schedule (frequency, timeout, initialDelay); wins over
+         * frequencyMinutes. Default: every frequencyMinutes, 30 min timeout,
+         * 30 s initial delay.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
         /** How far back the first pass goes. Default 90. */
         lookbackDays?: number;
       };

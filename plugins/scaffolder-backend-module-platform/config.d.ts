@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /**
    * Targets of the Paved Road scaffolder actions. Templates name a target;
@@ -48,6 +50,11 @@ export interface Config {
         /** Mount path of the KV v2 secrets engine; default "secret". */
         kvMount?: string;
       }>;
+    };
+    /** The scheduled removal of expired ephemeral namespaces. */
+    ttlSweep?: {
+      /** Default: every 5 minutes, 4 min timeout, 30 s initial delay. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     kubernetes?: {
       clusters: Array<{

@@ -86,9 +86,7 @@ export const doraPlugin = createBackendPlugin({
           // The scheduler locks the task in the database: one replica runs it.
           await scheduler.scheduleTask({
             id: 'dora-github-backfill',
-            frequency: { minutes: backfill.frequencyMinutes },
-            timeout: { minutes: 30 },
-            initialDelay: { seconds: 30 },
+            ...backfill.schedule,
             fn: async () => {
               await task.run();
             },

@@ -7,6 +7,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** When the request arrived (epoch ms), e.g. to tell scheduled runs apart. */
+  at: number;
 }
 
 export interface DoubleResponse {
@@ -88,6 +90,7 @@ export class HttpDouble {
         }
       }
       const recorded = {
+        at: Date.now(),
         method: req.method ?? 'GET',
         path: decodeURIComponent(url.pathname),
         query: url.searchParams,

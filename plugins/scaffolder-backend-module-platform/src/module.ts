@@ -1,6 +1,7 @@
 import {
   coreServices,
   createBackendModule,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
@@ -37,12 +38,21 @@ export const scaffolderModulePlatform = createBackendModule({
           createGitPublishAction({ config }),
           createCatalogLocationRegisterAction({ catalog }),
         );
+        const sweepSchedule = config.getOptionalConfig(
+          'pavedRoad.ttlSweep.schedule',
+        );
         // The scheduler takes a database lock, so one replica sweeps at a time.
         await scheduler.scheduleTask({
           id: 'platform-namespace-ttl-sweep',
-          frequency: { minutes: 5 },
-          timeout: { minutes: 4 },
-          initialDelay: { seconds: 30 },
+          ...(sweepSchedule
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                sweepSchedule,
+              )
+            : {
+                frequency: { minutes: 5 },
+                timeout: { minutes: 4 },
+                initialDelay: { seconds: 30 },
+              }),
           fn: async signal => {
             await sweepExpiredNamespaces({ config, logger, signal });
           },

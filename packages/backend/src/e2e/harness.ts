@@ -75,6 +75,8 @@ export interface RunningBackend {
   baseUrl: string;
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill would: no graceful shutdown. */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -128,6 +130,13 @@ export async function startBackend(
     }
   };
 
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
@@ -136,7 +145,7 @@ export async function startBackend(
     try {
       const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
       if (res.ok) {
-        return { baseUrl, output: getOutput, stop };
+        return { baseUrl, output: getOutput, stop, kill };
       }
     } catch {
       // not listening yet

@@ -27,7 +27,8 @@ export async function withDatabase<T>(
   }
 }
 
-async function dropDatabases(prefix: string) {
+/** Drops every database under `prefix` (one per plugin). */
+export async function dropDatabases(prefix: string) {
   await withDatabase('postgres', async client => {
     const { rows } = await client.query(
       'SELECT datname FROM pg_database WHERE datname LIKE $1',
@@ -52,7 +53,14 @@ export async function startProductionBackend(options: {
   /** The static service token (backend.auth.externalAccess). */
   apiToken: string;
   env?: Record<string, string>;
+  /**
+   * Whether `stop()` drops the prefix's databases (default true). False when
+   * several replicas share the prefix or a restart must find the data again;
+   * the caller then calls `dropDatabases(prefix)` once at the end.
+   */
+  ownsDatabases?: boolean;
 }): Promise<RunningBackend> {
+  const ownsDatabases = options.ownsDatabases ?? true;
   let backend: RunningBackend;
   try {
     backend = await startBackend({
@@ -86,8 +94,13 @@ export async function startProductionBackend(options: {
     });
   } catch (error) {
     // A backend that never became ready may still have created databases.
-    await dropDatabases(options.prefix);
+    if (ownsDatabases) {
+      await dropDatabases(options.prefix);
+    }
     throw error;
+  }
+  if (!ownsDatabases) {
+    return backend;
   }
   return {
     ...backend,
@@ -95,5 +108,29 @@ export async function startProductionBackend(options: {
       await backend.stop();
       await dropDatabases(options.prefix);
     },
+  };
+}
+
+/**
+ * Environment pointing the production cluster target (pavedRoad.kubernetes
+ * "production", and the Kubernetes tab's cluster) at a loopback double.
+ */
+export function loopbackClusterEnv(double: {
+  url: string;
+  token: string;
+}): Record<string, string> {
+  return {
+    K8S_CLUSTER_URL: double.url,
+    K8S_CLUSTER_TOKEN: double.token,
+    // The Kubernetes client refuses plain http unless TLS checks are off;
+    // doubles speak http.
+    APP_CONFIG_pavedRoad_kubernetes_clusters: JSON.stringify([
+      {
+        name: 'production',
+        url: double.url,
+        serviceAccountToken: double.token,
+        skipTLSVerify: true,
+      },
+    ]),
   };
 }

@@ -11,7 +11,15 @@ describe('readDoraConfig', () => {
       environments: {},
       github: {
         apiBaseUrl: 'https://api.github.com',
-        backfill: { enabled: false, frequencyMinutes: 30, lookbackDays: 90 },
+        backfill: {
+          enabled: false,
+          schedule: {
+            frequency: { minutes: 30 },
+            timeout: { minutes: 30 },
+            initialDelay: { seconds: 30 },
+          },
+          lookbackDays: 90,
+        },
       },
     });
     expect(config.githubWebhookSecret).toBeUndefined();
@@ -42,8 +50,38 @@ describe('readDoraConfig', () => {
       github: {
         apiBaseUrl: 'http://127.0.0.1:1',
         token: 't0ken',
-        backfill: { enabled: true, frequencyMinutes: 5, lookbackDays: 7 },
+        backfill: {
+          enabled: true,
+          schedule: {
+            frequency: { minutes: 5 },
+            timeout: { minutes: 30 },
+            initialDelay: { seconds: 30 },
+          },
+          lookbackDays: 7,
+        },
       },
+    });
+  });
+
+  it('takes a full backfill schedule over frequencyMinutes', () => {
+    const config = readDoraConfig(
+      new ConfigReader({
+        dora: {
+          github: {
+            backfill: {
+              frequencyMinutes: 5,
+              schedule: {
+                frequency: { seconds: 4 },
+                timeout: { seconds: 30 },
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(config.github.backfill.schedule).toEqual({
+      frequency: { seconds: 4 },
+      timeout: { seconds: 30 },
     });
   });
 

@@ -1,3 +1,7 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
   ENVIRONMENT_TIERS,
@@ -17,7 +21,7 @@ export interface DoraConfig {
     token?: string;
     backfill: {
       enabled: boolean;
-      frequencyMinutes: number;
+      schedule: SchedulerServiceTaskScheduleDefinition;
       lookbackDays: number;
     };
   };
@@ -54,12 +58,32 @@ export function readDoraConfig(config: Config): DoraConfig {
         dora?.getOptionalString('github.token') ?? integrationToken(config),
       backfill: {
         enabled: dora?.getOptionalBoolean('github.backfill.enabled') ?? false,
-        frequencyMinutes:
-          dora?.getOptionalNumber('github.backfill.frequencyMinutes') ?? 30,
+        schedule: backfillSchedule(dora),
         lookbackDays:
           dora?.getOptionalNumber('github.backfill.lookbackDays') ?? 90,
       },
     },
+  };
+}
+
+/**
+ * `backfill.schedule` in full, else every `frequencyMinutes` (default 30)
+ * after a 30 s start-up delay.
+ */
+function backfillSchedule(
+  dora: Config | undefined,
+): SchedulerServiceTaskScheduleDefinition {
+  const schedule = dora?.getOptionalConfig('github.backfill.schedule');
+  if (schedule) {
+    return readSchedulerServiceTaskScheduleDefinitionFromConfig(schedule);
+  }
+  return {
+    frequency: {
+      minutes:
+        dora?.getOptionalNumber('github.backfill.frequencyMinutes') ?? 30,
+    },
+    timeout: { minutes: 30 },
+    initialDelay: { seconds: 30 },
   };
 }
 
