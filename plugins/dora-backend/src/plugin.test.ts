@@ -199,6 +199,17 @@ describe.each(databases.eachSupportedId())(
         expect(res.status).toBe(400);
         expect(res.body.error.message).toContain('scope');
       });
+
+      it.each(['no-such-service', 'group:default/team-a'])(
+        'answers 404 for the metrics of %s, which is no catalog Component',
+        async ref => {
+          const res = await request(server).get(
+            `/api/dora/metrics?scope=service&ref=${ref}`,
+          );
+          expect(res.status).toBe(404);
+          expect(res.body.error.message).toMatch(/^No catalog Component '/);
+        },
+      );
     });
 
     it('checks the dora.events.create permission for users', async () => {
@@ -295,6 +306,25 @@ describe.each(databases.eachSupportedId())(
         const res = await deliver(body);
         expect(res.status).toBe(400);
         expect(await deployments()).toBe(0);
+      });
+
+      it('answers 400 to a push whose commits are not a list and writes nothing', async () => {
+        const body = JSON.stringify({
+          commits: 42,
+          repository: { full_name: 'acme/a' },
+        });
+        const res = await deliver(body, {
+          'X-GitHub-Event': 'push',
+          'X-GitHub-Delivery': 'push-bad',
+          'X-Hub-Signature-256': sign(body),
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toBe('commits: must be an array');
+        expect(
+          Number(
+            (await knex('dora_webhook_deliveries').count({ n: '*' }))[0].n,
+          ),
+        ).toBe(0);
       });
 
       it('records merged pull requests and pushes as changes', async () => {

@@ -141,7 +141,18 @@ export class MetricsService {
       const owners = await this.teamOwners(ref);
       return { filter: { from, to, ownerRefs: owners }, ref, owners };
     }
+    await this.assertComponent(ref);
     return { filter: { from, to, serviceRefs: [ref] }, ref };
+  }
+
+  /** A typo in a service ref says so, instead of reading as "no data". */
+  private async assertComponent(ref: string): Promise<void> {
+    const entity = await this.options.catalog.getEntityByRef(ref, {
+      credentials: await this.options.auth.getOwnServiceCredentials(),
+    });
+    if (entity?.kind.toLocaleLowerCase('en-US') !== 'component') {
+      throw new NotFoundError(`No catalog Component '${ref}'`);
+    }
   }
 
   async dataQuality(query: MetricsQuery): Promise<DoraDataQualityResponse> {
