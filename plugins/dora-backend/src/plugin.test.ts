@@ -200,6 +200,18 @@ describe.each(databases.eachSupportedId())(
         expect(res.body.error.message).toContain('scope');
       });
 
+      it('answers 400 for the metrics of a ref no entity can have', async () => {
+        const res = await request(server).get(
+          `/api/dora/metrics?scope=service&ref=${encodeURIComponent(
+            'sérvice-🚀',
+          )}`,
+        );
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          /^ref: 'sérvice-🚀' is not an entity ref: name /,
+        );
+      });
+
       it.each(['no-such-service', 'group:default/team-a'])(
         'answers 404 for the metrics of %s, which is no catalog Component',
         async ref => {

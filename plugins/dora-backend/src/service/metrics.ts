@@ -10,6 +10,7 @@ import {
   DoraScope,
 } from '@internal/plugin-dora-common';
 import { DoraStore, MetricsFilter } from '../database/types';
+import { normalizeEntityRef } from './entityRefs';
 import { computeFigures, computeTrend, computeWeekly } from './figures';
 
 const DAY_MS = 86_400_000;
@@ -128,14 +129,14 @@ export class MetricsService {
     }
     let ref: string;
     try {
-      ref = stringifyEntityRef(
-        parseEntityRef(query.ref, {
-          defaultKind: query.scope === 'team' ? 'group' : 'component',
-          defaultNamespace: 'default',
-        }),
+      ref = normalizeEntityRef(
+        query.ref,
+        query.scope === 'team' ? 'group' : 'component',
       );
-    } catch {
-      throw new InputError(`ref: '${query.ref}' is not an entity ref`);
+    } catch (error) {
+      throw new InputError(
+        `ref: '${query.ref}' is not an entity ref: ${(error as Error).message}`,
+      );
     }
     if (query.scope === 'team') {
       const owners = await this.teamOwners(ref);
