@@ -320,6 +320,19 @@ describe.each(databases.eachSupportedId())(
         expect(await deployments()).toBe(0);
       });
 
+      it('answers 400 to a form-encoded delivery, saying which content type to set', async () => {
+        const body = `payload=${encodeURIComponent(deploymentStatus)}`;
+        const res = await deliver(body, {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'X-Hub-Signature-256': sign(body),
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          /^Content-Type must be application\/json, got 'application\/x-www-form-urlencoded'/,
+        );
+        expect(await deployments()).toBe(0);
+      });
+
       it('answers 400 to a push whose commits are not a list and writes nothing', async () => {
         const body = JSON.stringify({
           commits: 42,

@@ -108,7 +108,8 @@ export async function createRouter(
 
   router.post(
     '/webhooks/github',
-    express.raw({ type: 'application/json', limit: '5mb' }),
+    // Any content type: the signature covers the raw bytes whatever they are.
+    express.raw({ type: () => true, limit: '5mb' }),
     async (req, res) => {
       const secret = config.githubWebhookSecret;
       if (!secret) {
@@ -121,6 +122,13 @@ export async function createRouter(
         : Buffer.alloc(0);
       if (!verifyGithubSignature(secret, raw, req.get('x-hub-signature-256'))) {
         throw new AuthenticationError('Invalid X-Hub-Signature-256');
+      }
+      if (!req.is('application/json')) {
+        throw new InputError(
+          `Content-Type must be application/json, got '${
+            req.get('content-type') ?? 'none'
+          }': set the webhook's content type to application/json in GitHub`,
+        );
       }
       const deliveryId = req.get('x-github-delivery');
       const event = req.get('x-github-event');
