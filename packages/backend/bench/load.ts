@@ -9,10 +9,11 @@
  * authenticated GET of the catalog's kind facet, as bench:dora-ingest uses).
  * Prints a table per stream and, as the last line, JSON: { duration_s,
  * requests_per_s, p95_ms, errors, non_2xx, events_sent,
- * events_acknowledged, events_stored, lost, baseline_requests_per_s,
- * baseline_p95_ms }. lost = events acknowledged (2xx) minus events stored
- * (counted in the database). Exits non-zero on any error, non-2xx answer or
- * lost event.
+ * events_acknowledged, events_stored, lost, stored_in_flight,
+ * baseline_requests_per_s, baseline_p95_ms }. lost = acknowledged (2xx)
+ * events whose idempotency key is not in the database; stored_in_flight =
+ * stored events whose request was still in flight when the clock stopped.
+ * Exits non-zero on any error, non-2xx answer or lost event.
  */
 /* eslint-disable no-console */
 import { randomBytes } from 'node:crypto';
@@ -53,7 +54,6 @@ interface StreamResult {
   name: string;
   requests: number;
   latencies: number[];
-  statuses: number[];
   errors: number;
   non2xx: number;
 }
@@ -73,7 +73,6 @@ function run(
   seconds: number,
 ): Promise<StreamResult & { seconds: number }> {
   const latencies: number[] = [];
-  const statuses: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -95,23 +94,24 @@ function run(
           name: stream.name,
           requests: latencies.length,
           latencies: latencies.sort((a, b) => a - b),
-          statuses,
           errors: result.errors,
           non2xx: result.non2xx,
           seconds: result.duration,
         });
       },
     );
-    instance.on('response', (_client, status, _bytes, responseTime) => {
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
-      statuses.push(status);
     });
   });
 }
 
 let nextEvent = 0;
+/** Keys of the events whose request was answered 2xx. */
+const acknowledgedKeys = new Set<string>();
+
 /** A batch of deployments, each with a key no other request uses. */
-function ingestionBody(): string {
+function ingestionBatch() {
   const now = Date.now();
   const events = Array.from({ length: batchSize }, () => {
     const i = nextEvent++;
@@ -126,7 +126,10 @@ function ingestionBody(): string {
       commitSha: (i + 1).toString(16).padStart(40, '0'),
     };
   });
-  return JSON.stringify({ events });
+  return {
+    body: JSON.stringify({ events }),
+    keys: events.map(e => e.idempotencyKey),
+  };
 }
 
 function streams(): Stream[] {
@@ -186,7 +189,17 @@ function streams(): Stream[] {
         {
           method: 'POST',
           path: '/api/dora/events',
-          setupRequest: request => ({ ...request, body: ingestionBody() }),
+          // One request in flight per connection: its context holds the keys.
+          setupRequest: (request, context: { keys?: string[] }) => {
+            const { body, keys } = ingestionBatch();
+            context.keys = keys;
+            return { ...request, body };
+          },
+          onResponse: (status, _body, context: { keys?: string[] }) => {
+            if (status >= 200 && status < 300) {
+              context.keys?.forEach(key => acknowledgedKeys.add(key));
+            }
+          },
         },
       ],
     },
@@ -239,16 +252,13 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
 
-    const stored = await withDatabase(`${prefix}dora`, async client =>
-      Number(
-        (
-          await client.query('SELECT count(*)::int AS n FROM dora_deployments')
-        ).rows[0].n,
-      ),
-    );
-    const ingestion = results.find(r => r.name === 'DORA ingestion')!;
-    const acknowledged =
-      ingestion.statuses.filter(s => s >= 200 && s < 300).length * batchSize;
+    const stored = await withDatabase(`${prefix}dora`, async client => {
+      const { rows } = await client.query(
+        'SELECT idempotency_key FROM dora_deployments',
+      );
+      return new Set<string>(rows.map(r => r.idempotency_key));
+    });
+    const lost = [...acknowledgedKeys].filter(key => !stored.has(key)).length;
 
     console.table(
       [...results, baseline].map(r => ({
@@ -269,10 +279,11 @@ async function main() {
       p95_ms: percentile(all, 0.95),
       errors: results.reduce((n, r) => n + r.errors, 0),
       non_2xx: results.reduce((n, r) => n + r.non2xx, 0),
-      events_sent: ingestion.requests * batchSize,
-      events_acknowledged: acknowledged,
-      events_stored: stored,
-      lost: acknowledged - stored,
+      events_sent: nextEvent,
+      events_acknowledged: acknowledgedKeys.size,
+      events_stored: stored.size,
+      lost,
+      stored_in_flight: stored.size - (acknowledgedKeys.size - lost),
       baseline_requests_per_s: Math.round(baseline.requests / baseline.seconds),
       baseline_p95_ms: percentile(baseline.latencies, 0.95),
     };
