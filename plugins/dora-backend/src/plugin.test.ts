@@ -298,6 +298,7 @@ describe.each(databases.eachSupportedId())(
           'X-Hub-Signature-256': sign(deploymentStatus, 'wrong'),
         });
         expect(res.status).toBe(401);
+        expect(res.body.error.message).toMatch(/^Invalid X-Hub-Signature-256/);
         const unsigned = await request(server)
           .post('/api/dora/webhooks/github')
           .set('Content-Type', 'application/json')
@@ -305,6 +306,9 @@ describe.each(databases.eachSupportedId())(
           .set('X-GitHub-Delivery', 'delivery-2')
           .send(deploymentStatus);
         expect(unsigned.status).toBe(401);
+        expect(unsigned.body.error.message).toMatch(
+          /^Missing X-Hub-Signature-256/,
+        );
         expect(await deployments()).toBe(0);
         expect(
           Number(

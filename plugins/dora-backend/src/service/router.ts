@@ -120,8 +120,16 @@ export async function createRouter(
       const raw: Buffer = Buffer.isBuffer(req.body)
         ? req.body
         : Buffer.alloc(0);
-      if (!verifyGithubSignature(secret, raw, req.get('x-hub-signature-256'))) {
-        throw new AuthenticationError('Invalid X-Hub-Signature-256');
+      const signature = req.get('x-hub-signature-256');
+      if (!signature) {
+        throw new AuthenticationError(
+          'Missing X-Hub-Signature-256: give the webhook the secret of dora.github.webhookSecret',
+        );
+      }
+      if (!verifyGithubSignature(secret, raw, signature)) {
+        throw new AuthenticationError(
+          'Invalid X-Hub-Signature-256: the body is not signed with dora.github.webhookSecret',
+        );
       }
       if (!req.is('application/json')) {
         throw new InputError(
