@@ -118,11 +118,11 @@ const validators = makeValidator();
  */
 function checkedRef(ref: CompoundEntityRef, what = 'entity'): string {
   const { kind, namespace, name } = ref;
-  const problem = !validators.isValidKind(kind)
-    ? 'kind'
-    : !validators.isValidNamespace(namespace)
-    ? 'namespace'
-    : !validators.isValidEntityName(name) && 'name';
+  const problem = [
+    { part: 'kind', valid: validators.isValidKind(kind) },
+    { part: 'namespace', valid: validators.isValidNamespace(namespace) },
+    { part: 'name', valid: validators.isValidEntityName(name) },
+  ].find(p => !p.valid)?.part;
   if (problem) {
     throw new InputError(
       `${what} '${kind}:${namespace}/${name}' is not an entity ref: its ${problem} must be letters, digits, "-", "_" and ".", at most 63 characters`,
