@@ -199,6 +199,29 @@ describe.each(databases.eachSupportedId())(
         expect(res.status).toBe(400);
         expect(res.body.error.message).toContain('scope');
       });
+
+      it('answers 400 for the metrics of a ref no entity can have', async () => {
+        const res = await request(server).get(
+          `/api/dora/metrics?scope=service&ref=${encodeURIComponent(
+            'sérvice-🚀',
+          )}`,
+        );
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          /^ref: 'sérvice-🚀' is not an entity ref: name /,
+        );
+      });
+
+      it.each(['no-such-service', 'group:default/team-a'])(
+        'answers 404 for the metrics of %s, which is no catalog Component',
+        async ref => {
+          const res = await request(server).get(
+            `/api/dora/metrics?scope=service&ref=${ref}`,
+          );
+          expect(res.status).toBe(404);
+          expect(res.body.error.message).toMatch(/^No catalog Component '/);
+        },
+      );
     });
 
     it('checks the dora.events.create permission for users', async () => {
@@ -275,6 +298,7 @@ describe.each(databases.eachSupportedId())(
           'X-Hub-Signature-256': sign(deploymentStatus, 'wrong'),
         });
         expect(res.status).toBe(401);
+        expect(res.body.error.message).toMatch(/^Invalid X-Hub-Signature-256/);
         const unsigned = await request(server)
           .post('/api/dora/webhooks/github')
           .set('Content-Type', 'application/json')
@@ -282,6 +306,9 @@ describe.each(databases.eachSupportedId())(
           .set('X-GitHub-Delivery', 'delivery-2')
           .send(deploymentStatus);
         expect(unsigned.status).toBe(401);
+        expect(unsigned.body.error.message).toMatch(
+          /^Missing X-Hub-Signature-256/,
+        );
         expect(await deployments()).toBe(0);
         expect(
           Number(
@@ -295,6 +322,38 @@ describe.each(databases.eachSupportedId())(
         const res = await deliver(body);
         expect(res.status).toBe(400);
         expect(await deployments()).toBe(0);
+      });
+
+      it('answers 400 to a form-encoded delivery, saying which content type to set', async () => {
+        const body = `payload=${encodeURIComponent(deploymentStatus)}`;
+        const res = await deliver(body, {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'X-Hub-Signature-256': sign(body),
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          /^Content-Type must be application\/json, got 'application\/x-www-form-urlencoded'/,
+        );
+        expect(await deployments()).toBe(0);
+      });
+
+      it('answers 400 to a push whose commits are not a list and writes nothing', async () => {
+        const body = JSON.stringify({
+          commits: 42,
+          repository: { full_name: 'acme/a' },
+        });
+        const res = await deliver(body, {
+          'X-GitHub-Event': 'push',
+          'X-GitHub-Delivery': 'push-bad',
+          'X-Hub-Signature-256': sign(body),
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toBe('commits: must be an array');
+        expect(
+          Number(
+            (await knex('dora_webhook_deliveries').count({ n: '*' }))[0].n,
+          ),
+        ).toBe(0);
       });
 
       it('records merged pull requests and pushes as changes', async () => {

@@ -220,6 +220,29 @@ describe('scorecard plugin', () => {
     );
     expect(cursor.status).toBe(400);
 
+    // Refused before any lookup, so the catalog client never sees it.
+    const hostile = await request(server).post(
+      `/api/scorecard/entities/component/default/${encodeURIComponent(
+        "'; DROP TABLE scorecard_entity_scores; --",
+      )}/evaluate`,
+    );
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.error.message).toMatch(
+      /is not an entity ref: its name must be letters, digits/,
+    );
+    const hostileWaiver = await request(server)
+      .post('/api/scorecard/waivers')
+      .send({
+        entityRef: 'component:default/sérvice-🚀',
+        checkId: 'has-owner',
+        reason: 'because',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+    expect(hostileWaiver.status).toBe(400);
+    expect(hostileWaiver.body.error.message).toMatch(
+      /^entityRef 'component:default\/sérvice-🚀' is not an entity ref/,
+    );
+
     const waiver = await request(server)
       .post('/api/scorecard/waivers')
       .send({ entityRef: 'component:default/orders', checkId: 'nope' });

@@ -134,3 +134,22 @@ export function loopbackClusterEnv(double: {
     ]),
   };
 }
+
+/** The number of rows in every table of a database, by table name. */
+export async function rowCounts(
+  database: string,
+): Promise<Record<string, number>> {
+  return withDatabase(database, async client => {
+    const { rows } = await client.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+    );
+    const counts: Record<string, number> = {};
+    for (const { table_name: table } of rows) {
+      const result = await client.query(
+        `SELECT count(*)::int AS n FROM "${table}"`,
+      );
+      counts[table] = result.rows[0].n;
+    }
+    return counts;
+  });
+}

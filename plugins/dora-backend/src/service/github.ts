@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'crypto';
+import { InputError } from '@backstage/errors';
 import { DoraEvent } from '@internal/plugin-dora-common';
 
 /**
@@ -32,7 +33,8 @@ function iso(value: unknown): string | undefined {
 
 /**
  * Maps a GitHub webhook delivery to DORA events for each catalog component
- * of the repository. Returns an empty list for events we do not use.
+ * of the repository. Returns an empty list for events we do not use; throws
+ * an InputError for a payload whose shape GitHub would never send.
  */
 export function githubToEvents(
   event: string,
@@ -91,7 +93,11 @@ export function githubToEvents(
     } else if (event === 'push') {
       const pushedAt =
         iso(payload.repository?.pushed_at) ?? receivedAt.toISOString();
-      for (const commit of payload.commits ?? []) {
+      const commits = payload.commits ?? [];
+      if (!Array.isArray(commits)) {
+        throw new InputError('commits: must be an array');
+      }
+      for (const commit of commits) {
         if (!commit?.id) continue;
         out.push({
           type: 'change',

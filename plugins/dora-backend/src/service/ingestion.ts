@@ -17,6 +17,7 @@ import {
   NewIncident,
 } from '../database/types';
 import { DoraConfig } from './config';
+import { normalizeEntityRef } from './entityRefs';
 
 const timestamp = z
   .string()
@@ -196,21 +197,20 @@ export class IngestionService {
     events.forEach((e, index) => {
       let r;
       try {
-        r = parseEntityRef(e.service, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        });
+        r = normalizeEntityRef(e.service, 'component');
       } catch (error) {
         throw new InputError(
-          `events[${index}].service: '${e.service}' is not an entity ref`,
+          `events[${index}].service: '${e.service}' is not an entity ref: ${
+            (error as Error).message
+          }`,
         );
       }
-      if (r.kind.toLocaleLowerCase('en-US') !== 'component') {
+      if (!r.startsWith('component:')) {
         throw new InputError(
           `events[${index}].service: '${e.service}' is not a Component`,
         );
       }
-      normalized.set(index, stringifyEntityRef(r));
+      normalized.set(index, r);
     });
     const refs = [...new Set(normalized.values())];
     const { items } = await this.options.catalog.getEntitiesByRefs(

@@ -10,6 +10,7 @@ import {
   DoraScope,
 } from '@internal/plugin-dora-common';
 import { DoraStore, MetricsFilter } from '../database/types';
+import { normalizeEntityRef } from './entityRefs';
 import { computeFigures, computeTrend, computeWeekly } from './figures';
 
 const DAY_MS = 86_400_000;
@@ -128,20 +129,31 @@ export class MetricsService {
     }
     let ref: string;
     try {
-      ref = stringifyEntityRef(
-        parseEntityRef(query.ref, {
-          defaultKind: query.scope === 'team' ? 'group' : 'component',
-          defaultNamespace: 'default',
-        }),
+      ref = normalizeEntityRef(
+        query.ref,
+        query.scope === 'team' ? 'group' : 'component',
       );
-    } catch {
-      throw new InputError(`ref: '${query.ref}' is not an entity ref`);
+    } catch (error) {
+      throw new InputError(
+        `ref: '${query.ref}' is not an entity ref: ${(error as Error).message}`,
+      );
     }
     if (query.scope === 'team') {
       const owners = await this.teamOwners(ref);
       return { filter: { from, to, ownerRefs: owners }, ref, owners };
     }
+    await this.assertComponent(ref);
     return { filter: { from, to, serviceRefs: [ref] }, ref };
+  }
+
+  /** A typo in a service ref says so, instead of reading as "no data". */
+  private async assertComponent(ref: string): Promise<void> {
+    const entity = await this.options.catalog.getEntityByRef(ref, {
+      credentials: await this.options.auth.getOwnServiceCredentials(),
+    });
+    if (entity?.kind.toLocaleLowerCase('en-US') !== 'component') {
+      throw new NotFoundError(`No catalog Component '${ref}'`);
+    }
   }
 
   async dataQuality(query: MetricsQuery): Promise<DoraDataQualityResponse> {

@@ -108,7 +108,8 @@ export async function createRouter(
 
   router.post(
     '/webhooks/github',
-    express.raw({ type: 'application/json', limit: '5mb' }),
+    // Any content type: the signature covers the raw bytes whatever they are.
+    express.raw({ type: () => true, limit: '5mb' }),
     async (req, res) => {
       const secret = config.githubWebhookSecret;
       if (!secret) {
@@ -119,8 +120,23 @@ export async function createRouter(
       const raw: Buffer = Buffer.isBuffer(req.body)
         ? req.body
         : Buffer.alloc(0);
-      if (!verifyGithubSignature(secret, raw, req.get('x-hub-signature-256'))) {
-        throw new AuthenticationError('Invalid X-Hub-Signature-256');
+      const signature = req.get('x-hub-signature-256');
+      if (!signature) {
+        throw new AuthenticationError(
+          'Missing X-Hub-Signature-256: give the webhook the secret of dora.github.webhookSecret',
+        );
+      }
+      if (!verifyGithubSignature(secret, raw, signature)) {
+        throw new AuthenticationError(
+          'Invalid X-Hub-Signature-256: the body is not signed with dora.github.webhookSecret',
+        );
+      }
+      if (!req.is('application/json')) {
+        throw new InputError(
+          `Content-Type must be application/json, got '${
+            req.get('content-type') ?? 'none'
+          }': set the webhook's content type to application/json in GitHub`,
+        );
       }
       const deliveryId = req.get('x-github-delivery');
       const event = req.get('x-github-event');

@@ -3,7 +3,12 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  makeValidator,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -104,16 +109,38 @@ function decodeCursor(cursor: string): number {
   );
 }
 
+const validators = makeValidator();
+
+/**
+ * The lower-case ref of an entity. Parts no entity can have (quotes, spaces,
+ * slashes, non-ASCII) are refused with the rule they break, rather than
+ * looked up.
+ */
+function checkedRef(ref: CompoundEntityRef, what = 'entity'): string {
+  const { kind, namespace, name } = ref;
+  const problem = [
+    { part: 'kind', valid: validators.isValidKind(kind) },
+    { part: 'namespace', valid: validators.isValidNamespace(namespace) },
+    { part: 'name', valid: validators.isValidEntityName(name) },
+  ].find(p => !p.valid)?.part;
+  if (problem) {
+    throw new InputError(
+      `${what} '${kind}:${namespace}/${name}' is not an entity ref: its ${problem} must be letters, digits, "-", "_" and ".", at most 63 characters`,
+    );
+  }
+  return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+}
+
+/** The entity of `/entities/:kind/:namespace/:name`. */
 function refFromParams(req: Request): string {
   const { kind, namespace, name } = req.params;
-  return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase(
-    'en-US',
-  );
+  return checkedRef({ kind, namespace, name });
 }
 
 function normaliseRef(ref: string): string {
+  let parsed: CompoundEntityRef;
   try {
-    return stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase('en-US');
+    parsed = parseEntityRef(ref);
   } catch (error) {
     throw new InputError(
       `entityRef '${ref}' is not an entity ref like component:default/my-service (${
@@ -121,6 +148,7 @@ function normaliseRef(ref: string): string {
       })`,
     );
   }
+  return checkedRef(parsed, 'entityRef');
 }
 
 /** Creates the scorecard API router (mounted at /api/scorecard). */

@@ -1,0 +1,842 @@
+/*
+ * Bad input against every API and scaffolder action we own, on the
+ * production build (PostgreSQL, static service token): malformed JSON, wrong
+ * types, missing fields, bodies over the limit, unknown entities and
+ * injection-shaped names. Each gets a 4xx whose message names what to fix,
+ * and afterwards the DORA and scorecard databases hold exactly the rows they
+ * held before and the ArgoCD, Vault and Kubernetes doubles saw no writes.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import {
+  ArgoCdDouble,
+  KubernetesDouble,
+  VaultDouble,
+} from '@internal/platform-api-doubles';
+import { extractBundle, RunningBackend, waitForEntity } from './harness';
+import { rowCounts, startProductionBackend } from './production';
+
+const prefix = `paved_road_bad_input_${Date.now()}_`;
+const apiToken = randomBytes(24).toString('hex');
+const webhookSecret = randomBytes(16).toString('hex');
+const port = 7451;
+
+/** Names shaped like attacks on SQL, paths, HTML and encodings. */
+const hostileNames = [
+  "'; DROP TABLE dora_deployments; --",
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  'sérvice-🚀-\u202e',
+];
+
+interface ApiRequest {
+  method?: 'GET' | 'POST';
+  path: string;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Case extends ApiRequest {
+  name: string;
+  status: number;
+  /** What the error message must say (the field or thing to fix). */
+  message: RegExp;
+}
+
+const json = { 'Content-Type': 'application/json' };
+const q = encodeURIComponent;
+/** Over the 5 MB limit of the DORA routes and the 1 MB of the scorecard. */
+const hugeJson = JSON.stringify({ events: [], pad: 'x'.repeat(6 * 1024 ** 2) });
+
+function deployment(overrides: Record<string, unknown> = {}) {
+  return {
+    type: 'deployment',
+    idempotencyKey: `bad-input-${randomBytes(4).toString('hex')}`,
+    service: 'orders-service',
+    environment: 'production',
+    status: 'success',
+    finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    ...overrides,
+  };
+}
+
+const events = (...list: unknown[]) => ({ events: list });
+
+const doraEventCases: Case[] = [
+  {
+    name: 'malformed JSON',
+    path: '/api/dora/events',
+    body: '{"events": [',
+    status: 400,
+    message: /JSON/,
+  },
+  {
+    name: 'events not an array',
+    path: '/api/dora/events',
+    body: { events: 'deployment' },
+    status: 400,
+    message: /events: expected an array/,
+  },
+  {
+    name: 'a JSON array instead of an object',
+    path: '/api/dora/events',
+    body: [deployment()],
+    status: 400,
+    message: /events: expected an array/,
+  },
+  {
+    name: 'JSON sent as text/plain',
+    path: '/api/dora/events',
+    body: JSON.stringify(events(deployment())),
+    headers: { 'Content-Type': 'text/plain' },
+    status: 400,
+    message: /events: expected an array/,
+  },
+  {
+    name: 'no events',
+    path: '/api/dora/events',
+    body: events(),
+    status: 400,
+    message: /at least one event/,
+  },
+  {
+    name: 'missing fields',
+    path: '/api/dora/events',
+    body: events({ type: 'deployment' }),
+    status: 400,
+    message: /events\[0\]\.idempotencyKey.*events\[0\]\.service/,
+  },
+  {
+    name: 'unknown event type',
+    path: '/api/dora/events',
+    body: events(deployment({ type: 'release' })),
+    status: 400,
+    message: /events\[0\]\.type/,
+  },
+  {
+    name: 'wrong types',
+    path: '/api/dora/events',
+    body: events(deployment({ finishedAt: 1732530000, status: true })),
+    status: 400,
+    message: /events\[0\]\.status.*events\[0\]\.finishedAt/,
+  },
+  {
+    name: 'a timestamp that is not one',
+    path: '/api/dora/events',
+    body: events(deployment({ finishedAt: 'yesterday' })),
+    status: 400,
+    message: /events\[0\]\.finishedAt: must be an ISO 8601 timestamp/,
+  },
+  {
+    name: 'one bad event in a batch (the good ones are not stored either)',
+    path: '/api/dora/events',
+    body: events(deployment(), deployment({ environment: '' })),
+    status: 400,
+    message: /events\[1\]\.environment/,
+  },
+  {
+    name: 'an idempotency key over 255 characters',
+    path: '/api/dora/events',
+    body: events(deployment({ idempotencyKey: 'k'.repeat(256) })),
+    status: 400,
+    message: /events\[0\]\.idempotencyKey/,
+  },
+  {
+    name: 'more events than a batch allows',
+    path: '/api/dora/events',
+    body: events(...Array.from({ length: 501 }, () => deployment())),
+    status: 400,
+    message: /at most 500 events/,
+  },
+  {
+    name: 'a body over the limit',
+    path: '/api/dora/events',
+    body: hugeJson,
+    status: 413,
+    message: /too large/,
+  },
+  {
+    name: 'an unknown service',
+    path: '/api/dora/events',
+    body: events(deployment({ service: 'no-such-service' })),
+    status: 400,
+    message: /events\[0\]\.service: unknown catalog Component/,
+  },
+  {
+    name: 'a service that is not a Component',
+    path: '/api/dora/events',
+    body: events(deployment({ service: 'group:default/platform-team' })),
+    status: 400,
+    message: /events\[0\]\.service: .* is not a Component/,
+  },
+  ...hostileNames.map(service => ({
+    name: `service ${JSON.stringify(service)}`,
+    path: '/api/dora/events',
+    body: events(deployment({ service })),
+    status: 400,
+    message: /^events\[0\]\.service: .* is not an entity ref/,
+  })),
+];
+
+/** Every read route of the DORA plugin takes the same query. */
+const doraReadCases: Case[] = [
+  '/api/dora/metrics',
+  '/api/dora/data-quality',
+  '/api/dora/deployments',
+  '/api/dora/changes',
+  '/api/dora/incidents',
+].flatMap(route => [
+  {
+    name: `${route} with an unknown scope`,
+    path: `${route}?scope=galaxy`,
+    status: 400,
+    message: /scope: must be one of org, team, service/,
+  },
+  {
+    name: `${route} for a team without ref`,
+    path: `${route}?scope=team`,
+    status: 400,
+    message: /ref: required for scope team/,
+  },
+  {
+    name: `${route} for an unknown team`,
+    path: `${route}?scope=team&ref=group:default/no-such-team`,
+    status: 404,
+    message: /No catalog Group 'group:default\/no-such-team'/,
+  },
+  {
+    name: `${route} for an unknown service`,
+    path: `${route}?scope=service&ref=component:default/no-such-service`,
+    status: 404,
+    message: /No catalog Component 'component:default\/no-such-service'/,
+  },
+  {
+    name: `${route} from a date that is not one`,
+    path: `${route}?from=yesterday`,
+    status: 400,
+    message: /from: must be an ISO 8601 timestamp/,
+  },
+  {
+    name: `${route} with from after to`,
+    path: `${route}?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+    status: 400,
+    message: /from: must be before to/,
+  },
+  ...hostileNames.map(ref => ({
+    name: `${route} for service ${JSON.stringify(ref)}`,
+    path: `${route}?scope=service&ref=${q(ref)}`,
+    status: 400,
+    message: /^ref: .* is not an entity ref/,
+  })),
+]);
+
+const doraListCases: Case[] = ['0', '1001', 'ten', '1.5'].map(limit => ({
+  name: `/api/dora/deployments?limit=${limit}`,
+  path: `/api/dora/deployments?limit=${limit}`,
+  status: 400,
+  message: /limit: must be an integer from 1 to 1000/,
+}));
+
+function signed(body: string, event = 'push'): Record<string, string> {
+  return {
+    ...json,
+    'X-GitHub-Event': event,
+    'X-GitHub-Delivery': randomBytes(8).toString('hex'),
+    'X-Hub-Signature-256': `sha256=${createHmac('sha256', webhookSecret)
+      .update(body)
+      .digest('hex')}`,
+  };
+}
+
+const push = (payload: unknown) => {
+  const body = JSON.stringify(payload);
+  return { body, headers: signed(body) };
+};
+
+const webhookCases: Case[] = [
+  {
+    name: 'webhook without a signature',
+    path: '/api/dora/webhooks/github',
+    body: '{}',
+    headers: { ...json, 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': '1' },
+    status: 401,
+    message: /^Missing X-Hub-Signature-256/,
+  },
+  {
+    name: 'webhook signed with another secret',
+    path: '/api/dora/webhooks/github',
+    body: '{}',
+    headers: {
+      ...signed('{}'),
+      'X-Hub-Signature-256': `sha256=${createHmac('sha256', 'wrong')
+        .update('{}')
+        .digest('hex')}`,
+    },
+    status: 401,
+    message: /Invalid X-Hub-Signature-256/,
+  },
+  {
+    name: 'webhook with malformed JSON',
+    path: '/api/dora/webhooks/github',
+    body: '{"repository": ',
+    headers: signed('{"repository": '),
+    status: 400,
+    message: /not valid JSON/,
+  },
+  {
+    name: 'webhook sent form-encoded',
+    path: '/api/dora/webhooks/github',
+    body: 'payload=%7B%7D',
+    headers: {
+      ...signed('payload=%7B%7D'),
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    status: 400,
+    message: /^Content-Type must be application\/json/,
+  },
+  {
+    name: 'webhook without event headers',
+    path: '/api/dora/webhooks/github',
+    body: '{}',
+    headers: {
+      ...json,
+      'X-Hub-Signature-256': signed('{}')['X-Hub-Signature-256'],
+    },
+    status: 400,
+    message: /X-GitHub-Delivery and X-GitHub-Event headers are required/,
+  },
+  {
+    name: 'webhook push without repository',
+    path: '/api/dora/webhooks/github',
+    ...push({ commits: [] }),
+    status: 400,
+    message: /repository\.full_name is required/,
+  },
+  {
+    name: 'webhook push whose commits are not a list',
+    path: '/api/dora/webhooks/github',
+    ...push({
+      repository: { full_name: 'acme-freight/orders-service' },
+      commits: 42,
+    }),
+    status: 400,
+    message: /commits: must be an array/,
+  },
+  {
+    name: 'webhook push with a commit of the wrong shape',
+    path: '/api/dora/webhooks/github',
+    ...push({
+      repository: { full_name: 'acme-freight/orders-service' },
+      commits: [{ id: 42 }],
+    }),
+    status: 400,
+    message: /events\[0\]\.commitSha/,
+  },
+  {
+    name: 'webhook body over the limit',
+    path: '/api/dora/webhooks/github',
+    body: hugeJson,
+    headers: signed(hugeJson),
+    status: 413,
+    message: /too large/,
+  },
+];
+
+const entity = (name: string) =>
+  `/api/scorecard/entities/component/default/${q(name)}`;
+
+const scorecardCases: Case[] = [
+  {
+    name: 'list with a limit that is not a number',
+    path: '/api/scorecard/entities?limit=ten',
+    status: 400,
+    message: /Invalid query: limit/,
+  },
+  {
+    name: 'list ordered by an unknown column',
+    path: `/api/scorecard/entities?orderBy=${q('name; DROP TABLE x')}`,
+    status: 400,
+    message: /Invalid query: orderBy/,
+  },
+  {
+    name: 'list with an unknown parameter',
+    path: '/api/scorecard/entities?sort=score',
+    status: 400,
+    message: /Invalid query: .*sort/,
+  },
+  {
+    name: 'list with a forged cursor',
+    path: `/api/scorecard/entities?cursor=${q("' OR 1=1 --")}`,
+    status: 400,
+    message: /cursor is not valid/,
+  },
+  {
+    name: 'list with criticalFailing not a boolean',
+    path: '/api/scorecard/entities?criticalFailing=yes',
+    status: 400,
+    message: /Invalid query: criticalFailing/,
+  },
+  {
+    name: 'teams with hierarchy not a boolean',
+    path: '/api/scorecard/teams?hierarchy=maybe',
+    status: 400,
+    message: /Invalid query: hierarchy/,
+  },
+  {
+    name: 'trend over 0 days',
+    path: '/api/scorecard/trend?days=0',
+    status: 400,
+    message: /Invalid query: days/,
+  },
+  {
+    name: 'trend over too many days',
+    path: '/api/scorecard/trend?days=99999',
+    status: 400,
+    message: /Invalid query: days/,
+  },
+  {
+    name: 'history with days not a number',
+    path: `${entity('orders-service')}/history?days=${q('1; DROP TABLE x')}`,
+    status: 400,
+    message: /Invalid query: days/,
+  },
+  {
+    name: 'scores of an unknown entity',
+    path: entity('no-such-service'),
+    status: 404,
+    message: /^No scorecard for component:default\/no-such-service/,
+  },
+  {
+    name: 'history of an unknown entity',
+    path: `${entity('no-such-service')}/history`,
+    status: 404,
+    message: /^No scorecard for component:default\/no-such-service/,
+  },
+  {
+    name: 'evaluation of an unknown entity',
+    method: 'POST',
+    path: `${entity('no-such-service')}/evaluate`,
+    status: 404,
+    message: /^Entity component:default\/no-such-service is not in the catalog/,
+  },
+  ...hostileNames.flatMap(name =>
+    ['', '/history', '/badge.svg', '/evaluate'].map(route => ({
+      name: `${route || 'scores'} of ${JSON.stringify(name)}`,
+      method: route === '/evaluate' ? ('POST' as const) : ('GET' as const),
+      path: `${entity(name)}${route}`,
+      status: 400,
+      message:
+        /^entity 'component:default\/.*' is not an entity ref: its name must be/,
+    })),
+  ),
+  {
+    name: 'checks dry-run without a body',
+    method: 'POST',
+    path: '/api/scorecard/checks/dry-run',
+    status: 400,
+    message: /Send the checks as YAML/,
+  },
+  {
+    name: 'checks dry-run with yaml not a string',
+    method: 'POST',
+    path: '/api/scorecard/checks/dry-run',
+    body: { yaml: 42 },
+    status: 400,
+    message: /Send the checks as YAML/,
+  },
+  {
+    name: 'checks dry-run with malformed JSON',
+    method: 'POST',
+    path: '/api/scorecard/checks/dry-run',
+    body: '{"yaml": "checks:',
+    status: 400,
+    message: /JSON/,
+  },
+  {
+    name: 'checks dry-run with malformed YAML',
+    method: 'POST',
+    path: '/api/scorecard/checks/dry-run',
+    body: 'checks: [ {',
+    headers: { 'Content-Type': 'application/yaml' },
+    status: 400,
+    message: /<request body>/,
+  },
+  {
+    name: 'checks dry-run with a check missing its id',
+    method: 'POST',
+    path: '/api/scorecard/checks/dry-run',
+    body: { yaml: 'checks:\n  - title: Has an owner\n    weight: 1\n' },
+    status: 400,
+    message: /id/,
+  },
+  {
+    name: 'checks dry-run over the body limit',
+    method: 'POST',
+    path: '/api/scorecard/checks/dry-run',
+    body: `checks: []\n#${'x'.repeat(2 * 1024 ** 2)}`,
+    headers: { 'Content-Type': 'application/yaml' },
+    status: 413,
+    message: /too large/,
+  },
+  {
+    name: 'waiver from a service token (waivers are granted by people)',
+    method: 'POST',
+    path: '/api/scorecard/waivers',
+    body: {
+      entityRef: 'component:default/orders-service',
+      checkId: 'has-owner',
+      reason: 'migration in progress',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+    status: 403,
+    message: /service/,
+  },
+  {
+    name: 'waiver with malformed JSON',
+    method: 'POST',
+    path: '/api/scorecard/waivers',
+    body: '{"entityRef": ',
+    status: 400,
+    message: /JSON/,
+  },
+  {
+    name: 'waiver over the body limit',
+    method: 'POST',
+    path: '/api/scorecard/waivers',
+    body: hugeJson,
+    status: 413,
+    message: /too large/,
+  },
+];
+
+/** A one-step template for POST /api/scaffolder/v2/dry-run. */
+function dryRun(action: string, input: Record<string, unknown>) {
+  return {
+    template: {
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'bad-input', namespace: 'default' },
+      spec: {
+        type: 'service',
+        parameters: [],
+        steps: [{ id: 'step', name: 'step', action, input }],
+      },
+    },
+    values: {},
+    directoryContents: [],
+  };
+}
+
+const argocd = {
+  instance: 'production',
+  name: 'orders-service',
+  repoUrl: 'https://github.com/acme-freight/orders-service.git',
+  targetRevision: 'main',
+  destinationServer: 'https://kubernetes.default.svc',
+  destinationNamespace: 'orders-service',
+};
+const vault = { server: 'production', service: 'orders-service' };
+const namespace = {
+  cluster: 'production',
+  namespace: 'orders-service',
+  owner: 'fulfilment-team',
+};
+
+const actionCase = (
+  name: string,
+  action: string,
+  input: Record<string, unknown>,
+  message: RegExp,
+): Case => ({
+  name: `${action}: ${name}`,
+  method: 'POST',
+  path: '/api/scaffolder/v2/dry-run',
+  body: dryRun(action, input),
+  status: 400,
+  message,
+});
+
+const actionCases: Case[] = [
+  {
+    name: 'dry-run with malformed JSON',
+    method: 'POST',
+    path: '/api/scaffolder/v2/dry-run',
+    body: '{"template": {',
+    status: 400,
+    message: /JSON/,
+  },
+  {
+    // The scaffolder's own route: over its 10 MB it answers 400, not 413.
+    name: 'dry-run over the body limit',
+    method: 'POST',
+    path: '/api/scaffolder/v2/dry-run',
+    body: JSON.stringify({ pad: 'x'.repeat(11 * 1024 ** 2) }),
+    status: 400,
+    message: /too large/,
+  },
+  actionCase(
+    'unknown instance',
+    'argocd:application:register',
+    { ...argocd, instance: 'nowhere' },
+    /Unknown ArgoCD instance "nowhere"/,
+  ),
+  actionCase(
+    'missing destination namespace',
+    'argocd:application:register',
+    { ...argocd, destinationNamespace: undefined },
+    /destinationNamespace/,
+  ),
+  actionCase(
+    'retryLimit of the wrong type',
+    'argocd:application:register',
+    { ...argocd, retryLimit: 'five' },
+    /retryLimit/,
+  ),
+  actionCase(
+    'a path out of the repository',
+    'argocd:application:register',
+    { ...argocd, path: '../../etc/passwd' },
+    /path must be relative inside the repository/,
+  ),
+  actionCase(
+    'a script as repository URL',
+    'argocd:application:register',
+    // eslint-disable-next-line no-script-url -- the attack this case sends
+    { ...argocd, repoUrl: 'javascript:alert(1)' },
+    /repoUrl must be an http\(s\):\/\/ URL/,
+  ),
+  ...hostileNames.map(name =>
+    actionCase(
+      `name ${JSON.stringify(name)}`,
+      'argocd:application:register',
+      { ...argocd, name },
+      /name must be a lowercase RFC 1123 label|name .*RFC 1123/,
+    ),
+  ),
+  actionCase(
+    'unknown server',
+    'vault:policy:write',
+    { ...vault, server: 'nowhere' },
+    /Unknown Vault server "nowhere"/,
+  ),
+  actionCase(
+    'a policy name that would widen the policy',
+    'vault:policy:write',
+    { ...vault, policyName: 'x" { capabilities = ["sudo"] } path "*' },
+    /policyName/,
+  ),
+  actionCase(
+    'seed secrets of the wrong type',
+    'vault:policy:write',
+    { ...vault, seedSecrets: ['password'] },
+    /seedSecrets/,
+  ),
+  ...hostileNames.map(service =>
+    actionCase(
+      `service ${JSON.stringify(service)}`,
+      'vault:policy:write',
+      { ...vault, service },
+      /service .*RFC 1123/,
+    ),
+  ),
+  actionCase(
+    'unknown cluster',
+    'kubernetes:namespace:provision',
+    { ...namespace, cluster: 'nowhere' },
+    /Unknown .*cluster "nowhere"/,
+  ),
+  actionCase(
+    'a TTL that is not a duration',
+    'kubernetes:namespace:provision',
+    { ...namespace, ttl: 'forever' },
+    /ttl/,
+  ),
+  actionCase(
+    'labels of the wrong type',
+    'kubernetes:namespace:provision',
+    { ...namespace, labels: 'team=fulfilment' },
+    /labels/,
+  ),
+  ...hostileNames.map(name =>
+    actionCase(
+      `namespace ${JSON.stringify(name)}`,
+      'kubernetes:namespace:provision',
+      { ...namespace, namespace: name },
+      /namespace .*RFC 1123/,
+    ),
+  ),
+  actionCase(
+    'a repository name that is a path',
+    'git:repository:publish',
+    { name: '../../etc/passwd' },
+    /name .*RFC 1123/,
+  ),
+  actionCase(
+    'a source path out of the workspace',
+    'git:repository:publish',
+    { name: 'orders-service', sourcePath: '../../etc' },
+    /sourcePath must be relative inside the workspace/,
+  ),
+  actionCase(
+    'a location of an unknown type',
+    'catalog:location:register',
+    { target: 'https://github.com/acme/x/catalog-info.yaml', type: 'ftp' },
+    /type/,
+  ),
+  actionCase(
+    'a URL location that is not a URL',
+    'catalog:location:register',
+    { target: '../../etc/passwd' },
+    /target must be an http\(s\) URL/,
+  ),
+  actionCase('a missing target', 'catalog:location:register', {}, /target/),
+];
+
+/**
+ * The message a caller reads: Backstage's `error.message`, the scaffolder's
+ * list of parameter `errors`, or the body itself.
+ */
+function messageOf(text: string): string {
+  try {
+    const body = JSON.parse(text);
+    if (typeof body?.error?.message === 'string') return body.error.message;
+    if (Array.isArray(body?.errors)) {
+      return body.errors.map((e: any) => e.stack ?? e.message).join('; ');
+    }
+  } catch {
+    // not JSON: the text is the message
+  }
+  return text;
+}
+
+describe('bad input to the APIs and actions we own (production build)', () => {
+  let bundleDir: string;
+  let backend: RunningBackend;
+  const doubles = {
+    argocd: new ArgoCdDouble(),
+    vault: new VaultDouble(),
+    kubernetes: new KubernetesDouble(),
+  };
+  let before: Record<string, number>;
+
+  /** Rows per table of both plugins' databases, as `<plugin>.<table>`. */
+  const counts = async () => {
+    const out: Record<string, number> = {};
+    for (const plugin of ['dora', 'scorecard']) {
+      const rows = await rowCounts(`${prefix}${plugin}`);
+      for (const [table, n] of Object.entries(rows)) {
+        out[`${plugin}.${table}`] = n;
+      }
+    }
+    return out;
+  };
+
+  beforeAll(async () => {
+    await Promise.all(Object.values(doubles).map(d => d.start()));
+    bundleDir = extractBundle();
+    backend = await startProductionBackend({
+      bundleDir,
+      port,
+      prefix,
+      apiToken,
+      env: {
+        DORA_GITHUB_WEBHOOK_SECRET: webhookSecret,
+        ARGOCD_URL: doubles.argocd.url,
+        ARGOCD_TOKEN: doubles.argocd.token,
+        VAULT_ADDR: doubles.vault.url,
+        VAULT_TOKEN: doubles.vault.token,
+        K8S_CLUSTER_URL: doubles.kubernetes.url,
+        K8S_CLUSTER_TOKEN: doubles.kubernetes.token,
+        // Scheduled evaluation would add rows while we count them.
+        APP_CONFIG_scorecard_schedule: JSON.stringify({
+          frequency: { hours: 24 },
+          timeout: { minutes: 5 },
+          initialDelay: { hours: 24 },
+        }),
+        APP_CONFIG_scorecard_changesSchedule: JSON.stringify({
+          frequency: { hours: 24 },
+          timeout: { minutes: 5 },
+          initialDelay: { hours: 24 },
+        }),
+      },
+    });
+    await waitForEntity(
+      backend.baseUrl,
+      apiToken,
+      'component/default/orders-service',
+    );
+    // Rows that must survive: an evaluated entity and a stored deployment.
+    const seeded = await Promise.all([
+      send({ method: 'POST', path: `${entity('orders-service')}/evaluate` }),
+      send({ path: '/api/dora/events', body: events(deployment()) }),
+    ]);
+    if (seeded[0].status !== 200 || seeded[1].status !== 201) {
+      throw new Error(`seeding failed: ${JSON.stringify(seeded)}`);
+    }
+    before = await counts();
+  }, 180_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    await Promise.all(Object.values(doubles).map(d => d.close()));
+    if (bundleDir) {
+      fs.rmSync(bundleDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  async function send(c: ApiRequest) {
+    const method = c.method ?? (c.body === undefined ? 'GET' : 'POST');
+    const res = await fetch(`${backend.baseUrl}${c.path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${apiToken}`,
+        ...(c.body === undefined ? {} : json),
+        ...c.headers,
+      },
+      body:
+        c.body === undefined || typeof c.body === 'string'
+          ? (c.body as string | undefined)
+          : JSON.stringify(c.body),
+    });
+    return { status: res.status, message: messageOf(await res.text()) };
+  }
+
+  describe.each([
+    ['DORA ingestion', doraEventCases],
+    ['DORA reads', [...doraReadCases, ...doraListCases]],
+    ['DORA GitHub webhook', webhookCases],
+    ['scorecard', scorecardCases],
+    ['scaffolder actions (dry-run)', actionCases],
+  ])('%s', (_group, cases) => {
+    it.each(cases.map(c => [c.name, c] as const))('%s', async (_name, c) => {
+      const { status, message } = await send(c);
+      expect({ status, message }).toEqual({
+        status: c.status,
+        message: expect.stringMatching(c.message),
+      });
+    });
+  });
+
+  it('injection-shaped filters find nothing and break nothing', async () => {
+    for (const name of hostileNames) {
+      const res = await fetch(
+        `${backend.baseUrl}/api/scorecard/entities?owner=${q(name)}&kind=${q(
+          name,
+        )}`,
+        { headers: { Authorization: `Bearer ${apiToken}` } },
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ items: [], totalItems: 0 });
+    }
+  });
+
+  it('wrote nothing: the same rows in every table, no writes to the doubles', async () => {
+    expect(await counts()).toEqual(before);
+    expect(before['dora.dora_deployments']).toBe(1);
+    expect(before['scorecard.scorecard_entity_scores']).toBe(1);
+    expect(doubles.argocd.writes()).toEqual([]);
+    expect(doubles.vault.writes()).toEqual([]);
+    expect(doubles.kubernetes.writes()).toEqual([]);
+  });
+});
