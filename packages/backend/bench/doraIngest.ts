@@ -16,16 +16,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { extractBundle } from '../src/e2e/harness';
 import { startProductionBackend, withDatabase } from '../src/e2e/production';
+import {
+  deploymentEvent,
+  inBatches,
+} from '../src/e2e/__testUtils__/doraEvents';
 
 const total = Number(process.env.BENCH_EVENTS ?? 50_000);
 const batchSize = Number(process.env.BENCH_BATCH ?? 500);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const services = [
-  'orders-service',
-  'payments-service',
-  'shipping-service',
-  'inventory-service',
-];
 
 async function pool<T>(
   items: T[],
@@ -85,20 +83,13 @@ async function main() {
       baselineRequests / ((performance.now() - baselineStart) / 1000);
 
     const now = Date.now();
-    const events = Array.from({ length: total }, (_, i) => ({
-      type: 'deployment',
-      idempotencyKey: `bench-${i}`,
-      service: services[i % services.length],
-      environment: 'production',
-      status: i % 10 === 0 ? 'failure' : 'success',
-      startedAt: new Date(now - (total - i) * 60_000 - 300_000).toISOString(),
-      finishedAt: new Date(now - (total - i) * 60_000).toISOString(),
-      commitSha: (i + 1).toString(16).padStart(40, '0'),
-    }));
-    const batches: unknown[][] = [];
-    for (let i = 0; i < events.length; i += batchSize) {
-      batches.push(events.slice(i, i + batchSize));
-    }
+    const events = Array.from({ length: total }, (_, i) =>
+      deploymentEvent(`bench-${i}`, i, now - (total - i) * 60_000, {
+        durationMs: 300_000,
+        failEvery: 10,
+      }),
+    );
+    const batches = inBatches(events, batchSize);
     // Retried deliveries on purpose: every 10th batch is sent twice.
     const duplicates = batches.filter((_, i) => i % 10 === 0);
     let failedRequests = 0;

@@ -22,6 +22,10 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { extractBundle, waitForEntity } from '../src/e2e/harness';
 import { startProductionBackend, withDatabase } from '../src/e2e/production';
+import {
+  deploymentEvent,
+  doraServices as services,
+} from '../src/e2e/__testUtils__/doraEvents';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,12 +41,6 @@ const batchSize = Number(args.batch);
 const baselineDuration = Number(args.baseline);
 const port = 7452;
 
-const services = [
-  'orders-service',
-  'payments-service',
-  'shipping-service',
-  'inventory-service',
-];
 const team = 'group:default/fulfilment-team';
 
 interface Stream {
@@ -115,16 +113,10 @@ function ingestionBatch() {
   const now = Date.now();
   const events = Array.from({ length: batchSize }, () => {
     const i = nextEvent++;
-    return {
-      type: 'deployment',
-      idempotencyKey: `load-${i}`,
-      service: services[i % services.length],
-      environment: 'production',
-      status: i % 10 === 0 ? 'failure' : 'success',
-      startedAt: new Date(now - 300_000).toISOString(),
-      finishedAt: new Date(now).toISOString(),
-      commitSha: (i + 1).toString(16).padStart(40, '0'),
-    };
+    return deploymentEvent(`load-${i}`, i, now, {
+      durationMs: 300_000,
+      failEvery: 10,
+    });
   });
   return {
     body: JSON.stringify({ events }),

@@ -1,6 +1,7 @@
 /*
- * DORA ingestion traffic for the multi-replica and restart suites: batches
- * of successful production deployments and the POST that delivers them.
+ * DORA ingestion traffic for the multi-replica and restart suites and the
+ * ingestion and load benchmarks: production deployments of the example
+ * services, in batches, and the POST that delivers them.
  */
 
 export const doraServices = [
@@ -15,15 +16,47 @@ export interface DeploymentEvent {
   idempotencyKey: string;
   service: string;
   environment: 'production';
-  status: 'success';
+  status: 'success' | 'failure';
   startedAt: string;
   finishedAt: string;
   commitSha: string;
 }
 
 /**
- * `count` successful deployments keyed `<keyPrefix>-<i>`, spread over the
- * last `count` minutes (well inside the default 30-day window), in batches.
+ * Deployment number `i`, keyed `key`, finished at `finishedAt` (epoch ms)
+ * after `durationMs`; with `failEvery`, every such deployment failed.
+ */
+export function deploymentEvent(
+  key: string,
+  i: number,
+  finishedAt: number,
+  options: { durationMs?: number; failEvery?: number } = {},
+): DeploymentEvent {
+  const { durationMs = 120_000, failEvery } = options;
+  return {
+    type: 'deployment',
+    idempotencyKey: key,
+    service: doraServices[i % doraServices.length],
+    environment: 'production',
+    status: failEvery && i % failEvery === 0 ? 'failure' : 'success',
+    startedAt: new Date(finishedAt - durationMs).toISOString(),
+    finishedAt: new Date(finishedAt).toISOString(),
+    commitSha: (i + 1).toString(16).padStart(40, '0'),
+  };
+}
+
+/** Splits events into batches of `batchSize`. */
+export function inBatches<T>(events: T[], batchSize: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < events.length; i += batchSize) {
+    batches.push(events.slice(i, i + batchSize));
+  }
+  return batches;
+}
+
+/**
+ * `count` successful deployments keyed `<keyPrefix>-<i>`, one a minute over
+ * the last `count` minutes (well inside the default 30-day window), in batches.
  */
 export function deploymentBatches(
   keyPrefix: string,
@@ -31,24 +64,10 @@ export function deploymentBatches(
   batchSize: number,
   now = Date.now(),
 ): DeploymentEvent[][] {
-  const events = Array.from(
-    { length: count },
-    (_, i): DeploymentEvent => ({
-      type: 'deployment',
-      idempotencyKey: `${keyPrefix}-${i}`,
-      service: doraServices[i % doraServices.length],
-      environment: 'production',
-      status: 'success',
-      startedAt: new Date(now - (count - i) * 60_000 - 120_000).toISOString(),
-      finishedAt: new Date(now - (count - i) * 60_000).toISOString(),
-      commitSha: (i + 1).toString(16).padStart(40, '0'),
-    }),
+  const events = Array.from({ length: count }, (_, i) =>
+    deploymentEvent(`${keyPrefix}-${i}`, i, now - (count - i) * 60_000),
   );
-  const batches: DeploymentEvent[][] = [];
-  for (let i = 0; i < events.length; i += batchSize) {
-    batches.push(events.slice(i, i + batchSize));
-  }
-  return batches;
+  return inBatches(events, batchSize);
 }
 
 /** POSTs one batch to /api/dora/events with the service token; the status. */
