@@ -18,16 +18,9 @@ import {
   startBackend,
   waitForEntity,
 } from '../src/e2e/harness';
+import { percentile } from './stats';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
-
-function percentile(sorted: number[], p: number) {
-  const index = Math.min(
-    sorted.length - 1,
-    Math.ceil((p / 100) * sorted.length) - 1,
-  );
-  return sorted[Math.max(0, index)];
-}
 
 async function main() {
   const bundleDir = extractBundle();
@@ -111,13 +104,13 @@ async function main() {
 
     durations.sort((a, b) => a - b);
     baseline.sort((a, b) => a - b);
-    const median = percentile(durations, 50);
-    const baselineMedian = percentile(baseline, 50);
+    const median = percentile(durations, 0.5);
+    const baselineMedian = percentile(baseline, 0.5);
     console.log(
       JSON.stringify({
         runs,
         median_ms: Math.round(median),
-        p95_ms: Math.round(percentile(durations, 95)),
+        p95_ms: Math.round(percentile(durations, 0.95)),
         baseline_median_ms: Math.round(baselineMedian),
         ratio_to_baseline: Number((median / baselineMedian).toFixed(1)),
       }),

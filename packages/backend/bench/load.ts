@@ -26,6 +26,7 @@ import {
   deploymentEvent,
   doraServices as services,
 } from '../src/e2e/__testUtils__/doraEvents';
+import { percentile } from './stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,11 +57,9 @@ interface StreamResult {
   non2xx: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const value =
-    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-  return Math.round(value * 10) / 10;
+/** A latency percentile in ms, to a tenth. */
+function latency(sorted: number[], fraction: number): number {
+  return Math.round(percentile(sorted, fraction) * 10) / 10;
 }
 
 /** Runs one stream; latencies come from each response, for our own p95. */
@@ -257,9 +256,9 @@ async function main() {
         stream: r.name,
         requests: r.requests,
         'req/s': Math.round(r.requests / r.seconds),
-        'p50 ms': percentile(r.latencies, 0.5),
-        'p95 ms': percentile(r.latencies, 0.95),
-        'p99 ms': percentile(r.latencies, 0.99),
+        'p50 ms': latency(r.latencies, 0.5),
+        'p95 ms': latency(r.latencies, 0.95),
+        'p99 ms': latency(r.latencies, 0.99),
         errors: r.errors,
         'non-2xx': r.non2xx,
       })),
@@ -268,7 +267,7 @@ async function main() {
     const summary = {
       duration_s: Number(seconds.toFixed(1)),
       requests_per_s: Math.round(all.length / seconds),
-      p95_ms: percentile(all, 0.95),
+      p95_ms: latency(all, 0.95),
       errors: results.reduce((n, r) => n + r.errors, 0),
       non_2xx: results.reduce((n, r) => n + r.non2xx, 0),
       events_sent: nextEvent,
@@ -277,7 +276,7 @@ async function main() {
       lost,
       stored_in_flight: stored.size - (acknowledgedKeys.size - lost),
       baseline_requests_per_s: Math.round(baseline.requests / baseline.seconds),
-      baseline_p95_ms: percentile(baseline.latencies, 0.95),
+      baseline_p95_ms: latency(baseline.latencies, 0.95),
     };
     console.log(JSON.stringify(summary));
     if (summary.errors > 0 || summary.non_2xx > 0 || summary.lost > 0) {
