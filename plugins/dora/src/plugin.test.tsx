@@ -48,6 +48,11 @@ describe('doraPlugin', () => {
   });
 });
 
+// A whole app loads its lazy extensions first: well over findBy's 1 s
+// default on a busy CI machine.
+const appLoad = { timeout: 20_000 };
+jest.setTimeout(40_000);
+
 describe('the DORA page in an app', () => {
   function renderApp(path: string) {
     return renderTestApp({
@@ -64,7 +69,11 @@ describe('the DORA page in an app', () => {
   it('opens /dora on the metrics tab', async () => {
     renderApp('/dora');
     expect(
-      await screen.findByRole('region', { name: 'Deployment frequency' }),
+      await screen.findByRole(
+        'region',
+        { name: 'Deployment frequency' },
+        appLoad,
+      ),
     ).toBeInTheDocument();
     expect(screen.getAllByText('DORA metrics').length).toBeGreaterThan(0);
     expect(screen.getByText('Sending data')).toBeInTheDocument();
@@ -72,7 +81,9 @@ describe('the DORA page in an app', () => {
 
   it('has the ingestion how-to at /dora/send-data', async () => {
     renderApp('/dora/send-data');
-    expect(await screen.findByText('Ingestion API')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Ingestion API', {}, appLoad),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(/POST http:\/\/localhost:7007\/api\/dora\/events/),
     ).toBeInTheDocument();

@@ -52,6 +52,11 @@ describe('scorecardPlugin', () => {
   });
 });
 
+// A whole app loads its lazy extensions first: well over findBy's 1 s
+// default on a busy CI machine.
+const appLoad = { timeout: 20_000 };
+jest.setTimeout(40_000);
+
 describe('the scorecard page in an app', () => {
   it('opens /scorecard with its title and the services', async () => {
     renderTestApp({
@@ -73,7 +78,7 @@ describe('the scorecard page in an app', () => {
       ],
     });
     expect(
-      await screen.findByRole('link', { name: 'orders-service' }),
+      await screen.findByRole('link', { name: 'orders-service' }, appLoad),
     ).toHaveAttribute('href', '/catalog/default/component/orders-service');
     expect(screen.getAllByText('Scorecard').length).toBeGreaterThan(0);
     expect(screen.getByText('Failing a critical check')).toBeInTheDocument();
