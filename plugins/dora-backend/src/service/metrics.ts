@@ -181,12 +181,11 @@ export class MetricsService {
     const { from, to, ...scope } = filter;
     const length = to - from;
     const [cur, prev] = await Promise.all([
-      this.options.store.rawFigures({ ...scope, from, to }),
-      this.options.store.rawFigures({
-        ...scope,
-        from: from - length,
-        to: from,
-      }),
+      this.options.store.summary({ ...scope, from, to }, { weekly: true }),
+      this.options.store.summary(
+        { ...scope, from: from - length, to: from },
+        { weekly: false },
+      ),
     ]);
     const current = computeFigures(cur, from, to);
     const previous = computeFigures(prev, from - length, from);
@@ -205,7 +204,7 @@ export class MetricsService {
       current,
       previous,
       trend: computeTrend(current, previous),
-      weekly: computeWeekly(cur, from, to),
+      weekly: computeWeekly(cur, from),
       thresholds: {
         version: DORA_LEVEL_THRESHOLDS.version,
         source: DORA_LEVEL_THRESHOLDS.source,
