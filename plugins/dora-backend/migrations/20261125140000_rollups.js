@@ -141,6 +141,7 @@ exports.up = async function up(knex) {
     table.integer('bucket').notNullable().comment('Bucket at that level');
     table.integer('day').notNullable().comment('UTC day: epoch ms / 86400000');
     table.integer('n').notNullable().comment('Changes');
+    // Fine look-ups: one metric, a bucket range, a day range.
     table.primary([
       'scope_kind',
       'scope_ref',
@@ -149,6 +150,11 @@ exports.up = async function up(knex) {
       'bucket',
       'day',
     ]);
+    // Window histograms: every metric's octaves over a day range.
+    table.index(
+      ['scope_kind', 'scope_ref', 'level', 'day'],
+      'dora_rollup_change_days_window_idx',
+    );
   });
 
   await rebuildRollups(knex);

@@ -59,6 +59,32 @@ async function percentileOf(
   return values[0] + (high - values[0]) * (pos - lo);
 }
 
+/** Ranks and weight of a percentile over n values (as percentile()). */
+function ranksOf(n: number, p: number) {
+  const pos = (n - 1) * p;
+  return {
+    lo: Math.floor(pos),
+    hi: Math.ceil(pos),
+    weight: pos - Math.floor(pos),
+  };
+}
+
+/**
+ * UNION ALL of sub-queries that may have their own ORDER BY/LIMIT (wrapped,
+ * for SQLite), in one round trip.
+ */
+async function unionAll(db: Knex, parts: Knex.QueryBuilder[]): Promise<any[]> {
+  if (!parts.length) return [];
+  const compiled = parts.map(p => p.toSQL());
+  const result = await db.raw(
+    compiled
+      .map((c, i) => `SELECT * FROM (${c.sql}) AS u${i}`)
+      .join(' UNION ALL '),
+    compiled.flatMap(c => [...c.bindings]),
+  );
+  return result.rows ?? result;
+}
+
 /** The bucket holding rank k of a histogram, and k's rank inside it. */
 function locate(hist: Histogram, k: number): { bucket: number; rank: number } {
   let before = 0;
@@ -108,57 +134,107 @@ export async function rollupSummary(
   };
   const weekOfDay = `(day - ${fromDay}) / 7`;
 
-  // Value at rank k (and k + 1 when in the same slice) of a change metric
-  // among changes deployed in [a, b); `coarse` is that window's octave
-  // histogram (not used for a service).
-  const changeValuesAt = async (
+  // Values at given ranks of change metrics, resolved together: the
+  // octave from the window's histogram, for the organisation the fine bucket
+  // from the fine histogram (one query for all), then every value with one
+  // query of indexed sub-queries (for a service: directly by rank).
+  const requests: Array<{
+    metric: Metric;
+    a: number;
+    b: number;
+    hist: Histogram;
+    k: number;
+  }> = [];
+  const request = (
     metric: Metric,
     a: number,
     b: number,
-    coarse: Histogram,
+    hist: Histogram,
     k: number,
-  ): Promise<number[]> => {
-    const q = scoped(db('dora_changes as c'), 'c')
-      .andWhere('c.deployed_at', '>=', a)
-      .andWhere('c.deployed_at', '<', b);
-    let offset = k;
-    if (scope.kind === 'service') {
-      q.whereNotNull(`c.${metric}_ms`);
-    } else {
-      const octave = locate(coarse, k);
-      if (scope.kind === 'org') {
-        const rows = await rollup(
-          'dora_rollup_change_days',
-          a / DAY_MS,
-          b / DAY_MS,
-        )
-          .where({ metric, level: 1 })
-          .whereBetween('bucket', [
-            octave.bucket * SUB_BUCKETS,
-            octave.bucket * SUB_BUCKETS + SUB_BUCKETS - 1,
-          ])
-          .groupBy('bucket')
-          .select('bucket', db.raw('SUM(n) AS n'));
-        const fine = locate(
-          new Map(rows.map(r => [num(r.bucket), num(r.n)])),
-          octave.rank,
+  ) => requests.push({ metric, a, b, hist, k }) - 1;
+  const resolveRequests = async (): Promise<number[]> => {
+    const slices = requests.map(r => {
+      if (scope.kind === 'service') return { low: 0, high: 0, rank: r.k };
+      const { bucket, rank } = locate(r.hist, r.k);
+      return {
+        low: bucket * SUB_BUCKETS,
+        high: bucket * SUB_BUCKETS + SUB_BUCKETS - 1,
+        rank,
+      };
+    });
+    if (scope.kind === 'org') {
+      const keys = [
+        ...new Set(
+          requests.map((r, i) => `${r.metric} ${r.a} ${r.b} ${slices[i].low}`),
+        ),
+      ];
+      const rows = await unionAll(
+        db,
+        keys.map((key, i) => {
+          const [metric, a, b, low] = key.split(' ');
+          return rollup(
+            'dora_rollup_change_days',
+            Number(a) / DAY_MS,
+            Number(b) / DAY_MS,
+          )
+            .where({ metric, level: 1 })
+            .whereBetween('bucket', [
+              Number(low),
+              Number(low) + SUB_BUCKETS - 1,
+            ])
+            .groupBy('bucket')
+            .select(db.raw(`${i} AS part`), 'bucket', db.raw('SUM(n) AS n'));
+        }),
+      );
+      const fine = keys.map(() => new Map<number, number>());
+      for (const r of rows) fine[num(r.part)].set(num(r.bucket), num(r.n));
+      requests.forEach((r, i) => {
+        const key = `${r.metric} ${r.a} ${r.b} ${slices[i].low}`;
+        const { bucket, rank } = locate(
+          fine[keys.indexOf(key)],
+          slices[i].rank,
         );
-        q.where(`c.${metric}_bucket`, fine.bucket);
-        offset = fine.rank;
-      } else {
-        q.whereBetween(`c.${metric}_bucket`, [
-          octave.bucket * SUB_BUCKETS,
-          octave.bucket * SUB_BUCKETS + SUB_BUCKETS - 1,
-        ]);
-        offset = octave.rank;
-      }
+        slices[i] = { low: bucket, high: bucket, rank };
+      });
     }
-    const rows = await q
-      .orderBy(`c.${metric}_ms`)
-      .offset(offset)
-      .limit(2)
-      .select(`c.${metric}_ms as v`);
-    return rows.map((r: any) => num(r.v));
+    const rows = await unionAll(
+      db,
+      requests.map((r, i) => {
+        const q = scoped(db('dora_changes as c'), 'c')
+          .andWhere('c.deployed_at', '>=', r.a)
+          .andWhere('c.deployed_at', '<', r.b);
+        if (scope.kind === 'service') q.whereNotNull(`c.${r.metric}_ms`);
+        else
+          q.whereBetween(`c.${r.metric}_bucket`, [
+            slices[i].low,
+            slices[i].high,
+          ]);
+        return q
+          .orderBy(`c.${r.metric}_ms`)
+          .offset(slices[i].rank)
+          .limit(1)
+          .select(db.raw(`${i} AS part`), `c.${r.metric}_ms as v`);
+      }),
+    );
+    const values: number[] = [];
+    for (const r of rows) values[num(r.part)] = num(r.v);
+    return values;
+  };
+  /** Registers the ranks of a percentile; returns how to compute it later. */
+  const percentileLater = (
+    metric: Metric,
+    a: number,
+    b: number,
+    hist: Histogram,
+    n: number,
+    p: number,
+  ) => {
+    if (n === 0) return () => null;
+    const { lo, hi, weight } = ranksOf(n, p);
+    const iLo = request(metric, a, b, hist, lo);
+    const iHi = hi === lo ? iLo : request(metric, a, b, hist, hi);
+    return (values: number[]) =>
+      values[iLo] + (values[iHi] - values[iLo]) * weight;
   };
 
   // Counts of changes per metric (and octave histograms) for [a, b).
@@ -190,41 +266,43 @@ export async function rollupSummary(
     return { hist, counts: count };
   };
 
+  // Octave histograms of the window and of each week, then every
+  // percentile of the change metrics in one batch.
   const leadFigures = async () => {
-    const { hist, counts } = await changeCounts(from, to);
-    const median = (m: Metric) =>
-      percentileOf(counts(m), 0.5, k =>
-        changeValuesAt(m, from, to, hist.get(m)!, k),
-      );
-    const [
-      leadMedianMs,
-      leadP90Ms,
-      codingMedianMs,
-      reviewMedianMs,
-      waitingMedianMs,
-    ] = await Promise.all([
-      median('lead'),
-      percentileOf(counts('lead'), 0.9, k =>
-        changeValuesAt('lead', from, to, hist.get('lead')!, k),
-      ),
-      median('coding'),
-      median('review'),
-      median('waiting'),
+    const [{ hist, counts }, perWeek] = await Promise.all([
+      changeCounts(from, to),
+      weeklyLeadHistograms(),
     ]);
+    const later = (m: Metric, p: number) =>
+      percentileLater(m, from, to, hist.get(m)!, counts(m), p);
+    const figures = {
+      leadMedianMs: later('lead', 0.5),
+      leadP90Ms: later('lead', 0.9),
+      codingMedianMs: later('coding', 0.5),
+      reviewMedianMs: later('review', 0.5),
+      waitingMedianMs: later('waiting', 0.5),
+    };
+    const weeklyLater = perWeek.map((h, w) => {
+      const a = from + w * WEEK_MS;
+      const n = [...h.values()].reduce((x, y) => x + y, 0);
+      return percentileLater('lead', a, Math.min(to, a + WEEK_MS), h, n, 0.5);
+    });
+    const values = await resolveRequests();
     return {
       changes: counts('lead'),
       prOpenFallbacks: counts('fallback'),
-      leadMedianMs,
-      leadP90Ms,
-      codingMedianMs,
-      reviewMedianMs,
-      waitingMedianMs,
+      leadMedianMs: figures.leadMedianMs(values),
+      leadP90Ms: figures.leadP90Ms(values),
+      codingMedianMs: figures.codingMedianMs(values),
+      reviewMedianMs: figures.reviewMedianMs(values),
+      waitingMedianMs: figures.waitingMedianMs(values),
+      weeklyLead: weeklyLater.map(f => f(values)),
     };
   };
 
-  const weeklyLeadMedians = async (): Promise<Array<number | null>> => {
-    if (!weeks) return [];
+  async function weeklyLeadHistograms(): Promise<Histogram[]> {
     const perWeek: Histogram[] = Array.from({ length: weeks }, () => new Map());
+    if (!weeks) return perWeek;
     if (scope.kind === 'service') {
       const rows = await scoped(db('dora_changes as c'), 'c')
         .andWhere('c.deployed_at', '>=', from)
@@ -248,15 +326,8 @@ export async function rollupSummary(
         );
       for (const r of rows) perWeek[num(r.week)].set(num(r.bucket), num(r.n));
     }
-    return Promise.all(
-      perWeek.map((hist, w) => {
-        const a = from + w * WEEK_MS;
-        const b = Math.min(to, a + WEEK_MS);
-        const n = [...hist.values()].reduce((x, y) => x + y, 0);
-        return percentileOf(n, 0.5, k => changeValuesAt('lead', a, b, hist, k));
-      }),
-    );
-  };
+    return perWeek;
+  }
 
   const deploymentFigures = async () => {
     const [totals] = await rollup(
@@ -341,12 +412,11 @@ export async function rollupSummary(
     };
   };
 
-  const [deployments, weeklyRows, lead, weeklyLead, incidents] =
+  const [deployments, weeklyRows, { weeklyLead, ...lead }, incidents] =
     await Promise.all([
       deploymentFigures(),
       weeklyDeployments(),
       leadFigures(),
-      weeklyLeadMedians(),
       incidentFigures(),
     ]);
   return {
