@@ -212,7 +212,31 @@ async function main() {
     const store = await DatabaseDoraStore.create({
       database: mockServices.database({ knex: db }),
     });
+    if (process.env.BENCH_PROFILE) {
+      const started = new Map<string, number>();
+      db.on('query', q => started.set(q.__knexQueryUid, Date.now()));
+      db.on('query-response', (_r, q) => {
+        const ms = Date.now() - (started.get(q.__knexQueryUid) ?? Date.now());
+        if (ms > Number(process.env.BENCH_PROFILE))
+          console.log(
+            `${ms} ms: ${q.sql.slice(0, 300)} ${JSON.stringify(
+              q.bindings,
+            ).slice(0, 200)}`,
+          );
+      });
+    }
     console.log(`scale ${scale}: generating in ${name} ...`);
+    // Bulk load: the changes' and commits' secondary indexes are dropped
+    // while rows are generated and the rollups backfilled, then recreated
+    // from their own definitions.
+    const indexes = (
+      await db.raw(
+        `SELECT indexname, indexdef FROM pg_indexes
+          WHERE tablename IN ('dora_changes', 'dora_deployment_commits')
+            AND indexdef NOT LIKE 'CREATE UNIQUE%'`,
+      )
+    ).rows as Array<{ indexname: string; indexdef: string }>;
+    for (const i of indexes) await db.raw(`DROP INDEX ${i.indexname}`);
     const [rows, generationMs] = await timed(async () => {
       const generated = await generate(db);
       await db.raw('ANALYZE');
@@ -224,26 +248,17 @@ async function main() {
       )} s`,
     );
     const [, rollupMs] = await timed(() => store.rebuildRollups());
+    const [, indexMs] = await timed(async () => {
+      for (const i of indexes) await db.raw(i.indexdef);
+    });
     await db.raw('VACUUM ANALYZE');
+    console.log(`indexes recreated in ${(indexMs / 1000).toFixed(1)} s`);
     console.log(
       `rollups built (the migration's backfill) in ${(rollupMs / 1000).toFixed(
         1,
       )} s`,
     );
 
-    if (process.env.BENCH_PROFILE) {
-      const started = new Map<string, number>();
-      db.on('query', q => started.set(q.__knexQueryUid, Date.now()));
-      db.on('query-response', (_r, q) => {
-        const ms = Date.now() - (started.get(q.__knexQueryUid) ?? Date.now());
-        if (ms > 5)
-          console.log(
-            `${ms} ms: ${q.sql.slice(0, 300)} ${JSON.stringify(
-              q.bindings,
-            ).slice(0, 200)}`,
-          );
-      });
-    }
     const metrics = new MetricsService({
       store,
       catalog: catalogServiceMock({ entities: catalog() }),
@@ -352,6 +367,7 @@ async function main() {
         ),
         generation_s: Math.round(generationMs / 100) / 10,
         rollup_backfill_s: Math.round(rollupMs / 100) / 10,
+        index_build_s: Math.round(indexMs / 100) / 10,
         window_days: 90,
         fast_samples: fastSamples.length,
         reference_samples: referenceSamples.length,

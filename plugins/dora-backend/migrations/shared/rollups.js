@@ -20,35 +20,29 @@ const OCTAVES = 41;
 const CHANGE_METRICS = ['lead', 'coding', 'review', 'waiting'];
 
 /**
- * Fine bucket of a duration: 0 for 0 ms, else (octave + 1) * 64 + position
- * within the octave. Monotonic in the value; coarse bucket = fine / 64.
- * @param {number} ms
- */
-function bucketOf(ms) {
-  if (ms < 1) return 0;
-  let k = 0;
-  while (k < OCTAVES - 1 && ms >= 2 ** (k + 1)) k++;
-  return (
-    (k + 1) * SUB_BUCKETS + Math.floor(((ms - 2 ** k) * SUB_BUCKETS) / 2 ** k)
-  );
-}
-
-/**
- * The same as bucketOf, in SQL over an integer expression.
+ * Fine bucket of a duration, in SQL over an integer expression: 0 for 0 ms,
+ * else (octave + 1) * 64 + position within the octave (integer arithmetic,
+ * the same on both databases). Monotonic in the value; coarse bucket =
+ * fine / 64. A binary search over the octaves, so a row evaluates the
+ * expression about eight times.
  * @param {string} v
  */
 function bucketSql(v) {
-  const arms = [`WHEN ${v} < 1 THEN 0`];
-  for (let k = 0; k < OCTAVES; k++) {
-    const lo = 2 ** k;
-    const cond = k === OCTAVES - 1 ? 'ELSE' : `WHEN ${v} < ${2 * lo} THEN`;
-    arms.push(
-      `${cond} ${
-        (k + 1) * SUB_BUCKETS
-      } + ((${v} - ${lo}) * ${SUB_BUCKETS}) / ${lo}`,
-    );
-  }
-  return `(CASE ${arms.join(' ')} END)`;
+  /** @type {(lo: number, hi: number) => string} */
+  const octaves = (lo, hi) => {
+    if (lo === hi) {
+      const base = 2 ** lo;
+      return `${
+        (lo + 1) * SUB_BUCKETS
+      } + ((${v} - ${base}) * ${SUB_BUCKETS}) / ${base}`;
+    }
+    const mid = Math.ceil((lo + hi) / 2);
+    return `CASE WHEN ${v} < ${2 ** mid} THEN ${octaves(
+      lo,
+      mid - 1,
+    )} ELSE ${octaves(mid, hi)} END`;
+  };
+  return `(CASE WHEN ${v} < 1 THEN 0 ELSE ${octaves(0, OCTAVES - 1)} END)`;
 }
 
 /**
@@ -83,31 +77,28 @@ const CHANGE_VALUE_SQL = {
 
 /**
  * Sets the duration and bucket columns of the changes `where` selects (all
- * when omitted) from their raw and link columns. Two passes: SQLite does not
- * see values set earlier in the same UPDATE.
+ * when omitted) from their raw and link columns, in one pass (the bucket is
+ * computed from the duration's expression, not from the column being set).
  * @param {import('knex').Knex} knex
  * @param {(q: import('knex').Knex.QueryBuilder) => void} [where]
  */
 async function refreshChangeValues(knex, where) {
   /** @type {Record<string, any>} */
-  const values = {
+  const set = {
     fallback: knex.raw(
       `CASE WHEN deployed_at IS NOT NULL AND ${FALLBACK} THEN 1 ELSE 0 END`,
     ),
   };
-  /** @type {Record<string, any>} */
-  const buckets = {};
   for (const m of CHANGE_METRICS) {
-    values[`${m}_ms`] = knex.raw(CHANGE_VALUE_SQL[m]);
-    buckets[`${m}_bucket`] = knex.raw(
-      `CASE WHEN ${m}_ms IS NULL THEN NULL ELSE ${bucketSql(`${m}_ms`)} END`,
+    const value = CHANGE_VALUE_SQL[m];
+    set[`${m}_ms`] = knex.raw(value);
+    set[`${m}_bucket`] = knex.raw(
+      `CASE WHEN ${value} IS NULL THEN NULL ELSE ${bucketSql(value)} END`,
     );
   }
-  for (const set of [values, buckets]) {
-    const q = knex('dora_changes').update(set);
-    if (where) where(q);
-    await q;
-  }
+  const q = knex('dora_changes').update(set);
+  if (where) where(q);
+  await q;
 }
 
 /**
@@ -382,7 +373,6 @@ module.exports = {
   DAY_MS,
   SUB_BUCKETS,
   CHANGE_METRICS,
-  bucketOf,
   bucketSql,
   refreshChangeValues,
   refreshDeploymentFlags,

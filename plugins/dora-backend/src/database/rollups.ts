@@ -11,7 +11,6 @@ type Where = (q: Knex.QueryBuilder) => void;
 interface RollupsModule {
   SUB_BUCKETS: number;
   CHANGE_METRICS: string[];
-  bucketOf(ms: number): number;
   refreshChangeValues(knex: Knex, where?: Where): Promise<void>;
   refreshDeploymentFlags(knex: Knex, where?: Where): Promise<void>;
   rebuildDeploymentRollups(
@@ -33,7 +32,6 @@ const rollups: RollupsModule = require(resolvePackagePath(
 export const {
   SUB_BUCKETS,
   CHANGE_METRICS,
-  bucketOf,
   refreshChangeValues,
   refreshDeploymentFlags,
   rebuildDeploymentRollups,
