@@ -108,7 +108,11 @@ export class MetricsService {
     ref?: string;
     owners?: string[];
   }> {
-    const to = query.to ? Date.parse(query.to) : now;
+    // Default: the last 30 UTC days, today included (whole days are served
+    // from the rollups).
+    const to = query.to
+      ? Date.parse(query.to)
+      : (Math.floor(now / DAY_MS) + 1) * DAY_MS;
     const from = query.from ? Date.parse(query.from) : to - 30 * DAY_MS;
     if (Number.isNaN(to)) {
       throw new InputError('to: must be an ISO 8601 timestamp');
