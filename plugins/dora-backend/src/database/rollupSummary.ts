@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { MetricsFilter, WindowSummary } from './types';
 import { SUB_BUCKETS } from './rollups';
+import { percentile } from '../service/figures';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -111,7 +112,7 @@ function locate(hist: Histogram, k: number): { bucket: number; rank: number } {
  * a percentile finds its bucket in the day-by-day histogram (octave, then for
  * the organisation the fine bucket) and reads the value at its rank inside
  * that bucket from the changes through an index on (bucket, deployed_at).
- * A service has few enough rows to rank them directly.
+ * A service has few enough changes to rank them in memory.
  */
 export async function rollupSummary(
   db: Knex,
@@ -147,7 +148,7 @@ export async function rollupSummary(
   // Values at given ranks of change metrics, resolved together: the
   // octave from the window's histogram, for the organisation the fine bucket
   // from the fine histogram (one query for all), then every value with one
-  // query of indexed sub-queries (for a service: directly by rank).
+  // query of indexed sub-queries.
   const requests: Array<{
     metric: Metric;
     a: number;
@@ -164,7 +165,6 @@ export async function rollupSummary(
   ) => requests.push({ metric, a, b, hist, k }) - 1;
   const resolveRequests = async (): Promise<number[]> => {
     const slices = requests.map(r => {
-      if (scope.kind === 'service') return { low: 0, high: 0, rank: r.k };
       const { bucket, rank } = locate(r.hist, r.k);
       return {
         low: bucket * SUB_BUCKETS,
@@ -212,12 +212,9 @@ export async function rollupSummary(
         const q = scoped(db('dora_changes as c'), 'c')
           .andWhere('c.deployed_at', '>=', r.a)
           .andWhere('c.deployed_at', '<', r.b);
-        if (scope.kind === 'service') q.whereNotNull(`c.${r.metric}_ms`);
-        else {
-          q.whereRaw(
-            bucketsIn(`c.${r.metric}_bucket`, slices[i].low, slices[i].high),
-          );
-        }
+        q.whereRaw(
+          bucketsIn(`c.${r.metric}_bucket`, slices[i].low, slices[i].high),
+        );
         return q
           .orderBy(`c.${r.metric}_ms`)
           .offset(slices[i].rank)
@@ -251,19 +248,6 @@ export async function rollupSummary(
     const hist = new Map<string, Histogram>(METRICS.map(m => [m, new Map()]));
     const count = (m: string) =>
       [...(hist.get(m)?.values() ?? [])].reduce((x, y) => x + y, 0);
-    if (scope.kind === 'service') {
-      const [row] = await scoped(db('dora_changes as c'), 'c')
-        .andWhere('c.deployed_at', '>=', a)
-        .andWhere('c.deployed_at', '<', b)
-        .select(
-          ...METRICS.map(m => db.raw(`COUNT(c.${m}_ms) AS ${m}`)),
-          db.raw('SUM(c.fallback) AS fallback'),
-        );
-      return {
-        hist,
-        counts: (m: string) => num(row?.[m]),
-      };
-    }
     const rows = await rollup('dora_rollup_change_days', a / DAY_MS, b / DAY_MS)
       .where('level', 0)
       .groupBy('metric', 'bucket')
@@ -277,7 +261,41 @@ export async function rollupSummary(
 
   // Octave histograms of the window and of each week, then every
   // percentile of the change metrics in one batch.
+  // A service has few enough changes to rank them in memory from one
+  // indexed range read of their stored durations.
+  const serviceLeadFigures = async () => {
+    const rows = await scoped(db('dora_changes as c'), 'c')
+      .andWhere('c.deployed_at', '>=', from)
+      .andWhere('c.deployed_at', '<', to)
+      .whereNotNull('c.lead_ms')
+      .select('c.deployed_at', 'c.fallback', ...METRICS.map(m => `c.${m}_ms`));
+    const values = (m: Metric, w?: number) =>
+      rows
+        .filter(
+          (r: any) =>
+            r[`${m}_ms`] !== null &&
+            (w === undefined ||
+              Math.floor((num(r.deployed_at) - from) / WEEK_MS) === w),
+        )
+        .map((r: any) => num(r[`${m}_ms`]))
+        .sort((x: number, y: number) => x - y);
+    const lead = values('lead');
+    return {
+      changes: lead.length,
+      prOpenFallbacks: rows.filter((r: any) => num(r.fallback) === 1).length,
+      leadMedianMs: percentile(lead, 0.5),
+      leadP90Ms: percentile(lead, 0.9),
+      codingMedianMs: percentile(values('coding'), 0.5),
+      reviewMedianMs: percentile(values('review'), 0.5),
+      waitingMedianMs: percentile(values('waiting'), 0.5),
+      weeklyLead: Array.from({ length: weeks }, (_, w) =>
+        percentile(values('lead', w), 0.5),
+      ),
+    };
+  };
+
   const leadFigures = async () => {
+    if (scope.kind === 'service') return serviceLeadFigures();
     const [{ hist, counts }, perWeek] = await Promise.all([
       changeCounts(from, to),
       weeklyLeadHistograms(),
@@ -312,29 +330,11 @@ export async function rollupSummary(
   async function weeklyLeadHistograms(): Promise<Histogram[]> {
     const perWeek: Histogram[] = Array.from({ length: weeks }, () => new Map());
     if (!weeks) return perWeek;
-    if (scope.kind === 'service') {
-      const rows = await scoped(db('dora_changes as c'), 'c')
-        .andWhere('c.deployed_at', '>=', from)
-        .andWhere('c.deployed_at', '<', to)
-        .whereNotNull('c.lead_ms')
-        .groupByRaw(`(c.deployed_at - ${from}) / ${WEEK_MS}`)
-        .select(
-          db.raw(`(c.deployed_at - ${from}) / ${WEEK_MS} AS week`),
-          db.raw('COUNT(*) AS n'),
-        );
-      // One pseudo-bucket per week: only the count matters for a service.
-      for (const r of rows) perWeek[num(r.week)].set(0, num(r.n));
-    } else {
-      const rows = await rollup('dora_rollup_change_days', fromDay, toDay)
-        .where({ metric: 'lead', level: 0 })
-        .groupByRaw(`${weekOfDay}, bucket`)
-        .select(
-          db.raw(`${weekOfDay} AS week`),
-          'bucket',
-          db.raw('SUM(n) AS n'),
-        );
-      for (const r of rows) perWeek[num(r.week)].set(num(r.bucket), num(r.n));
-    }
+    const rows = await rollup('dora_rollup_change_days', fromDay, toDay)
+      .where({ metric: 'lead', level: 0 })
+      .groupByRaw(`${weekOfDay}, bucket`)
+      .select(db.raw(`${weekOfDay} AS week`), 'bucket', db.raw('SUM(n) AS n'));
+    for (const r of rows) perWeek[num(r.week)].set(num(r.bucket), num(r.n));
     return perWeek;
   }
 
