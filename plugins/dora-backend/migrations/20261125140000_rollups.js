@@ -9,10 +9,22 @@
 
 const { CHANGE_METRICS, rebuildRollups } = require('./shared/rollups');
 
+// SQLite drops columns by copying the table, which its foreign keys refuse
+// unless they are switched off, and that only works outside a transaction:
+// this migration manages its own transactions.
+exports.config = { transaction: false };
+
 /**
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
+  await knex.transaction(trx => upInTransaction(trx));
+};
+
+/**
+ * @param {import('knex').Knex} knex
+ */
+async function upInTransaction(knex) {
   await knex.schema.alterTable('dora_deployments', table => {
     for (const reason of ['incident', 'rollback', 'hotfix']) {
       table
@@ -158,12 +170,25 @@ exports.up = async function up(knex) {
   });
 
   await rebuildRollups(knex);
-};
+}
 
 /**
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  const sqlite = String(knex.client.config.client).includes('sqlite');
+  if (sqlite) await knex.raw('PRAGMA foreign_keys = OFF');
+  try {
+    await knex.transaction(trx => downInTransaction(trx));
+  } finally {
+    if (sqlite) await knex.raw('PRAGMA foreign_keys = ON');
+  }
+};
+
+/**
+ * @param {import('knex').Knex} knex
+ */
+async function downInTransaction(knex) {
   await knex.schema.dropTable('dora_rollup_change_days');
   await knex.schema.dropTable('dora_rollup_deployment_days');
   await knex.schema.alterTable('dora_changes', table => {
@@ -189,4 +214,4 @@ exports.down = async function down(knex) {
       table.dropColumn(c);
     }
   });
-};
+}

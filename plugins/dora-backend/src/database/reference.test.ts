@@ -3,6 +3,7 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DoraEvent } from '@internal/plugin-dora-common';
@@ -262,6 +263,21 @@ describe.each(databases.eachSupportedId())(
       await knex('dora_rollup_deployment_days').delete();
       await knex('dora_changes').update({ lead_ms: null, lead_bucket: null });
       await store.rebuildRollups();
+      expect(await rollupState(knex)).toEqual(byIngestion);
+    });
+
+    it('backfills the rollups of an upgraded install in its migration', async () => {
+      const knex = await databases.init(databaseId);
+      await ingested(knex, 5);
+      const byIngestion = await rollupState(knex);
+      const directory = resolvePackagePath(
+        '@internal/plugin-dora-backend',
+        'migrations',
+      );
+      // Back to the schema before the rollups, raw rows kept; then upgrade.
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('dora_rollup_change_days')).toBe(false);
+      await knex.migrate.latest({ directory });
       expect(await rollupState(knex)).toEqual(byIngestion);
     });
   },
