@@ -1,94 +1,214 @@
 import { Knex } from 'knex';
+import { WindowSummary } from '../database/types';
+import { percentile } from '../service/figures';
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+const rowsOf = (result: any): any[] => result.rows ?? result;
+const truthy = (v: unknown) => v === true || Number(v) === 1;
 
 /**
  * The reference implementation: plain SQL over the raw tables, ignoring the
- * denormalized columns (`dora_changes.deployment_id/deployed_at`) and the
- * incremental linking the store does at ingestion. Tests compare the store's
- * figures with these on generated data sets.
+ * denormalized columns (`dora_changes.deployment_id/deployed_at/owner_ref`),
+ * the derived ones and the rollups the store maintains at ingestion. Tests
+ * and `yarn bench:dora` compare the store's summary with this one.
  */
-export async function referenceFigures(
+export async function referenceSummary(
   knex: Knex,
-  options: { from: number; to: number; serviceRef?: string },
-) {
-  const { from, to, serviceRef } = options;
-  const svc = serviceRef ? 'AND d.service_ref = ?' : '';
-  const svcArgs = serviceRef ? [serviceRef] : [];
+  options: {
+    from: number;
+    to: number;
+    serviceRef?: string;
+    ownerRefs?: string[];
+    weekly?: boolean;
+  },
+): Promise<WindowSummary> {
+  const { from, to, serviceRef, ownerRefs } = options;
+  const scope = (alias: string) => {
+    if (serviceRef)
+      return { sql: `AND ${alias}.service_ref = ?`, args: [serviceRef] };
+    if (ownerRefs) {
+      return {
+        sql: ownerRefs.length
+          ? `AND ${alias}.owner_ref IN (${ownerRefs.map(() => '?').join(', ')})`
+          : 'AND 1 = 0',
+        args: ownerRefs,
+      };
+    }
+    return { sql: '', args: [] };
+  };
 
-  const deployments = await knex.raw(
-    `SELECT d.id, d.finished_at, d.kind
-       FROM dora_deployments d
-      WHERE d.environment_tier = 'production' AND d.status = 'success'
-        AND d.finished_at >= ? AND d.finished_at < ? ${svc}`,
-    [from, to, ...svcArgs],
+  const d = scope('d');
+  const deployments = rowsOf(
+    await knex.raw(
+      `SELECT d.id, d.finished_at, d.kind
+         FROM dora_deployments d
+        WHERE d.environment_tier = 'production' AND d.status = 'success'
+          AND d.finished_at >= ? AND d.finished_at < ? ${d.sql}`,
+      [from, to, ...d.args],
+    ),
   );
-  const rows: any[] = deployments.rows ?? deployments;
 
-  const incidents = await knex.raw(
-    `SELECT caused_by_deployment_id AS id, opened_at, resolved_at FROM dora_incidents`,
-  );
-  const remedies = await knex.raw(
-    `SELECT remediates_deployment_id AS id, finished_at FROM dora_deployments
-      WHERE remediates_deployment_id IS NOT NULL AND status = 'success'
-        AND environment_tier = 'production'`,
-  );
-  const incidentRows: any[] = incidents.rows ?? incidents;
-  const remedyRows: any[] = remedies.rows ?? remedies;
+  // Incidents and remediations by the deployment they point at.
+  const incidentsBy = new Map<number, any[]>();
+  for (const i of rowsOf(
+    await knex.raw(
+      `SELECT caused_by_deployment_id AS id, resolved_at FROM dora_incidents
+        WHERE caused_by_deployment_id IS NOT NULL`,
+    ),
+  )) {
+    incidentsBy.set(Number(i.id), [
+      ...(incidentsBy.get(Number(i.id)) ?? []),
+      i,
+    ]);
+  }
+  const remediesBy = new Map<number, any[]>();
+  for (const r of rowsOf(
+    await knex.raw(
+      `SELECT remediates_deployment_id AS id, kind, finished_at FROM dora_deployments
+        WHERE remediates_deployment_id IS NOT NULL AND status = 'success'
+          AND environment_tier = 'production'`,
+    ),
+  )) {
+    remediesBy.set(Number(r.id), [...(remediesBy.get(Number(r.id)) ?? []), r]);
+  }
 
-  const failed: Array<{ finishedAt: number; recoveredAt: number | null }> = [];
-  for (const d of rows) {
-    const linked = incidentRows.filter(i => Number(i.id) === Number(d.id));
-    const fixes = remedyRows.filter(r => Number(r.id) === Number(d.id));
-    if (!linked.length && !fixes.length) continue;
+  const weeks = options.weekly
+    ? Math.max(1, Math.ceil((to - from) / WEEK_MS))
+    : 0;
+  const weekOf = (at: number) => Math.floor((at - from) / WEEK_MS);
+  const weekly = Array.from({ length: weeks }, () => ({
+    deployments: 0,
+    failed: 0,
+    lead: [] as number[],
+  }));
+
+  let failed = 0;
+  let byIncident = 0;
+  let byRollback = 0;
+  let byHotfix = 0;
+  const recoveries: number[] = [];
+  for (const dep of deployments) {
+    const finished = Number(dep.finished_at);
+    const linked = incidentsBy.get(Number(dep.id)) ?? [];
+    const fixes = remediesBy.get(Number(dep.id)) ?? [];
+    const rolledBack = fixes.some(f => f.kind === 'rollback');
+    const hotfixed = fixes.some(f => f.kind === 'hotfix');
+    const isFailed = linked.length > 0 || rolledBack || hotfixed;
+    if (weeks) {
+      weekly[weekOf(finished)].deployments++;
+      if (isFailed) weekly[weekOf(finished)].failed++;
+    }
+    if (!isFailed) continue;
+    failed++;
+    if (linked.length) byIncident++;
+    if (rolledBack) byRollback++;
+    if (hotfixed) byHotfix++;
     const candidates: number[] = fixes.map(f => Number(f.finished_at));
     if (linked.length && linked.every(i => i.resolved_at !== null)) {
       candidates.push(Math.max(...linked.map(i => Number(i.resolved_at))));
     }
-    failed.push({
-      finishedAt: Number(d.finished_at),
-      recoveredAt: candidates.length ? Math.min(...candidates) : null,
-    });
+    if (candidates.length) {
+      recoveries.push(Math.max(0, Math.min(...candidates) - finished));
+    }
   }
 
   // Lead time: each change's first successful production deployment that
-  // lists it, found by joining the raw tables.
-  const svcC = serviceRef ? 'AND c.service_ref = ?' : '';
-  const lead = await knex.raw(
-    `SELECT c.id, c.authored_at, c.pr_opened_at, c.squash_merge,
-            MIN(d.finished_at) AS deployed_at
-       FROM dora_changes c
-       JOIN dora_deployment_commits dc
-         ON dc.service_ref = c.service_ref AND dc.commit_sha = c.commit_sha
-       JOIN dora_deployments d
-         ON d.id = dc.deployment_id AND d.environment_tier = 'production'
-        AND d.status = 'success'
-      WHERE 1 = 1 ${svcC}
-      GROUP BY c.id, c.authored_at, c.pr_opened_at, c.squash_merge
-     HAVING MIN(d.finished_at) >= ? AND MIN(d.finished_at) < ?`,
-    [...svcArgs, from, to],
+  // lists it (earliest finish, then lowest id), found by joining the raw
+  // tables; its owner is that deployment's.
+  const c = scope('c');
+  const first = scope('x');
+  const changes = rowsOf(
+    await knex.raw(
+      `SELECT * FROM (
+         SELECT c.authored_at, c.pr_opened_at, c.merged_at, c.squash_merge,
+                d.finished_at AS deployed_at, d.owner_ref, d.service_ref,
+                ROW_NUMBER() OVER (PARTITION BY c.id ORDER BY d.finished_at, d.id) AS rn
+           FROM dora_changes c
+           JOIN dora_deployment_commits dc
+             ON dc.service_ref = c.service_ref AND dc.commit_sha = c.commit_sha
+           JOIN dora_deployments d
+             ON d.id = dc.deployment_id AND d.environment_tier = 'production'
+            AND d.status = 'success'
+          WHERE 1 = 1 ${serviceRef ? c.sql : ''}
+       ) x
+       WHERE x.rn = 1 AND x.deployed_at >= ? AND x.deployed_at < ?
+         ${serviceRef ? '' : first.sql}`,
+      [
+        ...(serviceRef ? c.args : []),
+        from,
+        to,
+        ...(serviceRef ? [] : first.args),
+      ],
+    ),
   );
-  const leadRows: any[] = lead.rows ?? lead;
-  const leadTimes = leadRows
-    .map(r => {
-      const squash = Boolean(Number(r.squash_merge)) || r.squash_merge === true;
-      const start =
-        squash && r.pr_opened_at !== null
-          ? Number(r.pr_opened_at)
-          : Number(r.authored_at);
-      return Math.max(0, Number(r.deployed_at) - start);
-    })
-    .sort((a, b) => a - b);
+  const lead: number[] = [];
+  const coding: number[] = [];
+  const review: number[] = [];
+  const waiting: number[] = [];
+  let fallbacks = 0;
+  for (const r of changes) {
+    const deployed = Number(r.deployed_at);
+    const authored = Number(r.authored_at);
+    const opened = r.pr_opened_at === null ? null : Number(r.pr_opened_at);
+    const merged = r.merged_at === null ? null : Number(r.merged_at);
+    const fallback = truthy(r.squash_merge) && opened !== null;
+    if (fallback) fallbacks++;
+    const total = Math.max(0, deployed - (fallback ? opened! : authored));
+    lead.push(total);
+    if (weeks) weekly[weekOf(deployed)].lead.push(total);
+    if (!fallback && opened !== null)
+      coding.push(Math.max(0, opened - authored));
+    if (opened !== null && merged !== null)
+      review.push(Math.max(0, merged - opened));
+    if (merged !== null) waiting.push(Math.max(0, deployed - merged));
+  }
+  lead.sort((a, b) => a - b);
+
+  const i = scope('i');
+  const incidents = rowsOf(
+    await knex.raw(
+      `SELECT i.opened_at, i.resolved_at FROM dora_incidents i
+        WHERE i.opened_at >= ? AND i.opened_at < ? ${i.sql}`,
+      [from, to, ...i.args],
+    ),
+  );
+  const resolved = incidents
+    .filter(r => r.resolved_at !== null)
+    .map(r => Math.max(0, Number(r.resolved_at) - Number(r.opened_at)));
 
   return {
-    deployments: rows.length,
+    deployments: deployments.length,
     deploymentDays: new Set(
-      rows.map(r => Math.floor(Number(r.finished_at) / 86_400_000)),
+      deployments.map(r => Math.floor(Number(r.finished_at) / DAY_MS)),
     ).size,
-    unplanned: rows.filter(r => r.kind !== 'regular').length,
-    failed: failed.length,
-    recoveries: failed
-      .filter(f => f.recoveredAt !== null)
-      .map(f => Math.max(0, f.recoveredAt! - f.finishedAt))
-      .sort((a, b) => a - b),
-    leadTimes,
+    unplanned: deployments.filter(r => r.kind !== 'regular').length,
+    failed,
+    failedByIncident: byIncident,
+    failedByRollback: byRollback,
+    failedByHotfix: byHotfix,
+    recovered: recoveries.length,
+    recoveryMedianMs: median(recoveries),
+    changes: lead.length,
+    prOpenFallbacks: fallbacks,
+    leadMedianMs: percentile(lead, 0.5),
+    leadP90Ms: percentile(lead, 0.9),
+    codingMedianMs: median(coding),
+    reviewMedianMs: median(review),
+    waitingMedianMs: median(waiting),
+    incidentsOpened: incidents.length,
+    incidentsResolved: resolved.length,
+    incidentMedianMs: median(resolved),
+    weekly: weekly.map(w => ({
+      deployments: w.deployments,
+      failed: w.failed,
+      leadMedianMs: median(w.lead),
+    })),
   };
 }

@@ -22,7 +22,18 @@ import {
   NewChange,
   NewIncident,
   RawFigures,
+  WindowSummary,
 } from './types';
+import {
+  CHANGE_METRICS,
+  changeContributions,
+  rebuildDeploymentRollups,
+  rebuildRollups,
+  refreshChangeValues,
+  refreshDeploymentFlags,
+} from './rollups';
+import { rollupsCover, rollupSummary } from './rollupSummary';
+import { summarizeRaw } from '../service/figures';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-dora-backend',
@@ -113,6 +124,8 @@ export class DatabaseDoraStore implements DoraStore {
       }
 
       const results = new Map<number, IngestResultStatus>();
+      // Deployments whose failure flags or recovery may have changed.
+      const touchedDeployments = new Set<number>();
       const touched = new Map<string, Set<string>>(); // service -> shas to relink
       const touch = (service: string, sha: string) => {
         if (!touched.has(service)) touched.set(service, new Set());
@@ -157,6 +170,7 @@ export class DatabaseDoraStore implements DoraStore {
       }> = [];
       for (const d of newDeployments) {
         const id = deploymentIds.get(d.idempotencyKey)!;
+        touchedDeployments.add(id);
         const shas = new Set(d.commits);
         if (d.commitSha) shas.add(d.commitSha);
         for (const sha of shas) {
@@ -183,6 +197,7 @@ export class DatabaseDoraStore implements DoraStore {
           await trx('dora_deployments')
             .where('id', id)
             .update({ remediates_deployment_id: target });
+          touchedDeployments.add(target);
         }
         results.set(d.index, 'created');
       }
@@ -212,9 +227,16 @@ export class DatabaseDoraStore implements DoraStore {
       for (const incident of newIncidents) {
         results.set(
           incident.index,
-          await this.upsertIncident(trx, incident, options, now),
+          await this.upsertIncident(
+            trx,
+            incident,
+            options,
+            now,
+            touchedDeployments,
+          ),
         );
       }
+      await this.refreshDeploymentRollups(trx, touchedDeployments);
 
       const sorted = [...results.entries()].sort((a, b) => a[0] - b[0]);
       const count = (s: IngestResultStatus) =>
@@ -394,36 +416,131 @@ export class DatabaseDoraStore implements DoraStore {
     trx: Knex.Transaction,
     touched: Map<string, Set<string>>,
   ) {
+    const deltas = new Map<string, number>();
+    const add = (rows: any[], sign: number) => {
+      for (const row of rows) {
+        for (const key of changeContributions(row)) {
+          const k = JSON.stringify(key);
+          deltas.set(k, (deltas.get(k) ?? 0) + sign);
+        }
+      }
+    };
+    const rollupColumns = [
+      'deployed_at',
+      'owner_ref',
+      'fallback',
+      ...CHANGE_METRICS.map(m => `${m}_bucket`),
+    ];
     for (const [service, shaSet] of touched) {
       for (const part of chunks([...shaSet])) {
-        await trx('dora_changes')
-          .where('service_ref', service)
-          .whereIn('commit_sha', part)
-          .update({
-            deployment_id: trx.raw(
-              `(SELECT d.id FROM dora_deployment_commits dc
-                 JOIN dora_deployments d ON d.id = dc.deployment_id
-                WHERE dc.service_ref = dora_changes.service_ref
-                  AND dc.commit_sha = dora_changes.commit_sha
-                  AND d.environment_tier = 'production'
-                  AND d.status = 'success'
-                ORDER BY d.finished_at ASC, d.id ASC
-                LIMIT 1)`,
-            ),
-          });
-        await trx('dora_changes')
-          .where('service_ref', service)
-          .whereIn('commit_sha', part)
-          .update({
-            deployed_at: trx.raw(
-              '(SELECT d.finished_at FROM dora_deployments d WHERE d.id = dora_changes.deployment_id)',
-            ),
-            owner_ref: trx.raw(
-              '(SELECT d.owner_ref FROM dora_deployments d WHERE d.id = dora_changes.deployment_id)',
-            ),
-          });
+        const these = (q: Knex.QueryBuilder) =>
+          q.where('service_ref', service).whereIn('commit_sha', part);
+        add(await these(trx('dora_changes')).select(rollupColumns), -1);
+        await these(trx('dora_changes')).update({
+          deployment_id: trx.raw(
+            `(SELECT d.id FROM dora_deployment_commits dc
+               JOIN dora_deployments d ON d.id = dc.deployment_id
+              WHERE dc.service_ref = dora_changes.service_ref
+                AND dc.commit_sha = dora_changes.commit_sha
+                AND d.environment_tier = 'production'
+                AND d.status = 'success'
+              ORDER BY d.finished_at ASC, d.id ASC
+              LIMIT 1)`,
+          ),
+        });
+        await these(trx('dora_changes')).update({
+          deployed_at: trx.raw(
+            '(SELECT d.finished_at FROM dora_deployments d WHERE d.id = dora_changes.deployment_id)',
+          ),
+          owner_ref: trx.raw(
+            '(SELECT d.owner_ref FROM dora_deployments d WHERE d.id = dora_changes.deployment_id)',
+          ),
+        });
+        await refreshChangeValues(trx, q => {
+          these(q);
+        });
+        add(await these(trx('dora_changes')).select(rollupColumns), 1);
       }
     }
+    // Only the histogram cells whose count changed, as increments.
+    const rows = [...deltas.entries()]
+      .filter(([, n]) => n !== 0)
+      .map(([k, n]) => {
+        const [scopeKind, scopeRef, metric, level, bucket, day] = JSON.parse(k);
+        return {
+          scope_kind: scopeKind,
+          scope_ref: scopeRef,
+          metric,
+          level,
+          bucket,
+          day,
+          n,
+        };
+      });
+    for (const part of chunks(rows, 100)) {
+      await trx('dora_rollup_change_days')
+        .insert(part)
+        .onConflict([
+          'scope_kind',
+          'scope_ref',
+          'metric',
+          'level',
+          'bucket',
+          'day',
+        ])
+        .merge({ n: trx.raw('dora_rollup_change_days.n + excluded.n') });
+    }
+  }
+
+  /**
+   * Recomputes the failure flags and recovery of the touched deployments,
+   * then the deployment rollups of their days, services and owners.
+   */
+  private async refreshDeploymentRollups(
+    trx: Knex.Transaction,
+    touched: Set<number>,
+  ) {
+    const days = new Set<number>();
+    const services = new Set<string>();
+    const owners = new Set<string>();
+    for (const part of chunks([...touched])) {
+      await refreshDeploymentFlags(trx, q => {
+        q.whereIn('d.id', part);
+      });
+      const rows = await trx('dora_deployments')
+        .whereIn('id', part)
+        .where({ environment_tier: 'production', status: 'success' })
+        .select('finished_at', 'service_ref', 'owner_ref');
+      for (const r of rows) {
+        days.add(Math.floor(Number(r.finished_at) / DAY_MS));
+        services.add(r.service_ref);
+        if (r.owner_ref !== null) owners.add(r.owner_ref);
+      }
+    }
+    await rebuildDeploymentRollups(trx, {
+      days: [...days],
+      services: [...services],
+      owners: [...owners],
+    });
+  }
+
+  async rebuildRollups(): Promise<void> {
+    await this.db.transaction(trx => rebuildRollups(trx));
+  }
+
+  async summary(
+    filter: MetricsFilter,
+    options: { weekly: boolean },
+  ): Promise<WindowSummary> {
+    if (rollupsCover(filter)) {
+      return rollupSummary(this.db, filter, options);
+    }
+    return summarizeRaw(
+      await this.rawFigures(filter),
+      filter.from,
+      filter.to,
+      options.weekly,
+    );
   }
 
   private async upsertIncident(
@@ -431,6 +548,7 @@ export class DatabaseDoraStore implements DoraStore {
     incident: NewIncident,
     options: IngestOptions,
     now: number,
+    touchedDeployments: Set<number>,
   ): Promise<IngestResultStatus> {
     let explicitId: number | undefined;
     if (incident.causedByDeployment) {
@@ -461,6 +579,10 @@ export class DatabaseDoraStore implements DoraStore {
         if (explicitId) {
           update.caused_by_deployment_id = explicitId;
           update.link_method = 'explicit';
+          touchedDeployments.add(explicitId);
+        }
+        if (existing.caused_by_deployment_id !== null) {
+          touchedDeployments.add(Number(existing.caused_by_deployment_id));
         }
         if (Object.keys(update).length) {
           await trx('dora_incidents').where('id', existing.id).update(update);
@@ -519,6 +641,7 @@ export class DatabaseDoraStore implements DoraStore {
         linkMethod = 'window';
       }
     }
+    if (causedBy) touchedDeployments.add(causedBy);
     await trx('dora_incidents').insert({
       idempotency_key: incident.idempotencyKey,
       service_ref: incident.serviceRef,

@@ -3,13 +3,14 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DoraEvent } from '@internal/plugin-dora-common';
+import { Knex } from 'knex';
 import { testEntities } from '../__testUtils__/fixtures';
-import { referenceFigures } from '../__testUtils__/reference';
+import { referenceSummary } from '../__testUtils__/reference';
 import { readDoraConfig } from '../service/config';
-import { leadTimeOf } from '../service/figures';
 import { IngestionService } from '../service/ingestion';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 
@@ -125,6 +126,90 @@ function generate(seed: number): DoraEvent[][] {
   return batches;
 }
 
+const DAY = 24 * HOUR;
+
+/** Every scope the metrics serve, as store filter and reference options. */
+const scopes = [
+  {},
+  { serviceRefs: ['component:default/b'] },
+  { ownerRefs: ['group:default/team-a', 'group:default/team-a-sub'] },
+];
+
+async function ingested(knex: Knex, seed: number) {
+  const store = await DatabaseDoraStore.create({
+    database: mockServices.database({ knex }),
+  });
+  const ingestion = new IngestionService({
+    store,
+    catalog: catalogServiceMock({ entities: testEntities }),
+    auth: mockServices.auth(),
+    logger: mockServices.logger.mock(),
+    config: readDoraConfig(new ConfigReader({})),
+  });
+  for (const batch of generate(seed)) {
+    await ingestion.ingest(ingestion.parse({ events: batch }));
+  }
+  return store;
+}
+
+/** The rollup tables and derived columns, in a comparable order. */
+async function rollupState(knex: Knex) {
+  const changeColumns = [
+    'id',
+    'fallback',
+    ...['lead', 'coding', 'review', 'waiting'].flatMap(m => [
+      `${m}_ms`,
+      `${m}_bucket`,
+    ]),
+  ];
+  const normalise = (rows: any[]) =>
+    rows.map(r =>
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [
+          k,
+          v === null || typeof v === 'string' ? v : Number(v),
+        ]),
+      ),
+    );
+  return {
+    deploymentDays: normalise(
+      await knex('dora_rollup_deployment_days').orderBy([
+        'scope_kind',
+        'scope_ref',
+        'day',
+      ]),
+    ),
+    // Ingestion leaves cells whose count went back to zero.
+    changeDays: normalise(
+      await knex('dora_rollup_change_days')
+        .where('n', '>', 0)
+        .orderBy([
+          'scope_kind',
+          'scope_ref',
+          'metric',
+          'level',
+          'bucket',
+          'day',
+        ]),
+    ),
+    deployments: normalise(
+      await knex('dora_deployments')
+        .orderBy('id')
+        .select(
+          'id',
+          'failed_by_incident',
+          'failed_by_rollback',
+          'failed_by_hotfix',
+          'recovered_at',
+          'recovery_ms',
+        ),
+    ),
+    changes: normalise(
+      await knex('dora_changes').orderBy('id').select(changeColumns),
+    ),
+  };
+}
+
 describe.each(databases.eachSupportedId())(
   'store vs reference SQL on %s',
   (databaseId: TestDatabaseId) => {
@@ -132,45 +217,68 @@ describe.each(databases.eachSupportedId())(
       'gives the same figures on generated data set %i',
       async seed => {
         const knex = await databases.init(databaseId);
-        const store = await DatabaseDoraStore.create({
-          database: mockServices.database({ knex }),
-        });
-        const ingestion = new IngestionService({
-          store,
-          catalog: catalogServiceMock({ entities: testEntities }),
-          auth: mockServices.auth(),
-          logger: mockServices.logger.mock(),
-          config: readDoraConfig(new ConfigReader({})),
-        });
-        for (const batch of generate(seed)) {
-          await ingestion.ingest(ingestion.parse({ events: batch }));
+        const store = await ingested(knex, seed);
+        const windows = [
+          // Whole UTC days: served from the rollups, weekly buckets included.
+          { from: START + 5 * DAY, to: START + 25 * DAY },
+          { from: START - 15 * DAY, to: START + 5 * DAY },
+          { from: START, to: START + 40 * DAY },
+          // Not day-aligned: served from the raw rows.
+          { from: START + 5 * DAY + 7 * HOUR, to: START + 24 * DAY + 1 },
+        ];
+        for (const window of windows) {
+          for (const scope of scopes) {
+            const fast = await store.summary(
+              { ...window, ...scope },
+              { weekly: true },
+            );
+            const ref = await referenceSummary(knex, {
+              ...window,
+              serviceRef: scope.serviceRefs?.[0],
+              ownerRefs: scope.ownerRefs,
+              weekly: true,
+            });
+            expect(fast).toEqual(ref);
+          }
         }
-        const from = START + 5 * 24 * HOUR;
-        const to = START + 25 * 24 * HOUR;
-        for (const serviceRef of [undefined, 'component:default/b']) {
-          const fast = await store.rawFigures({
-            from,
-            to,
-            ...(serviceRef ? { serviceRefs: [serviceRef] } : {}),
-          });
-          const ref = await referenceFigures(knex, { from, to, serviceRef });
-          expect(ref.deployments).toBeGreaterThan(5);
-          expect(ref.leadTimes.length).toBeGreaterThan(3);
-          expect({
-            deployments: fast.deployments,
-            deploymentDays: fast.deploymentDays,
-            unplanned: fast.unplanned,
-            failed: fast.failed,
-            recoveries: fast.failedDeployments
-              .filter(f => f.recoveredAt !== null)
-              .map(f => Math.max(0, f.recoveredAt! - f.finishedAt))
-              .sort((a, b) => a - b),
-            leadTimes: fast.changes
-              .map(c => leadTimeOf(c).total)
-              .sort((a, b) => a - b),
-          }).toEqual(ref);
-        }
+        const ref = await referenceSummary(knex, {
+          from: START + 5 * DAY,
+          to: START + 25 * DAY,
+        });
+        expect(ref.deployments).toBeGreaterThan(5);
+        expect(ref.changes).toBeGreaterThan(3);
+        expect(ref.failed).toBeGreaterThan(0);
+        expect(ref.recovered).toBeGreaterThan(0);
+        expect(ref.incidentsResolved).toBeGreaterThan(0);
       },
     );
+
+    it('builds the same rollups by ingestion and by the backfill', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await ingested(knex, 4);
+      const byIngestion = await rollupState(knex);
+      expect(byIngestion.changeDays.length).toBeGreaterThan(20);
+      expect(byIngestion.deploymentDays.length).toBeGreaterThan(20);
+      await knex('dora_rollup_change_days').delete();
+      await knex('dora_rollup_deployment_days').delete();
+      await knex('dora_changes').update({ lead_ms: null, lead_bucket: null });
+      await store.rebuildRollups();
+      expect(await rollupState(knex)).toEqual(byIngestion);
+    });
+
+    it('backfills the rollups of an upgraded install in its migration', async () => {
+      const knex = await databases.init(databaseId);
+      await ingested(knex, 5);
+      const byIngestion = await rollupState(knex);
+      const directory = resolvePackagePath(
+        '@internal/plugin-dora-backend',
+        'migrations',
+      );
+      // Back to the schema before the rollups, raw rows kept; then upgrade.
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('dora_rollup_change_days')).toBe(false);
+      await knex.migrate.latest({ directory });
+      expect(await rollupState(knex)).toEqual(byIngestion);
+    });
   },
 );

@@ -111,6 +111,41 @@ export interface RawFigures {
   weekly: Array<{ week: number; deployments: number; failed: number }>;
 }
 
+/**
+ * The figures of one window, percentiles included: what the metrics are
+ * computed from. The fast path reads it from the rollups; the raw path
+ * derives it from RawFigures. Both must agree exactly.
+ */
+export interface WindowSummary {
+  deployments: number;
+  deploymentDays: number;
+  unplanned: number;
+  failed: number;
+  failedByIncident: number;
+  failedByRollback: number;
+  failedByHotfix: number;
+  /** Failed deployments that recovered, and the median recovery time. */
+  recovered: number;
+  recoveryMedianMs: number | null;
+  /** Changes whose first production deployment finished in the window. */
+  changes: number;
+  prOpenFallbacks: number;
+  leadMedianMs: number | null;
+  leadP90Ms: number | null;
+  codingMedianMs: number | null;
+  reviewMedianMs: number | null;
+  waitingMedianMs: number | null;
+  incidentsOpened: number;
+  incidentsResolved: number;
+  incidentMedianMs: number | null;
+  /** 7-day buckets from `from` (empty unless asked for). */
+  weekly: Array<{
+    deployments: number;
+    failed: number;
+    leadMedianMs: number | null;
+  }>;
+}
+
 /** Progress of the GitHub backfill of one repository and resource. */
 export interface BackfillCursor {
   /** Items older than this (epoch ms) were fully processed. */
@@ -145,6 +180,13 @@ export interface DoraStore {
   ): Promise<DoraIncidentRow[]>;
   ingest(batch: IngestBatch, options: IngestOptions): Promise<IngestResult>;
   rawFigures(filter: MetricsFilter): Promise<RawFigures>;
+  /** The window's figures (weekly buckets too when asked). */
+  summary(
+    filter: MetricsFilter,
+    options: { weekly: boolean },
+  ): Promise<WindowSummary>;
+  /** Recomputes every rollup from the raw rows (the migration's backfill). */
+  rebuildRollups(): Promise<void>;
   getCursor(repo: string, resource: string): Promise<BackfillCursor>;
   saveCursor(
     repo: string,

@@ -9,7 +9,7 @@ import {
   leadTimeLevel,
   recoveryTimeLevel,
 } from '@internal/plugin-dora-common';
-import { RawFigures } from '../database/types';
+import { RawFigures, WindowSummary } from '../database/types';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -54,79 +54,122 @@ export function leadTimeOf(c: RawFigures['changes'][number]) {
   };
 }
 
-export function computeFigures(
+/**
+ * The window's summary from raw rows (the raw path: windows the rollups do
+ * not cover, and the reference the rollups are checked against).
+ */
+export function summarizeRaw(
   raw: RawFigures,
   from: number,
   to: number,
-): DoraFigures {
-  const days = Math.max((to - from) / DAY_MS, 1 / 24);
-  const perDay = raw.deployments / days;
-
+  weekly: boolean,
+): WindowSummary {
   const lead = raw.changes.map(leadTimeOf);
   const totals = lead.map(l => l.total).sort((a, b) => a - b);
-  const leadMedian = percentile(totals, 0.5);
   const pick = (k: 'coding' | 'review' | 'waiting') =>
     lead.map(l => l[k]).filter((v): v is number => v !== null);
-
   const recoveries = raw.failedDeployments
     .filter(f => f.recoveredAt !== null)
     .map(f => Math.max(0, f.recoveredAt! - f.finishedAt));
-  const recoveryMedian = median(recoveries);
   const resolvedIncidents = raw.incidents
     .filter(i => i.resolvedAt !== null)
     .map(i => Math.max(0, i.resolvedAt! - i.openedAt));
 
-  const cfr = raw.deployments ? raw.failed / raw.deployments : null;
+  const weeks = weekly ? Math.max(1, Math.ceil((to - from) / WEEK_MS)) : 0;
+  const leadByWeek: number[][] = Array.from({ length: weeks }, () => []);
+  for (const c of raw.changes) {
+    const w = Math.floor((c.deployedAt - from) / WEEK_MS);
+    if (w >= 0 && w < weeks) leadByWeek[w].push(leadTimeOf(c).total);
+  }
+  return {
+    deployments: raw.deployments,
+    deploymentDays: raw.deploymentDays,
+    unplanned: raw.unplanned,
+    failed: raw.failed,
+    failedByIncident: raw.failedByIncident,
+    failedByRollback: raw.failedByRollback,
+    failedByHotfix: raw.failedByHotfix,
+    recovered: recoveries.length,
+    recoveryMedianMs: median(recoveries),
+    changes: totals.length,
+    prOpenFallbacks: lead.filter(l => l.fallback).length,
+    leadMedianMs: percentile(totals, 0.5),
+    leadP90Ms: percentile(totals, 0.9),
+    codingMedianMs: median(pick('coding')),
+    reviewMedianMs: median(pick('review')),
+    waitingMedianMs: median(pick('waiting')),
+    incidentsOpened: raw.incidents.length,
+    incidentsResolved: resolvedIncidents.length,
+    incidentMedianMs: median(resolvedIncidents),
+    weekly: Array.from({ length: weeks }, (_, w) => {
+      const row = raw.weekly.find(r => r.week === w);
+      return {
+        deployments: row?.deployments ?? 0,
+        failed: row?.failed ?? 0,
+        leadMedianMs: median(leadByWeek[w]),
+      };
+    }),
+  };
+}
+
+export function computeFigures(
+  s: WindowSummary,
+  from: number,
+  to: number,
+): DoraFigures {
+  const days = Math.max((to - from) / DAY_MS, 1 / 24);
+  const perDay = s.deployments / days;
+  const cfr = s.deployments ? s.failed / s.deployments : null;
   return {
     deploymentFrequency: {
-      deployments: raw.deployments,
-      deploymentDays: raw.deploymentDays,
+      deployments: s.deployments,
+      deploymentDays: s.deploymentDays,
       perDay,
       perWeek: perDay * 7,
-      level: deploymentFrequencyLevel(raw.deployments, perDay),
+      level: deploymentFrequencyLevel(s.deployments, perDay),
     },
     leadTime: {
-      changes: totals.length,
-      medianMs: leadMedian,
-      p90Ms: percentile(totals, 0.9),
-      prOpenFallbacks: lead.filter(l => l.fallback).length,
+      changes: s.changes,
+      medianMs: s.leadMedianMs,
+      p90Ms: s.leadP90Ms,
+      prOpenFallbacks: s.prOpenFallbacks,
       stages: {
-        codingMedianMs: median(pick('coding')),
-        reviewMedianMs: median(pick('review')),
-        waitingToDeployMedianMs: median(pick('waiting')),
+        codingMedianMs: s.codingMedianMs,
+        reviewMedianMs: s.reviewMedianMs,
+        waitingToDeployMedianMs: s.waitingMedianMs,
       },
-      level: leadTimeLevel(totals.length, leadMedian),
+      level: leadTimeLevel(s.changes, s.leadMedianMs),
     },
     changeFailureRate: {
-      deployments: raw.deployments,
-      failed: raw.failed,
+      deployments: s.deployments,
+      failed: s.failed,
       rate: cfr,
       byReason: {
-        incident: raw.failedByIncident,
-        rollback: raw.failedByRollback,
-        hotfix: raw.failedByHotfix,
+        incident: s.failedByIncident,
+        rollback: s.failedByRollback,
+        hotfix: s.failedByHotfix,
       },
-      level: changeFailureRateLevel(raw.deployments, cfr),
+      level: changeFailureRateLevel(s.deployments, cfr),
     },
     recoveryTime: {
-      failedDeployments: raw.failedDeployments.length,
-      recovered: recoveries.length,
-      unrecovered: raw.failedDeployments.length - recoveries.length,
-      medianMs: recoveryMedian,
+      failedDeployments: s.failed,
+      recovered: s.recovered,
+      unrecovered: s.failed - s.recovered,
+      medianMs: s.recoveryMedianMs,
       incidents: {
-        opened: raw.incidents.length,
-        resolved: resolvedIncidents.length,
-        open: raw.incidents.length - resolvedIncidents.length,
-        medianMs: median(resolvedIncidents),
+        opened: s.incidentsOpened,
+        resolved: s.incidentsResolved,
+        open: s.incidentsOpened - s.incidentsResolved,
+        medianMs: s.incidentMedianMs,
       },
-      level: recoveryTimeLevel(recoveries.length, recoveryMedian),
+      level: recoveryTimeLevel(s.recovered, s.recoveryMedianMs),
     },
     reworkRate: {
-      deployments: raw.deployments,
-      unplanned: raw.unplanned,
-      rate: raw.deployments ? raw.unplanned / raw.deployments : null,
+      deployments: s.deployments,
+      unplanned: s.unplanned,
+      rate: s.deployments ? s.unplanned / s.deployments : null,
       level:
-        raw.deployments < DORA_LEVEL_THRESHOLDS.minimumSample.deployments
+        s.deployments < DORA_LEVEL_THRESHOLDS.minimumSample.deployments
           ? 'insufficient-data'
           : 'no-threshold',
     },
@@ -166,24 +209,11 @@ export function computeTrend(cur: DoraFigures, prev: DoraFigures): DoraTrend {
 }
 
 /** 7-day buckets from `from`; the last one may be shorter. */
-export function computeWeekly(
-  raw: RawFigures,
-  from: number,
-  to: number,
-): DoraWeek[] {
-  const weeks = Math.max(1, Math.ceil((to - from) / WEEK_MS));
-  const leadByWeek: number[][] = Array.from({ length: weeks }, () => []);
-  for (const c of raw.changes) {
-    const w = Math.floor((c.deployedAt - from) / WEEK_MS);
-    if (w >= 0 && w < weeks) leadByWeek[w].push(leadTimeOf(c).total);
-  }
-  return Array.from({ length: weeks }, (_, w) => {
-    const row = raw.weekly.find(r => r.week === w);
-    return {
-      weekStart: new Date(from + w * WEEK_MS).toISOString(),
-      deployments: row?.deployments ?? 0,
-      failedDeployments: row?.failed ?? 0,
-      leadTimeMedianMs: median(leadByWeek[w]),
-    };
-  });
+export function computeWeekly(s: WindowSummary, from: number): DoraWeek[] {
+  return s.weekly.map((w, i) => ({
+    weekStart: new Date(from + i * WEEK_MS).toISOString(),
+    deployments: w.deployments,
+    failedDeployments: w.failed,
+    leadTimeMedianMs: w.leadMedianMs,
+  }));
 }

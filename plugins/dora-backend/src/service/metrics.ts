@@ -109,7 +109,11 @@ export class MetricsService {
     ref?: string;
     owners?: string[];
   }> {
-    const to = query.to ? Date.parse(query.to) : now;
+    // Default: the last 30 UTC days, today included (whole days are served
+    // from the rollups).
+    const to = query.to
+      ? Date.parse(query.to)
+      : (Math.floor(now / DAY_MS) + 1) * DAY_MS;
     const from = query.from ? Date.parse(query.from) : to - 30 * DAY_MS;
     if (Number.isNaN(to)) {
       throw new InputError('to: must be an ISO 8601 timestamp');
@@ -193,12 +197,11 @@ export class MetricsService {
     const { from, to, ...scope } = filter;
     const length = to - from;
     const [cur, prev] = await Promise.all([
-      this.options.store.rawFigures({ ...scope, from, to }),
-      this.options.store.rawFigures({
-        ...scope,
-        from: from - length,
-        to: from,
-      }),
+      this.options.store.summary({ ...scope, from, to }, { weekly: true }),
+      this.options.store.summary(
+        { ...scope, from: from - length, to: from },
+        { weekly: false },
+      ),
     ]);
     const current = computeFigures(cur, from, to);
     const previous = computeFigures(prev, from - length, from);
@@ -217,7 +220,7 @@ export class MetricsService {
       current,
       previous,
       trend: computeTrend(current, previous),
-      weekly: computeWeekly(cur, from, to),
+      weekly: computeWeekly(cur, from),
       thresholds: {
         version: DORA_LEVEL_THRESHOLDS.version,
         source: DORA_LEVEL_THRESHOLDS.source,

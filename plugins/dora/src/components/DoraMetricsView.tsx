@@ -32,11 +32,12 @@ import { WeeklyCharts } from './WeeklyCharts';
 const DAY = 24 * 3600_000;
 
 /**
- * The window `[now - days, now)`, with `now` floored to the minute so that a
- * re-render does not change the query.
+ * The last `days` UTC days, today included: `[end - days, end)` with `end`
+ * the coming UTC midnight. Whole days are what the backend's rollups serve
+ * (and a re-render does not change the query).
  */
 export function windowFor(days: number, now = Date.now()) {
-  const to = Math.floor(now / 60_000) * 60_000;
+  const to = (Math.floor(now / DAY) + 1) * DAY;
   return {
     from: new Date(to - days * DAY).toISOString(),
     to: new Date(to).toISOString(),

@@ -1,0 +1,403 @@
+/*
+ * yarn bench:dora — the metrics' fast path against the plain-SQL reference.
+ *
+ * In a fresh PostgreSQL database (dropped at the end) it runs the plugin's
+ * migrations, generates two years of data for 500 services and 50 teams with
+ * set-based SQL (at --scale 1: 1,000,000 deployments, 10,000,000 changes,
+ * 50,000 incidents), builds the rollups with the plugin's own backfill
+ * (DatabaseDoraStore.rebuildRollups, what the migration runs), then times
+ * MetricsService.metrics (what GET /api/dora/metrics serves: summary of the
+ * window and the previous one, weekly trend) for the organisation, a team and
+ * a service over the last 90 days, against the reference SQL computing the
+ * same windows, and checks both give identical figures.
+ *
+ * Last line: JSON with p95_ms, reference_p95_ms, speedup (and more).
+ *
+ *   yarn bench:dora [--scale 0.01]
+ *
+ * Env: BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432),
+ * BENCH_ITERATIONS (fast path runs per scope, default 30),
+ * BENCH_REFERENCE_ITERATIONS (default 3), BENCH_KEEP_DATABASE=1 to keep the
+ * database for inspection.
+ */
+/* eslint-disable no-console */
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import knexFactory, { Knex } from 'knex';
+import { isDeepStrictEqual } from 'node:util';
+import { referenceSummary } from '../src/__testUtils__/reference';
+import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
+import { MetricsService } from '../src/service/metrics';
+
+const DAY_MS = 86_400_000;
+const SERVICES = 500;
+const TEAMS = 50;
+/** Teams 0-9 are departments; teams 10-49 belong to them, four each. */
+const DEPARTMENTS = 10;
+const END = Date.parse('2026-11-01T00:00:00Z');
+const START = END - 730 * DAY_MS;
+
+function argument(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const scale = argument('scale', 1);
+const iterations = Number(process.env.BENCH_ITERATIONS ?? 30);
+const referenceIterations = Number(process.env.BENCH_REFERENCE_ITERATIONS ?? 3);
+const server =
+  process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
+
+const teamRef = (t: number) => `group:default/team-${t}`;
+
+function catalog(): Entity[] {
+  return Array.from({ length: TEAMS }, (_, t) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: `team-${t}`, namespace: 'default' },
+    spec: {
+      type: 'team',
+      children: [],
+      ...(t >= DEPARTMENTS
+        ? { parent: `team-${(t - DEPARTMENTS) % DEPARTMENTS}` }
+        : {}),
+    },
+  }));
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return [result, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+function p95(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)
+  ];
+}
+
+/**
+ * Two years of history, set-based. Services deploy at skewed rates (a few
+ * busy ones, a long tail); a quarter of deployments go to staging and 5 %
+ * fail, so their commits never reach production; ~10 commits per deployment
+ * (Poisson), 30 % squash merges, 60 % with a pull request; 4 % rollbacks and
+ * 4 % hotfixes naming an earlier production deployment of the same service;
+ * incidents linked explicitly, by a rollback, by the window, or not at all.
+ * The change→deployment link columns are what ingestion would have stored.
+ */
+async function generate(db: Knex) {
+  const deployments = Math.round(1_000_000 * scale);
+  const changes = Math.round(10_000_000 * scale);
+  const incidents = Math.round(50_000 * scale);
+  const span = END - START;
+  await db.raw('SELECT setseed(0.42)');
+  await db.raw(
+    `INSERT INTO dora_deployments (idempotency_key, service_ref, owner_ref, environment,
+       environment_tier, status, kind, started_at, finished_at, commit_sha, source, created_at)
+     SELECT 'dep-' || g, 'component:default/svc-' || s, 'group:default/team-' || (s % ${TEAMS}),
+            CASE WHEN r_env < 0.25 THEN 'staging' ELSE 'production' END,
+            CASE WHEN r_env < 0.25 THEN 'staging' ELSE 'production' END,
+            CASE WHEN r_status < 0.05 THEN 'failure' ELSE 'success' END,
+            CASE WHEN r_kind < 0.04 THEN 'rollback' WHEN r_kind < 0.08 THEN 'hotfix' ELSE 'regular' END,
+            finished - 600000, finished, 'h' || g, 'bench', ${END}
+       FROM (SELECT g, floor(${SERVICES} * power(random(), 2))::int AS s,
+                    random() AS r_env, random() AS r_status, random() AS r_kind,
+                    ${START} + floor(random() * ${span})::bigint AS finished
+               FROM generate_series(1, ${deployments}) g) x
+      ORDER BY finished`,
+  );
+  await db.raw('ANALYZE dora_deployments');
+  // Fixes name the previous production deployment of their service.
+  await db.raw(
+    `UPDATE dora_deployments d SET remediates_deployment_id = (
+       SELECT p.id FROM dora_deployments p
+        WHERE p.service_ref = d.service_ref AND p.environment_tier = 'production'
+          AND p.status = 'success' AND p.finished_at < d.finished_at
+        ORDER BY p.finished_at DESC LIMIT 1)
+      WHERE d.kind IN ('hotfix', 'rollback') AND d.environment_tier = 'production'`,
+  );
+  await db.raw(
+    `UPDATE dora_deployments SET kind = 'regular'
+      WHERE kind <> 'regular' AND remediates_deployment_id IS NULL`,
+  );
+  // Each change is in one random deployment (whose commits it joins, next
+  // to the head commit); lead times log-uniform from 1 h to 14 days.
+  await db.raw(
+    `CREATE TEMPORARY TABLE bench_changes AS
+     SELECT g, 1 + floor(random() * ${deployments})::bigint AS dep,
+            floor(exp(ln(3600000) + random() * ln(336)))::bigint AS lead,
+            random() AS r_pr, random() AS r_a, random() AS r_b
+       FROM generate_series(1, ${changes}) g`,
+  );
+  await db.raw(
+    `INSERT INTO dora_changes (idempotency_key, service_ref, commit_sha, pr_number,
+       authored_at, pr_opened_at, merged_at, squash_merge, deployment_id, deployed_at,
+       owner_ref, source, created_at)
+     SELECT 'chg-' || g, d.service_ref, 'c' || g,
+            CASE WHEN r_pr < 0.6 THEN g::int % 100000 END,
+            d.finished_at - lead,
+            CASE WHEN r_pr < 0.6 THEN d.finished_at - lead + floor(lead * 0.4 * r_a)::bigint END,
+            CASE WHEN r_pr < 0.6 THEN d.finished_at - floor(lead * 0.5 * r_b)::bigint END,
+            r_pr < 0.3,
+            CASE WHEN ok THEN d.id END, CASE WHEN ok THEN d.finished_at END,
+            CASE WHEN ok THEN d.owner_ref END, 'bench', ${END}
+       FROM bench_changes x
+       JOIN LATERAL (SELECT d.*, d.environment_tier = 'production' AND d.status = 'success' AS ok
+                       FROM dora_deployments d WHERE d.id = x.dep) d ON true`,
+  );
+  await db.raw(
+    `INSERT INTO dora_deployment_commits (deployment_id, service_ref, commit_sha)
+     SELECT d.id, d.service_ref, d.commit_sha FROM dora_deployments d
+     UNION ALL
+     SELECT x.dep, d.service_ref, 'c' || x.g
+       FROM bench_changes x JOIN dora_deployments d ON d.id = x.dep`,
+  );
+  await db.raw('DROP TABLE bench_changes');
+  // Incidents: 40 % explicit, 20 % by the window, 30 % unlinked, opened
+  // within 6 hours of a production deployment; 10 % linked by a rollback to
+  // the deployment it rolled back. 90 % resolved after 10 min to 2 days.
+  const linkedOrNot = Math.round(incidents * 0.9);
+  const resolved = (opened: string) =>
+    `CASE WHEN random() < 0.9 THEN ${opened} + floor(exp(ln(600000) + random() * ln(288)))::bigint END`;
+  await db.raw(
+    `INSERT INTO dora_incidents (idempotency_key, service_ref, owner_ref, opened_at,
+       resolved_at, caused_by_deployment_id, link_method, source, created_at)
+     SELECT 'inc-' || g, d.service_ref, d.owner_ref, d.finished_at + x.delay,
+            ${resolved('d.finished_at + x.delay')},
+            CASE WHEN method = 'none' THEN NULL ELSE d.id END, method, 'bench', ${END}
+       FROM (SELECT g,
+                    (SELECT id FROM dora_deployments
+                      WHERE environment_tier = 'production' AND status = 'success'
+                        AND id >= y.start
+                      ORDER BY id LIMIT 1) AS dep,
+                    CASE WHEN r < 0.45 THEN 'explicit' WHEN r < 0.67 THEN 'window'
+                         ELSE 'none' END AS method,
+                    floor(random() * 21600000)::bigint AS delay
+               FROM (SELECT g, random() AS r,
+                            1 + floor(random() * ${deployments})::bigint AS start
+                       FROM generate_series(1, ${linkedOrNot}) g) y) x
+       JOIN dora_deployments d ON d.id = x.dep`,
+  );
+  await db.raw(
+    `INSERT INTO dora_incidents (idempotency_key, service_ref, owner_ref, opened_at,
+       resolved_at, caused_by_deployment_id, link_method, source, created_at)
+     SELECT 'inc-rb-' || r.id, r.service_ref, r.owner_ref, opened,
+            ${resolved(
+              'opened',
+            )}, r.remediates_deployment_id, 'rollback', 'bench', ${END}
+       FROM (SELECT r.*, t.finished_at + floor(random() * (r.finished_at - t.finished_at))::bigint AS opened
+               FROM dora_deployments r
+               JOIN dora_deployments t ON t.id = r.remediates_deployment_id
+              WHERE r.kind = 'rollback' AND r.status = 'success'
+                AND r.environment_tier = 'production'
+              ORDER BY random() LIMIT ${
+                incidents - Math.round(incidents * 0.9)
+              }) r`,
+  );
+  return { deployments, changes, incidents };
+}
+
+async function main() {
+  const name = `dora_bench_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: `${server}/postgres` });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const db = knexFactory({
+    client: 'pg',
+    connection: `${server}/${name}`,
+    pool: { min: 2, max: 10 },
+  });
+  try {
+    const store = await DatabaseDoraStore.create({
+      database: mockServices.database({ knex: db }),
+    });
+    if (process.env.BENCH_PROFILE) {
+      const started = new Map<string, number>();
+      db.on('query', q => started.set(q.__knexQueryUid, Date.now()));
+      db.on('query-response', (_r, q) => {
+        const ms = Date.now() - (started.get(q.__knexQueryUid) ?? Date.now());
+        if (ms > Number(process.env.BENCH_PROFILE))
+          console.log(
+            `${ms} ms: ${q.sql.slice(0, 300)} ${JSON.stringify(
+              q.bindings,
+            ).slice(0, 200)}`,
+          );
+      });
+    }
+    console.log(`scale ${scale}: generating in ${name} ...`);
+    // Bulk load: the changes' and commits' secondary indexes are dropped
+    // while rows are generated and the rollups backfilled, then recreated
+    // from their own definitions.
+    const indexes = (
+      await db.raw(
+        `SELECT indexname, indexdef FROM pg_indexes
+          WHERE tablename IN ('dora_changes', 'dora_deployment_commits')
+            AND indexdef NOT LIKE 'CREATE UNIQUE%'`,
+      )
+    ).rows as Array<{ indexname: string; indexdef: string }>;
+    for (const i of indexes) await db.raw(`DROP INDEX ${i.indexname}`);
+    const [rows, generationMs] = await timed(async () => {
+      const generated = await generate(db);
+      await db.raw('ANALYZE');
+      return generated;
+    });
+    console.log(
+      `generated ${JSON.stringify(rows)} in ${(generationMs / 1000).toFixed(
+        1,
+      )} s`,
+    );
+    const [, rollupMs] = await timed(() => store.rebuildRollups());
+    const [, indexMs] = await timed(async () => {
+      for (const i of indexes) await db.raw(i.indexdef);
+    });
+    await db.raw('VACUUM ANALYZE');
+    console.log(`indexes recreated in ${(indexMs / 1000).toFixed(1)} s`);
+    console.log(
+      `rollups built (the migration's backfill) in ${(rollupMs / 1000).toFixed(
+        1,
+      )} s`,
+    );
+
+    const metrics = new MetricsService({
+      store,
+      catalog: catalogServiceMock({ entities: catalog() }),
+      auth: mockServices.auth(),
+    });
+    const busiest = await db('dora_deployments')
+      .groupBy('service_ref')
+      .orderByRaw('COUNT(*) DESC')
+      .first('service_ref');
+    const to = END;
+    const from = to - 90 * DAY_MS;
+    const window = {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+    };
+    const team = 3; // a department: itself and four teams below it
+    const scopes = [
+      { label: 'org', query: { scope: 'org' as const, ...window }, filter: {} },
+      {
+        label: `team ${teamRef(team)}`,
+        query: { scope: 'team' as const, ref: teamRef(team), ...window },
+        filter: { ownerRefs: await metrics.teamOwners(teamRef(team)) },
+      },
+      {
+        label: `service ${busiest.service_ref}`,
+        query: {
+          scope: 'service' as const,
+          ref: busiest.service_ref,
+          ...window,
+        },
+        filter: { serviceRefs: [busiest.service_ref] },
+      },
+    ];
+
+    const fastSamples: number[] = [];
+    const referenceSamples: number[] = [];
+    for (const s of scopes) {
+      const reference = () =>
+        Promise.all([
+          referenceSummary(db, {
+            from,
+            to,
+            ...refOptions(s.filter),
+            weekly: true,
+          }),
+          referenceSummary(db, {
+            from: from - (to - from),
+            to: from,
+            ...refOptions(s.filter),
+          }),
+        ]);
+      // The first timed reference run is also the one checked against.
+      const ref: number[] = [];
+      const [[refCurrent, refPrevious], firstMs] = await timed(reference);
+      ref.push(firstMs);
+      for (let i = 1; i < referenceIterations; i++) {
+        ref.push((await timed(reference))[1]);
+      }
+      // Identical figures, or the benchmark fails.
+      const fastCurrent = await store.summary(
+        { from, to, ...s.filter },
+        { weekly: true },
+      );
+      const fastPrevious = await store.summary(
+        { from: from - (to - from), to: from, ...s.filter },
+        { weekly: false },
+      );
+      if (
+        !isDeepStrictEqual(fastCurrent, refCurrent) ||
+        !isDeepStrictEqual(fastPrevious, refPrevious)
+      ) {
+        console.error(
+          JSON.stringify(
+            { fastCurrent, refCurrent, fastPrevious, refPrevious },
+            null,
+            2,
+          ),
+        );
+        throw new Error(`${s.label}: the fast path and the reference disagree`);
+      }
+
+      await metrics.metrics(s.query); // warm-up
+      const fast: number[] = [];
+      for (let i = 0; i < iterations; i++) {
+        fast.push((await timed(() => metrics.metrics(s.query)))[1]);
+      }
+      fastSamples.push(...fast);
+      referenceSamples.push(...ref);
+      console.log(
+        `${s.label}: ${refCurrent.deployments} deployments, ${refCurrent.changes} changes in the window; ` +
+          `fast p95 ${p95(fast).toFixed(1)} ms, reference p95 ${p95(
+            ref,
+          ).toFixed(0)} ms; figures identical`,
+      );
+    }
+    const counts = await db.raw(
+      `SELECT (SELECT COUNT(*) FROM dora_deployments) AS deployments,
+              (SELECT COUNT(*) FROM dora_changes) AS changes,
+              (SELECT COUNT(*) FROM dora_incidents) AS incidents`,
+    );
+    const fastP95 = p95(fastSamples);
+    const referenceP95 = p95(referenceSamples);
+    console.log(
+      JSON.stringify({
+        scale,
+        rows: Object.fromEntries(
+          Object.entries(counts.rows[0]).map(([k, v]) => [k, Number(v)]),
+        ),
+        generation_s: Math.round(generationMs / 100) / 10,
+        rollup_backfill_s: Math.round(rollupMs / 100) / 10,
+        index_build_s: Math.round(indexMs / 100) / 10,
+        window_days: 90,
+        fast_samples: fastSamples.length,
+        reference_samples: referenceSamples.length,
+        p95_ms: Math.round(fastP95 * 10) / 10,
+        reference_p95_ms: Math.round(referenceP95),
+        speedup: Math.round((referenceP95 / fastP95) * 10) / 10,
+      }),
+    );
+  } finally {
+    await db.destroy();
+    if (process.env.BENCH_KEEP_DATABASE) {
+      console.log(`kept database ${name}`);
+    } else {
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+    await admin.destroy();
+  }
+}
+
+function refOptions(filter: { ownerRefs?: string[]; serviceRefs?: string[] }) {
+  return {
+    ...(filter.ownerRefs ? { ownerRefs: filter.ownerRefs } : {}),
+    ...(filter.serviceRefs ? { serviceRef: filter.serviceRefs[0] } : {}),
+  };
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

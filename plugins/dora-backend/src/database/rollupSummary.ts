@@ -1,0 +1,444 @@
+import { Knex } from 'knex';
+import { MetricsFilter, WindowSummary } from './types';
+import { SUB_BUCKETS } from './rollups';
+import { percentile } from '../service/figures';
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+type Metric = 'lead' | 'coding' | 'review' | 'waiting';
+const METRICS: Metric[] = ['lead', 'coding', 'review', 'waiting'];
+
+/** Whose rows: the organisation, owners (a team) or services. */
+type Scope =
+  | { kind: 'org' }
+  | { kind: 'owner'; refs: string[] }
+  | { kind: 'service'; refs: string[] };
+
+/** A histogram: bucket -> count, at one level. */
+type Histogram = Map<number, number>;
+
+/** PostgreSQL returns bigint and sums as strings. */
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+/**
+ * The rollups hold whole UTC days: they serve windows whose bounds are UTC
+ * midnights (then every weekly bucket is whole days too) and one kind of
+ * scope at a time.
+ */
+export function rollupsCover(filter: MetricsFilter): boolean {
+  return (
+    filter.from % DAY_MS === 0 &&
+    filter.to % DAY_MS === 0 &&
+    !(filter.serviceRefs && filter.ownerRefs)
+  );
+}
+
+function scopeOf(filter: MetricsFilter): Scope {
+  if (filter.serviceRefs) return { kind: 'service', refs: filter.serviceRefs };
+  if (filter.ownerRefs) return { kind: 'owner', refs: filter.ownerRefs };
+  return { kind: 'org' };
+}
+
+/**
+ * Percentile with linear interpolation between closest ranks over `n`
+ * values, given a function returning the value at rank k (and, when it can
+ * tell cheaply, at k + 1). Same arithmetic as percentile() in figures.ts.
+ */
+async function percentileOf(
+  n: number,
+  p: number,
+  valuesAt: (k: number) => Promise<number[]>,
+): Promise<number | null> {
+  if (n === 0) return null;
+  const pos = (n - 1) * p;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const values = await valuesAt(lo);
+  let high = values[0];
+  if (hi !== lo) high = values.length > 1 ? values[1] : (await valuesAt(hi))[0];
+  return values[0] + (high - values[0]) * (pos - lo);
+}
+
+/** Ranks and weight of a percentile over n values (as percentile()). */
+function ranksOf(n: number, p: number) {
+  const pos = (n - 1) * p;
+  return {
+    lo: Math.floor(pos),
+    hi: Math.ceil(pos),
+    weight: pos - Math.floor(pos),
+  };
+}
+
+/**
+ * UNION ALL of sub-queries that may have their own ORDER BY/LIMIT (wrapped,
+ * for SQLite), in one round trip.
+ */
+async function unionAll(db: Knex, parts: Knex.QueryBuilder[]): Promise<any[]> {
+  if (!parts.length) return [];
+  const compiled = parts.map(p => p.toSQL());
+  const result = await db.raw(
+    compiled
+      .map((c, i) => `SELECT * FROM (${c.sql}) AS u${i}`)
+      .join(' UNION ALL '),
+    compiled.flatMap(c => [...c.bindings]),
+  );
+  return result.rows ?? result;
+}
+
+/**
+ * `column IN (low, ..., high)` rather than BETWEEN: an index on (bucket, day)
+ * is then searched once per bucket for the day range instead of scanned
+ * across every day of every bucket in between.
+ */
+function bucketsIn(column: string, low: number, high: number): string {
+  const buckets = Array.from({ length: high - low + 1 }, (_, i) => low + i);
+  return `${column} IN (${buckets.join(', ')})`;
+}
+
+/** The bucket holding rank k of a histogram, and k's rank inside it. */
+function locate(hist: Histogram, k: number): { bucket: number; rank: number } {
+  let before = 0;
+  for (const bucket of [...hist.keys()].sort((a, b) => a - b)) {
+    const n = hist.get(bucket)!;
+    if (k < before + n) return { bucket, rank: k - before };
+    before += n;
+  }
+  throw new Error(`DORA rollups: rank ${k} beyond the histogram's ${before}`);
+}
+
+/**
+ * The window's figures from the rollups, exact: counts add up across days;
+ * a percentile finds its bucket in the day-by-day histogram (octave, then for
+ * the organisation the fine bucket) and reads the value at its rank inside
+ * that bucket from the changes through an index on (bucket, deployed_at).
+ * A service has few enough changes to rank them in memory.
+ */
+export async function rollupSummary(
+  db: Knex,
+  filter: MetricsFilter,
+  options: { weekly: boolean },
+): Promise<WindowSummary> {
+  const { from, to } = filter;
+  const scope = scopeOf(filter);
+  const fromDay = from / DAY_MS;
+  const toDay = to / DAY_MS;
+  const weeks = options.weekly
+    ? Math.max(1, Math.ceil((to - from) / WEEK_MS))
+    : 0;
+
+  /** Restricts a raw table (alias.) to the scope. */
+  const scoped = (q: Knex.QueryBuilder, alias: string) => {
+    if (scope.kind === 'owner') q.whereIn(`${alias}.owner_ref`, scope.refs);
+    if (scope.kind === 'service') q.whereIn(`${alias}.service_ref`, scope.refs);
+    return q;
+  };
+  /** Restricts a rollup table to the scope's rows and the days [a, b). */
+  const rollup = (table: string, a: number, b: number) => {
+    const q = db(table)
+      .where('scope_kind', scope.kind)
+      .andWhere('day', '>=', a)
+      .andWhere('day', '<', b);
+    if (scope.kind === 'org') q.andWhere('scope_ref', '');
+    else q.whereIn('scope_ref', scope.refs);
+    return q;
+  };
+  const weekOfDay = `(day - ${fromDay}) / 7`;
+
+  // Values at given ranks of change metrics, resolved together: the
+  // octave from the window's histogram, for the organisation the fine bucket
+  // from the fine histogram (one query for all), then every value with one
+  // query of indexed sub-queries.
+  const requests: Array<{
+    metric: Metric;
+    a: number;
+    b: number;
+    hist: Histogram;
+    k: number;
+  }> = [];
+  const request = (
+    metric: Metric,
+    a: number,
+    b: number,
+    hist: Histogram,
+    k: number,
+  ) => requests.push({ metric, a, b, hist, k }) - 1;
+  const resolveRequests = async (): Promise<number[]> => {
+    const slices = requests.map(r => {
+      const { bucket, rank } = locate(r.hist, r.k);
+      return {
+        low: bucket * SUB_BUCKETS,
+        high: bucket * SUB_BUCKETS + SUB_BUCKETS - 1,
+        rank,
+      };
+    });
+    if (scope.kind === 'org') {
+      const keys = [
+        ...new Set(
+          requests.map((r, i) => `${r.metric} ${r.a} ${r.b} ${slices[i].low}`),
+        ),
+      ];
+      const rows = await unionAll(
+        db,
+        keys.map((key, i) => {
+          const [metric, a, b, low] = key.split(' ');
+          return rollup(
+            'dora_rollup_change_days',
+            Number(a) / DAY_MS,
+            Number(b) / DAY_MS,
+          )
+            .where({ metric, level: 1 })
+            .whereRaw(
+              bucketsIn('bucket', Number(low), Number(low) + SUB_BUCKETS - 1),
+            )
+            .groupBy('bucket')
+            .select(db.raw(`${i} AS part`), 'bucket', db.raw('SUM(n) AS n'));
+        }),
+      );
+      const fine = keys.map(() => new Map<number, number>());
+      for (const r of rows) fine[num(r.part)].set(num(r.bucket), num(r.n));
+      requests.forEach((r, i) => {
+        const key = `${r.metric} ${r.a} ${r.b} ${slices[i].low}`;
+        const { bucket, rank } = locate(
+          fine[keys.indexOf(key)],
+          slices[i].rank,
+        );
+        slices[i] = { low: bucket, high: bucket, rank };
+      });
+    }
+    const rows = await unionAll(
+      db,
+      requests.map((r, i) => {
+        const q = scoped(db('dora_changes as c'), 'c')
+          .andWhere('c.deployed_at', '>=', r.a)
+          .andWhere('c.deployed_at', '<', r.b);
+        q.whereRaw(
+          bucketsIn(`c.${r.metric}_bucket`, slices[i].low, slices[i].high),
+        );
+        return q
+          .orderBy(`c.${r.metric}_ms`)
+          .offset(slices[i].rank)
+          .limit(1)
+          .select(db.raw(`${i} AS part`), `c.${r.metric}_ms as v`);
+      }),
+    );
+    const values: number[] = [];
+    for (const r of rows) values[num(r.part)] = num(r.v);
+    return values;
+  };
+  /** Registers the ranks of a percentile; returns how to compute it later. */
+  const percentileLater = (
+    metric: Metric,
+    a: number,
+    b: number,
+    hist: Histogram,
+    n: number,
+    p: number,
+  ) => {
+    if (n === 0) return () => null;
+    const { lo, hi, weight } = ranksOf(n, p);
+    const iLo = request(metric, a, b, hist, lo);
+    const iHi = hi === lo ? iLo : request(metric, a, b, hist, hi);
+    return (values: number[]) =>
+      values[iLo] + (values[iHi] - values[iLo]) * weight;
+  };
+
+  // Counts of changes per metric (and octave histograms) for [a, b).
+  const changeCounts = async (a: number, b: number) => {
+    const hist = new Map<string, Histogram>(METRICS.map(m => [m, new Map()]));
+    const count = (m: string) =>
+      [...(hist.get(m)?.values() ?? [])].reduce((x, y) => x + y, 0);
+    const rows = await rollup('dora_rollup_change_days', a / DAY_MS, b / DAY_MS)
+      .where('level', 0)
+      .groupBy('metric', 'bucket')
+      .select('metric', 'bucket', db.raw('SUM(n) AS n'));
+    for (const r of rows) {
+      if (!hist.has(r.metric)) hist.set(r.metric, new Map());
+      hist.get(r.metric)!.set(num(r.bucket), num(r.n));
+    }
+    return { hist, counts: count };
+  };
+
+  // Octave histograms of the window and of each week, then every
+  // percentile of the change metrics in one batch.
+  // A service has few enough changes to rank them in memory from one
+  // indexed range read of their stored durations.
+  const serviceLeadFigures = async () => {
+    const rows = await scoped(db('dora_changes as c'), 'c')
+      .andWhere('c.deployed_at', '>=', from)
+      .andWhere('c.deployed_at', '<', to)
+      .whereNotNull('c.lead_ms')
+      .select('c.deployed_at', 'c.fallback', ...METRICS.map(m => `c.${m}_ms`));
+    const values = (m: Metric, w?: number) =>
+      rows
+        .filter(
+          (r: any) =>
+            r[`${m}_ms`] !== null &&
+            (w === undefined ||
+              Math.floor((num(r.deployed_at) - from) / WEEK_MS) === w),
+        )
+        .map((r: any) => num(r[`${m}_ms`]))
+        .sort((x: number, y: number) => x - y);
+    const lead = values('lead');
+    return {
+      changes: lead.length,
+      prOpenFallbacks: rows.filter((r: any) => num(r.fallback) === 1).length,
+      leadMedianMs: percentile(lead, 0.5),
+      leadP90Ms: percentile(lead, 0.9),
+      codingMedianMs: percentile(values('coding'), 0.5),
+      reviewMedianMs: percentile(values('review'), 0.5),
+      waitingMedianMs: percentile(values('waiting'), 0.5),
+      weeklyLead: Array.from({ length: weeks }, (_, w) =>
+        percentile(values('lead', w), 0.5),
+      ),
+    };
+  };
+
+  const leadFigures = async () => {
+    if (scope.kind === 'service') return serviceLeadFigures();
+    const [{ hist, counts }, perWeek] = await Promise.all([
+      changeCounts(from, to),
+      weeklyLeadHistograms(),
+    ]);
+    const later = (m: Metric, p: number) =>
+      percentileLater(m, from, to, hist.get(m)!, counts(m), p);
+    const figures = {
+      leadMedianMs: later('lead', 0.5),
+      leadP90Ms: later('lead', 0.9),
+      codingMedianMs: later('coding', 0.5),
+      reviewMedianMs: later('review', 0.5),
+      waitingMedianMs: later('waiting', 0.5),
+    };
+    const weeklyLater = perWeek.map((h, w) => {
+      const a = from + w * WEEK_MS;
+      const n = [...h.values()].reduce((x, y) => x + y, 0);
+      return percentileLater('lead', a, Math.min(to, a + WEEK_MS), h, n, 0.5);
+    });
+    const values = await resolveRequests();
+    return {
+      changes: counts('lead'),
+      prOpenFallbacks: counts('fallback'),
+      leadMedianMs: figures.leadMedianMs(values),
+      leadP90Ms: figures.leadP90Ms(values),
+      codingMedianMs: figures.codingMedianMs(values),
+      reviewMedianMs: figures.reviewMedianMs(values),
+      waitingMedianMs: figures.waitingMedianMs(values),
+      weeklyLead: weeklyLater.map(f => f(values)),
+    };
+  };
+
+  async function weeklyLeadHistograms(): Promise<Histogram[]> {
+    const perWeek: Histogram[] = Array.from({ length: weeks }, () => new Map());
+    if (!weeks) return perWeek;
+    const rows = await rollup('dora_rollup_change_days', fromDay, toDay)
+      .where({ metric: 'lead', level: 0 })
+      .groupByRaw(`${weekOfDay}, bucket`)
+      .select(db.raw(`${weekOfDay} AS week`), 'bucket', db.raw('SUM(n) AS n'));
+    for (const r of rows) perWeek[num(r.week)].set(num(r.bucket), num(r.n));
+    return perWeek;
+  }
+
+  const deploymentFigures = async () => {
+    const [totals] = await rollup(
+      'dora_rollup_deployment_days',
+      fromDay,
+      toDay,
+    ).select(
+      db.raw('SUM(deployments) AS deployments'),
+      db.raw('COUNT(DISTINCT day) AS deployment_days'),
+      db.raw('SUM(unplanned) AS unplanned'),
+      db.raw('SUM(failed) AS failed'),
+      db.raw('SUM(by_incident) AS by_incident'),
+      db.raw('SUM(by_rollback) AS by_rollback'),
+      db.raw('SUM(by_hotfix) AS by_hotfix'),
+      db.raw('SUM(recovered) AS recovered'),
+    );
+    const recovered = num(totals?.recovered);
+    const recoveryMedianMs = await percentileOf(recovered, 0.5, async k => {
+      const rows = await scoped(db('dora_deployments as d'), 'd')
+        .whereNotNull('d.recovery_ms')
+        .andWhere('d.finished_at', '>=', from)
+        .andWhere('d.finished_at', '<', to)
+        .orderBy('d.recovery_ms')
+        .offset(k)
+        .limit(2)
+        .select('d.recovery_ms as v');
+      return rows.map((r: any) => num(r.v));
+    });
+    return {
+      deployments: num(totals?.deployments),
+      deploymentDays: num(totals?.deployment_days),
+      unplanned: num(totals?.unplanned),
+      failed: num(totals?.failed),
+      failedByIncident: num(totals?.by_incident),
+      failedByRollback: num(totals?.by_rollback),
+      failedByHotfix: num(totals?.by_hotfix),
+      recovered,
+      recoveryMedianMs,
+    };
+  };
+
+  const weeklyDeployments = async () => {
+    if (!weeks) return [];
+    const rows = await rollup('dora_rollup_deployment_days', fromDay, toDay)
+      .groupByRaw(weekOfDay)
+      .select(
+        db.raw(`${weekOfDay} AS week`),
+        db.raw('SUM(deployments) AS deployments'),
+        db.raw('SUM(failed) AS failed'),
+      );
+    return rows;
+  };
+
+  const incidentFigures = async () => {
+    const window = () =>
+      scoped(db('dora_incidents as i'), 'i')
+        .andWhere('i.opened_at', '>=', from)
+        .andWhere('i.opened_at', '<', to);
+    const [row] = await window().select(
+      db.raw('COUNT(*) AS opened'),
+      db.raw('COUNT(i.resolved_at) AS resolved'),
+    );
+    const duration =
+      'CASE WHEN i.resolved_at < i.opened_at THEN 0 ELSE i.resolved_at - i.opened_at END';
+    const incidentMedianMs = await percentileOf(
+      num(row?.resolved),
+      0.5,
+      async k => {
+        const rows = await window()
+          .whereNotNull('i.resolved_at')
+          .orderByRaw(duration)
+          .offset(k)
+          .limit(2)
+          .select(db.raw(`${duration} AS v`));
+        return rows.map((r: any) => num(r.v));
+      },
+    );
+    return {
+      incidentsOpened: num(row?.opened),
+      incidentsResolved: num(row?.resolved),
+      incidentMedianMs,
+    };
+  };
+
+  const [deployments, weeklyRows, { weeklyLead, ...lead }, incidents] =
+    await Promise.all([
+      deploymentFigures(),
+      weeklyDeployments(),
+      leadFigures(),
+      incidentFigures(),
+    ]);
+  return {
+    ...deployments,
+    ...lead,
+    ...incidents,
+    weekly: Array.from({ length: weeks }, (_, w) => {
+      const row = weeklyRows.find(r => num(r.week) === w);
+      return {
+        deployments: num(row?.deployments),
+        failed: num(row?.failed),
+        leadMedianMs: weeklyLead[w],
+      };
+    }),
+  };
+}
