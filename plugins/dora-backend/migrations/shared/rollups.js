@@ -225,9 +225,9 @@ function deploymentRollupFrom(knex, kind, where) {
 
 /**
  * Recomputes the deployment rollups from the flagged deployments: all of
- * them, or the given days restricted to the given services and owners.
+ * them, or every scope of the given days.
  * @param {import('knex').Knex} knex
- * @param {{ days: number[], services: string[], owners: string[] }} [keys]
+ * @param {{ days: number[] }} [keys]
  */
 async function rebuildDeploymentRollups(knex, keys) {
   const table = 'dora_rollup_deployment_days';
@@ -235,21 +235,7 @@ async function rebuildDeploymentRollups(knex, keys) {
     await knex(table).delete();
   } else {
     if (!keys.days.length) return;
-    await knex(table)
-      .whereIn('day', keys.days)
-      .andWhere(q =>
-        q
-          .where('scope_kind', 'org')
-          .orWhere(s =>
-            s.where('scope_kind', 'owner').whereIn('scope_ref', keys.owners),
-          )
-          .orWhere(s =>
-            s
-              .where('scope_kind', 'service')
-              .whereIn('scope_ref', keys.services),
-          ),
-      )
-      .delete();
+    await knex(table).whereIn('day', keys.days).delete();
   }
   for (const kind of /** @type {const} */ (['org', 'owner', 'service'])) {
     const from = deploymentRollupFrom(knex, kind, q => {
@@ -262,8 +248,6 @@ async function rebuildDeploymentRollups(knex, keys) {
           ]);
         }
       });
-      if (kind === 'owner') q.whereIn('d.owner_ref', keys.owners);
-      if (kind === 'service') q.whereIn('d.service_ref', keys.services);
     });
     await insertSelect(
       knex,

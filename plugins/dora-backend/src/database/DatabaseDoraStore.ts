@@ -45,6 +45,9 @@ const WEEK_MS = 7 * DAY_MS;
 /** Rows per INSERT and values per IN list; well below SQLite's variable limit. */
 const CHUNK = 200;
 
+/** Key of the advisory lock serialising stale-rollup refreshes. */
+const STALE_ROLLUPS_LOCK = 0x646f7261; // 'dora'
+
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) {
@@ -126,6 +129,8 @@ export class DatabaseDoraStore implements DoraStore {
       const results = new Map<number, IngestResultStatus>();
       // Deployments whose failure flags or recovery may have changed.
       const touchedDeployments = new Set<number>();
+      // UTC days whose deployment rollups this batch makes stale.
+      const staleDays = new Set<number>();
       const touched = new Map<string, Set<string>>(); // service -> shas to relink
       const touch = (service: string, sha: string) => {
         if (!touched.has(service)) touched.set(service, new Set());
@@ -170,7 +175,12 @@ export class DatabaseDoraStore implements DoraStore {
       }> = [];
       for (const d of newDeployments) {
         const id = deploymentIds.get(d.idempotencyKey)!;
-        touchedDeployments.add(id);
+        // A new deployment's flags start right (nothing points at it yet;
+        // a remediation or incident in this batch touches it below): only
+        // its day's counts change.
+        if (d.environmentTier === 'production' && d.status === 'success') {
+          staleDays.add(Math.floor(d.finishedAt / DAY_MS));
+        }
         const shas = new Set(d.commits);
         if (d.commitSha) shas.add(d.commitSha);
         for (const sha of shas) {
@@ -236,7 +246,7 @@ export class DatabaseDoraStore implements DoraStore {
           ),
         );
       }
-      await this.refreshDeploymentRollups(trx, touchedDeployments);
+      await this.markDeploymentRollupsStale(trx, touchedDeployments, staleDays);
 
       const sorted = [...results.entries()].sort((a, b) => a[0] - b[0]);
       const count = (s: IngestResultStatus) =>
@@ -435,7 +445,11 @@ export class DatabaseDoraStore implements DoraStore {
       for (const part of chunks([...shaSet])) {
         const these = (q: Knex.QueryBuilder) =>
           q.where('service_ref', service).whereIn('commit_sha', part);
-        add(await these(trx('dora_changes')).select(rollupColumns), -1);
+        const before = await these(trx('dora_changes')).select(rollupColumns);
+        // Commits without a change event yet: nothing to link, and the
+        // value refresh below is costly to plan (its bucket SQL is long).
+        if (before.length === 0) continue;
+        add(before, -1);
         await these(trx('dora_changes')).update({
           deployment_id: trx.raw(
             `(SELECT d.id FROM dora_deployment_commits dc
@@ -493,16 +507,16 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   /**
-   * Recomputes the failure flags and recovery of the touched deployments,
-   * then the deployment rollups of their days, services and owners.
+   * Recomputes the failure flags and recovery of the touched deployments and
+   * marks their days (successful production ones) and `days` stale. Recomputing the
+   * day rollups here would make concurrent batches queue on the same
+   * organisation rows; the read path does it instead (refreshStaleRollups).
    */
-  private async refreshDeploymentRollups(
+  private async markDeploymentRollupsStale(
     trx: Knex.Transaction,
     touched: Set<number>,
+    days: Set<number>,
   ) {
-    const days = new Set<number>();
-    const services = new Set<string>();
-    const owners = new Set<string>();
     for (const part of chunks([...touched])) {
       await refreshDeploymentFlags(trx, q => {
         q.whereIn('d.id', part);
@@ -510,22 +524,45 @@ export class DatabaseDoraStore implements DoraStore {
       const rows = await trx('dora_deployments')
         .whereIn('id', part)
         .where({ environment_tier: 'production', status: 'success' })
-        .select('finished_at', 'service_ref', 'owner_ref');
+        .select('finished_at');
       for (const r of rows) {
         days.add(Math.floor(Number(r.finished_at) / DAY_MS));
-        services.add(r.service_ref);
-        if (r.owner_ref !== null) owners.add(r.owner_ref);
       }
     }
-    await rebuildDeploymentRollups(trx, {
-      days: [...days],
-      services: [...services],
-      owners: [...owners],
+    if (days.size) {
+      await trx('dora_rollup_dirty_days').insert(
+        [...days].map(day => ({ day })),
+      );
+    }
+  }
+
+  /**
+   * Recomputes the deployment rollups of the days ingestion marked stale.
+   * One refresher at a time (an advisory lock on PostgreSQL; SQLite has a
+   * single writer), so two replicas never rebuild the same rows at once.
+   */
+  async refreshStaleRollups(): Promise<void> {
+    await this.db.transaction(async trx => {
+      if (this.db.client.config.client === 'pg') {
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [STALE_ROLLUPS_LOCK]);
+      }
+      const stale = await trx('dora_rollup_dirty_days').select('id', 'day');
+      if (!stale.length) return;
+      for (const part of chunks(stale.map(r => r.id))) {
+        await trx('dora_rollup_dirty_days').whereIn('id', part).delete();
+      }
+      const days = [...new Set(stale.map(r => Number(r.day)))];
+      for (const part of chunks(days)) {
+        await rebuildDeploymentRollups(trx, { days: part });
+      }
     });
   }
 
   async rebuildRollups(): Promise<void> {
-    await this.db.transaction(trx => rebuildRollups(trx));
+    await this.db.transaction(async trx => {
+      await trx('dora_rollup_dirty_days').delete();
+      await rebuildRollups(trx);
+    });
   }
 
   async summary(
@@ -533,6 +570,7 @@ export class DatabaseDoraStore implements DoraStore {
     options: { weekly: boolean },
   ): Promise<WindowSummary> {
     if (rollupsCover(filter)) {
+      await this.refreshStaleRollups();
       return rollupSummary(this.db, filter, options);
     }
     return summarizeRaw(

@@ -256,6 +256,13 @@ describe.each(databases.eachSupportedId())(
     it('builds the same rollups by ingestion and by the backfill', async () => {
       const knex = await databases.init(databaseId);
       const store = await ingested(knex, 4);
+      // Ingestion marks days stale; the read path recomputes them.
+      const [{ n: stale }] = await knex('dora_rollup_dirty_days').count({
+        n: '*',
+      });
+      expect(Number(stale)).toBeGreaterThan(0);
+      await store.refreshStaleRollups();
+      expect(await knex('dora_rollup_dirty_days')).toEqual([]);
       const byIngestion = await rollupState(knex);
       expect(byIngestion.changeDays.length).toBeGreaterThan(20);
       expect(byIngestion.deploymentDays.length).toBeGreaterThan(20);
@@ -268,14 +275,16 @@ describe.each(databases.eachSupportedId())(
 
     it('backfills the rollups of an upgraded install in its migration', async () => {
       const knex = await databases.init(databaseId);
-      await ingested(knex, 5);
+      const store = await ingested(knex, 5);
+      await store.refreshStaleRollups();
       const byIngestion = await rollupState(knex);
       const directory = resolvePackagePath(
         '@internal/plugin-dora-backend',
         'migrations',
       );
       // Back to the schema before the rollups, raw rows kept; then upgrade.
-      await knex.migrate.down({ directory });
+      await knex.migrate.down({ directory }); // the stale-days table
+      await knex.migrate.down({ directory }); // the rollups
       expect(await knex.schema.hasTable('dora_rollup_change_days')).toBe(false);
       await knex.migrate.latest({ directory });
       expect(await rollupState(knex)).toEqual(byIngestion);

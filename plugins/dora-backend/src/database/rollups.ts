@@ -15,7 +15,7 @@ interface RollupsModule {
   refreshDeploymentFlags(knex: Knex, where?: Where): Promise<void>;
   rebuildDeploymentRollups(
     knex: Knex,
-    keys?: { days: number[]; services: string[]; owners: string[] },
+    keys?: { days: number[] },
   ): Promise<void>;
   changeContributions(
     row: Record<string, unknown>,
