@@ -51,8 +51,19 @@ const server =
 
 const teamRef = (t: number) => `group:default/team-${t}`;
 
+/** The teams (a hierarchy under the departments) and the services. */
 function catalog(): Entity[] {
-  return Array.from({ length: TEAMS }, (_, t) => ({
+  const services: Entity[] = Array.from({ length: SERVICES }, (_, s) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: `svc-${s}`, namespace: 'default' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: teamRef(s % TEAMS),
+    },
+  }));
+  const teams: Entity[] = Array.from({ length: TEAMS }, (_, t) => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
     metadata: { name: `team-${t}`, namespace: 'default' },
@@ -64,6 +75,7 @@ function catalog(): Entity[] {
         : {}),
     },
   }));
+  return [...teams, ...services];
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
