@@ -32,7 +32,7 @@ import {
   refreshChangeValues,
   refreshDeploymentFlags,
 } from './rollups';
-import { rollupsCover, rollupSummary } from './rollupSummary';
+import { deploymentCounts, rollupsCover, rollupSummary } from './rollupSummary';
 import { summarizeRaw } from '../service/figures';
 
 const migrationsDir = resolvePackagePath(
@@ -1009,13 +1009,7 @@ export class DatabaseDoraStore implements DoraStore {
     ).select('i.opened_at', 'i.resolved_at');
 
     return {
-      deployments: num(totals?.deployments),
-      deploymentDays: num(totals?.deployment_days),
-      unplanned: num(totals?.unplanned),
-      failed: num(totals?.failed),
-      failedByIncident: num(totals?.by_incident),
-      failedByRollback: num(totals?.by_rollback),
-      failedByHotfix: num(totals?.by_hotfix),
+      ...deploymentCounts(totals),
       weekly: weeklyRows.map((r: any) => ({
         week: num(r.week),
         deployments: num(r.deployments),

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { MetricsFilter, WindowSummary } from './types';
+import { DeploymentCounts, MetricsFilter, WindowSummary } from './types';
 import { SUB_BUCKETS } from './rollups';
 import { percentile } from '../service/figures';
 
@@ -20,6 +20,24 @@ type Histogram = Map<number, number>;
 
 /** PostgreSQL returns bigint and sums as strings. */
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+/**
+ * Deployment counts from a row of sums (rollup or raw query), whose columns
+ * are named as in dora_rollup_deployment_days; no row means zeros.
+ */
+export function deploymentCounts(
+  totals: Record<string, unknown> | undefined,
+): DeploymentCounts {
+  return {
+    deployments: num(totals?.deployments),
+    deploymentDays: num(totals?.deployment_days),
+    unplanned: num(totals?.unplanned),
+    failed: num(totals?.failed),
+    failedByIncident: num(totals?.by_incident),
+    failedByRollback: num(totals?.by_rollback),
+    failedByHotfix: num(totals?.by_hotfix),
+  };
+}
 
 /**
  * The rollups hold whole UTC days: they serve windows whose bounds are UTC
@@ -366,13 +384,7 @@ export async function rollupSummary(
       return rows.map((r: any) => num(r.v));
     });
     return {
-      deployments: num(totals?.deployments),
-      deploymentDays: num(totals?.deployment_days),
-      unplanned: num(totals?.unplanned),
-      failed: num(totals?.failed),
-      failedByIncident: num(totals?.by_incident),
-      failedByRollback: num(totals?.by_rollback),
-      failedByHotfix: num(totals?.by_hotfix),
+      ...deploymentCounts(totals),
       recovered,
       recoveryMedianMs,
     };

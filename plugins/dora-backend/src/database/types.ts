@@ -85,8 +85,8 @@ export interface MetricsFilter {
   to: number;
 }
 
-/** Raw numbers from the database; levels and medians are added by the caller. */
-export interface RawFigures {
+/** Successful production deployments of a window, by outcome. */
+export interface DeploymentCounts {
   deployments: number;
   deploymentDays: number;
   unplanned: number;
@@ -94,6 +94,10 @@ export interface RawFigures {
   failedByIncident: number;
   failedByRollback: number;
   failedByHotfix: number;
+}
+
+/** Raw numbers from the database; levels and medians are added by the caller. */
+export interface RawFigures extends DeploymentCounts {
   changes: Array<{
     authoredAt: number;
     prOpenedAt: number | null;
@@ -116,14 +120,7 @@ export interface RawFigures {
  * computed from. The fast path reads it from the rollups; the raw path
  * derives it from RawFigures. Both must agree exactly.
  */
-export interface WindowSummary {
-  deployments: number;
-  deploymentDays: number;
-  unplanned: number;
-  failed: number;
-  failedByIncident: number;
-  failedByRollback: number;
-  failedByHotfix: number;
+export interface WindowSummary extends DeploymentCounts {
   /** Failed deployments that recovered, and the median recovery time. */
   recovered: number;
   recoveryMedianMs: number | null;
