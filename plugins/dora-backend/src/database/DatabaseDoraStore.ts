@@ -542,6 +542,9 @@ export class DatabaseDoraStore implements DoraStore {
    * single writer), so two replicas never rebuild the same rows at once.
    */
   async refreshStaleRollups(): Promise<void> {
+    // Checked without the lock first, so reads do not queue on each other
+    // when nothing is stale (the usual case).
+    if (!(await this.db('dora_rollup_dirty_days').first('id'))) return;
     await this.db.transaction(async trx => {
       if (this.db.client.config.client === 'pg') {
         await trx.raw('SELECT pg_advisory_xact_lock(?)', [STALE_ROLLUPS_LOCK]);

@@ -282,10 +282,16 @@ describe.each(databases.eachSupportedId())(
         '@internal/plugin-dora-backend',
         'migrations',
       );
-      // Back to the schema before the rollups, raw rows kept; then upgrade.
-      await knex.migrate.down({ directory }); // the stale-days table
-      await knex.migrate.down({ directory }); // the rollups
-      expect(await knex.schema.hasTable('dora_rollup_change_days')).toBe(false);
+      // Back to the schema before the rollups (every later migration undone
+      // first), raw rows kept; then upgrade.
+      const changes = await knex('dora_changes').count({ n: '*' });
+      while (await knex.schema.hasTable('dora_rollup_change_days')) {
+        await knex.migrate.down({ directory });
+      }
+      expect(await knex.schema.hasColumn('dora_changes', 'lead_ms')).toBe(
+        false,
+      );
+      expect(await knex('dora_changes').count({ n: '*' })).toEqual(changes);
       await knex.migrate.latest({ directory });
       expect(await rollupState(knex)).toEqual(byIngestion);
     });

@@ -163,85 +163,99 @@ export async function rollupSummary(
   };
   const weekOfDay = `(day - ${fromDay}) / 7`;
 
-  // Values at given ranks of change metrics, resolved together: the
-  // octave from the window's histogram, for the organisation the fine bucket
-  // from the fine histogram (one query for all), then every value with one
-  // query of indexed sub-queries.
-  const requests: Array<{
+  // Percentiles of change metrics, resolved together. A request asks for
+  // the value at rank k, and at k + 1 when the percentile interpolates: the
+  // octave comes from the window's histogram, for the organisation the fine
+  // bucket from the fine histogram (one query for all), then the values from
+  // one query of indexed sub-queries (one per rank, or one for both ranks
+  // when they share a bucket).
+  type Request = {
     metric: Metric;
     a: number;
     b: number;
     hist: Histogram;
     k: number;
-  }> = [];
-  const request = (
-    metric: Metric,
-    a: number,
-    b: number,
-    hist: Histogram,
-    k: number,
-  ) => requests.push({ metric, a, b, hist, k }) - 1;
-  const resolveRequests = async (): Promise<number[]> => {
-    const slices = requests.map(r => {
-      const { bucket, rank } = locate(r.hist, r.k);
-      return {
-        low: bucket * SUB_BUCKETS,
-        high: bucket * SUB_BUCKETS + SUB_BUCKETS - 1,
-        rank,
-      };
-    });
-    if (scope.kind === 'org') {
-      const keys = [
-        ...new Set(
-          requests.map((r, i) => `${r.metric} ${r.a} ${r.b} ${slices[i].low}`),
-        ),
-      ];
-      const rows = await unionAll(
-        db,
-        keys.map((key, i) => {
-          const [metric, a, b, low] = key.split(' ');
-          return rollup(
-            'dora_rollup_change_days',
-            Number(a) / DAY_MS,
-            Number(b) / DAY_MS,
+    pair: boolean;
+  };
+  /** Buckets [low, high] of the change's bucket column and a rank in them. */
+  type Slice = { low: number; high: number; rank: number };
+  const requests: Request[] = [];
+  const fineKey = (r: Request, s: Slice) =>
+    `${r.metric} ${r.a} ${r.b} ${s.low}`;
+
+  /** Narrows octave slices to the fine bucket holding each rank. */
+  const refineToFineBuckets = async (
+    ranks: Array<{ request: number; slice: Slice }>,
+  ) => {
+    const keys = [
+      ...new Set(ranks.map(x => fineKey(requests[x.request], x.slice))),
+    ];
+    const rows = await unionAll(
+      db,
+      keys.map((key, part) => {
+        const [metric, a, b, low] = key.split(' ');
+        return rollup(
+          'dora_rollup_change_days',
+          Number(a) / DAY_MS,
+          Number(b) / DAY_MS,
+        )
+          .where({ metric, level: 1 })
+          .whereRaw(
+            bucketsIn('bucket', Number(low), Number(low) + SUB_BUCKETS - 1),
           )
-            .where({ metric, level: 1 })
-            .whereRaw(
-              bucketsIn('bucket', Number(low), Number(low) + SUB_BUCKETS - 1),
-            )
-            .groupBy('bucket')
-            .select(db.raw(`${i} AS part`), 'bucket', db.raw('SUM(n) AS n'));
-        }),
-      );
-      const fine = keys.map(() => new Map<number, number>());
-      for (const r of rows) fine[num(r.part)].set(num(r.bucket), num(r.n));
-      requests.forEach((r, i) => {
-        const key = `${r.metric} ${r.a} ${r.b} ${slices[i].low}`;
-        const { bucket, rank } = locate(
-          fine[keys.indexOf(key)],
-          slices[i].rank,
-        );
-        slices[i] = { low: bucket, high: bucket, rank };
-      });
+          .groupBy('bucket')
+          .select(db.raw(`${part} AS part`), 'bucket', db.raw('SUM(n) AS n'));
+      }),
+    );
+    const fine = keys.map(() => new Map<number, number>());
+    for (const r of rows) fine[num(r.part)].set(num(r.bucket), num(r.n));
+    for (const x of ranks) {
+      const key = fineKey(requests[x.request], x.slice);
+      const { bucket, rank } = locate(fine[keys.indexOf(key)], x.slice.rank);
+      x.slice = { low: bucket, high: bucket, rank };
+    }
+  };
+
+  /** The values at each request's rank(s), ascending. */
+  const resolveRequests = async (): Promise<number[][]> => {
+    const ranks = requests.flatMap((r, request) =>
+      (r.pair ? [r.k, r.k + 1] : [r.k]).map(k => {
+        const { bucket, rank } = locate(r.hist, k);
+        const low = bucket * SUB_BUCKETS;
+        return { request, slice: { low, high: low + SUB_BUCKETS - 1, rank } };
+      }),
+    );
+    if (scope.kind === 'org') await refineToFineBuckets(ranks);
+    const lookups: Array<{ request: number; slice: Slice; limit: number }> = [];
+    for (let j = 0; j < ranks.length; j++) {
+      const [x, next] = [ranks[j], ranks[j + 1]];
+      const shared =
+        next?.request === x.request &&
+        next.slice.low === x.slice.low &&
+        next.slice.high === x.slice.high;
+      lookups.push({ ...x, limit: shared ? 2 : 1 });
+      if (shared) j++;
     }
     const rows = await unionAll(
       db,
-      requests.map((r, i) => {
-        const q = scoped(db('dora_changes as c'), 'c')
-          .andWhere('c.deployed_at', '>=', r.a)
-          .andWhere('c.deployed_at', '<', r.b);
-        q.whereRaw(
-          bucketsIn(`c.${r.metric}_bucket`, slices[i].low, slices[i].high),
-        );
-        return q
-          .orderBy(`c.${r.metric}_ms`)
-          .offset(slices[i].rank)
-          .limit(1)
-          .select(db.raw(`${i} AS part`), `c.${r.metric}_ms as v`);
+      lookups.map(({ request, slice, limit }, part) => {
+        const { metric, a, b } = requests[request];
+        return scoped(db('dora_changes as c'), 'c')
+          .andWhere('c.deployed_at', '>=', a)
+          .andWhere('c.deployed_at', '<', b)
+          .whereRaw(bucketsIn(`c.${metric}_bucket`, slice.low, slice.high))
+          .orderBy(`c.${metric}_ms`)
+          .offset(slice.rank)
+          .limit(limit)
+          .select(db.raw(`${part} AS part`), `c.${metric}_ms as v`);
       }),
     );
-    const values: number[] = [];
-    for (const r of rows) values[num(r.part)] = num(r.v);
+    const byLookup = lookups.map(() => [] as number[]);
+    for (const r of rows) byLookup[num(r.part)].push(num(r.v));
+    const values = requests.map(() => [] as number[]);
+    lookups.forEach(({ request }, part) =>
+      values[request].push(...byLookup[part].sort((x, y) => x - y)),
+    );
     return values;
   };
   /** Registers the ranks of a percentile; returns how to compute it later. */
@@ -255,10 +269,11 @@ export async function rollupSummary(
   ) => {
     if (n === 0) return () => null;
     const { lo, hi, weight } = ranksOf(n, p);
-    const iLo = request(metric, a, b, hist, lo);
-    const iHi = hi === lo ? iLo : request(metric, a, b, hist, hi);
-    return (values: number[]) =>
-      values[iLo] + (values[iHi] - values[iLo]) * weight;
+    const i = requests.push({ metric, a, b, hist, k: lo, pair: hi !== lo }) - 1;
+    return (values: number[][]) => {
+      const [low, high = low] = values[i];
+      return low + (high - low) * weight;
+    };
   };
 
   // Counts of changes per metric (and octave histograms) for [a, b).
@@ -279,14 +294,55 @@ export async function rollupSummary(
 
   // Octave histograms of the window and of each week, then every
   // percentile of the change metrics in one batch.
-  // A service has few enough changes to rank them in memory from one
-  // indexed range read of their stored durations.
-  const serviceLeadFigures = async () => {
-    const rows = await scoped(db('dora_changes as c'), 'c')
+  // A service has few enough changes to rank them all, reading their stored
+  // durations from one index range: PostgreSQL ranks them itself
+  // (percentile_cont interpolates exactly as percentile() does); SQLite, which
+  // has no percentiles, ranks them here.
+  const serviceChanges = () =>
+    scoped(db('dora_changes as c'), 'c')
       .andWhere('c.deployed_at', '>=', from)
       .andWhere('c.deployed_at', '<', to)
-      .whereNotNull('c.lead_ms')
-      .select('c.deployed_at', 'c.fallback', ...METRICS.map(m => `c.${m}_ms`));
+      .whereNotNull('c.lead_ms');
+  const servicePercentilesInDatabase = async () => {
+    const cont = (m: Metric, p: number, as: string) =>
+      db.raw(
+        `percentile_cont(${p}) WITHIN GROUP (ORDER BY c.${m}_ms) AS ${as}`,
+      );
+    const week = `(c.deployed_at - ${from}) / ${WEEK_MS}`;
+    const [[row], weekly] = await Promise.all([
+      serviceChanges().select(
+        db.raw('COUNT(*) AS changes'),
+        db.raw('SUM(c.fallback) AS fallbacks'),
+        cont('lead', 0.9, 'lead_p90'),
+        ...METRICS.map(m => cont(m, 0.5, m)),
+      ),
+      weeks
+        ? serviceChanges()
+            .groupByRaw(week)
+            .select(db.raw(`${week} AS week`), cont('lead', 0.5, 'lead'))
+        : [],
+    ]);
+    const orNull = (v: unknown) => (v === null ? null : num(v));
+    return {
+      changes: num(row.changes),
+      prOpenFallbacks: num(row.fallbacks),
+      leadMedianMs: orNull(row.lead),
+      leadP90Ms: orNull(row.lead_p90),
+      codingMedianMs: orNull(row.coding),
+      reviewMedianMs: orNull(row.review),
+      waitingMedianMs: orNull(row.waiting),
+      weeklyLead: Array.from({ length: weeks }, (_, w) =>
+        orNull(weekly.find((r: any) => num(r.week) === w)?.lead ?? null),
+      ),
+    };
+  };
+  const serviceLeadFigures = async () => {
+    if (db.client.config.client === 'pg') return servicePercentilesInDatabase();
+    const rows = await serviceChanges().select(
+      'c.deployed_at',
+      'c.fallback',
+      ...METRICS.map(m => `c.${m}_ms`),
+    );
     const values = (m: Metric, w?: number) =>
       rows
         .filter(
