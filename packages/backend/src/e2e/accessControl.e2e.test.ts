@@ -379,15 +379,17 @@ describe('access control in production', () => {
   });
 
   describe('platform templates', () => {
-    const task = (namespace: string) => ({
-      templateRef: 'template:default/team-namespace',
-      values: {
-        namespace,
-        owner: 'group:default/payments-team',
-        size: 'small',
-        environment: 'production',
-      },
-    });
+    /** `user` asks for the payments team's sandbox namespace. */
+    const runTemplate = (user: string) =>
+      api(user, 'POST', 'scaffolder/v2/tasks', {
+        templateRef: 'template:default/team-namespace',
+        values: {
+          namespace: 'payments-sandbox',
+          owner: 'group:default/payments-team',
+          size: 'small',
+          environment: 'production',
+        },
+      });
 
     it('hides a platform-team template from other teams and refuses to run it', async () => {
       expect(
@@ -410,12 +412,7 @@ describe('access control in production', () => {
         ).status,
       ).toBe(200);
 
-      const res = await api(
-        'chen-wei',
-        'POST',
-        'scaffolder/v2/tasks',
-        task('payments-sandbox'),
-      );
+      const res = await runTemplate('chen-wei');
       expect(res.status).toBe(404);
       const tasks = await withDatabase(`${prefix}scaffolder`, client =>
         client.query('SELECT count(*)::int AS n FROM tasks'),
@@ -425,12 +422,7 @@ describe('access control in production', () => {
     });
 
     it('runs it for a platform team member: the namespace exists', async () => {
-      const res = await api(
-        'priya-shah',
-        'POST',
-        'scaffolder/v2/tasks',
-        task('payments-sandbox'),
-      );
+      const res = await runTemplate('priya-shah');
       expect(res.status).toBe(201);
       const { id } = await res.json();
       const status = await eventually(async () => {
