@@ -13,13 +13,12 @@
  */
 /* eslint-disable no-console */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import { extractBundle } from '../src/e2e/harness';
 import { startProductionBackend, withDatabase } from '../src/e2e/production';
 import {
   deploymentEvent,
   inBatches,
 } from '../src/e2e/__testUtils__/doraEvents';
+import { runBench } from './runBench';
 
 const total = Number(process.env.BENCH_EVENTS ?? 50_000);
 const batchSize = Number(process.env.BENCH_BATCH ?? 500);
@@ -40,21 +39,17 @@ async function pool<T>(
   );
 }
 
-async function main() {
-  const prefix = `paved_road_bench_${Date.now()}_`;
-  const token = randomBytes(24).toString('hex');
-  const bundleDir = extractBundle();
-  const backend = await startProductionBackend({
-    bundleDir,
-    port: 7257,
-    prefix,
-    apiToken: token,
-  });
-  const headers = {
-    Authorization: `Bearer ${token}`,
-    'Content-Type': 'application/json',
-  };
-  try {
+const prefix = `paved_road_bench_${Date.now()}_`;
+const token = randomBytes(24).toString('hex');
+const headers = {
+  Authorization: `Bearer ${token}`,
+  'Content-Type': 'application/json',
+};
+
+runBench(
+  bundleDir =>
+    startProductionBackend({ bundleDir, port: 7257, prefix, apiToken: token }),
+  async backend => {
     // The example services must be in the catalog before events name them.
     for (let i = 0; i < 120; i++) {
       const res = await fetch(
@@ -126,13 +121,5 @@ async function main() {
         baseline_requests_per_s: Math.round(baselinePerSecond),
       }),
     );
-  } finally {
-    await backend.stop();
-    fs.rmSync(bundleDir, { recursive: true, force: true });
-  }
-}
-
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+  },
+);

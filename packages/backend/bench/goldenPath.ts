@@ -11,27 +11,22 @@
  * Env: BENCH_RUNS (default 10).
  */
 /* eslint-disable no-console */
-import fs from 'node:fs';
-import {
-  extractBundle,
-  guestToken,
-  startBackend,
-  waitForEntity,
-} from '../src/e2e/harness';
+import { guestToken, startBackend, waitForEntity } from '../src/e2e/harness';
+import { runBench } from './runBench';
 import { percentile } from './stats';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 
-async function main() {
-  const bundleDir = extractBundle();
-  const backend = await startBackend({
-    bundleDir,
-    port: 7237,
-    configs: ['app-config.yaml'],
-    workingDir: 'packages/backend',
-    env: { NODE_ENV: 'development' },
-  });
-  try {
+runBench(
+  bundleDir =>
+    startBackend({
+      bundleDir,
+      port: 7237,
+      configs: ['app-config.yaml'],
+      workingDir: 'packages/backend',
+      env: { NODE_ENV: 'development' },
+    }),
+  async backend => {
     const token = await guestToken(backend.baseUrl);
     const api = (route: string, body?: unknown) =>
       fetch(`${backend.baseUrl}/api/scaffolder/v2${route}`, {
@@ -115,13 +110,5 @@ async function main() {
         ratio_to_baseline: Number((median / baselineMedian).toFixed(1)),
       }),
     );
-  } finally {
-    await backend.stop();
-    fs.rmSync(bundleDir, { recursive: true, force: true });
-  }
-}
-
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+  },
+);

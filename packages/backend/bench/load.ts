@@ -17,15 +17,15 @@
  */
 /* eslint-disable no-console */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { extractBundle, waitForEntity } from '../src/e2e/harness';
+import { waitForEntity } from '../src/e2e/harness';
 import { startProductionBackend, withDatabase } from '../src/e2e/production';
 import {
   deploymentEvent,
   doraServices as services,
 } from '../src/e2e/__testUtils__/doraEvents';
+import { runBench } from './runBench';
 import { percentile } from './stats';
 
 const { values: args } = parseArgs({
@@ -197,17 +197,13 @@ function streams(): Stream[] {
   ];
 }
 
-async function main() {
-  const prefix = `paved_road_load_${Date.now()}_`;
-  const token = randomBytes(24).toString('hex');
-  const bundleDir = extractBundle();
-  const backend = await startProductionBackend({
-    bundleDir,
-    port,
-    prefix,
-    apiToken: token,
-  });
-  try {
+const prefix = `paved_road_load_${Date.now()}_`;
+const token = randomBytes(24).toString('hex');
+
+runBench(
+  bundleDir =>
+    startProductionBackend({ bundleDir, port, prefix, apiToken: token }),
+  async backend => {
     for (const s of services) {
       await waitForEntity(backend.baseUrl, token, `component/default/${s}`);
     }
@@ -282,13 +278,5 @@ async function main() {
     if (summary.errors > 0 || summary.non_2xx > 0 || summary.lost > 0) {
       process.exitCode = 1;
     }
-  } finally {
-    await backend.stop();
-    fs.rmSync(bundleDir, { recursive: true, force: true });
-  }
-}
-
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+  },
+);

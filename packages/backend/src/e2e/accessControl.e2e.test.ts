@@ -14,17 +14,15 @@ import {
   KubernetesDouble,
 } from '@internal/platform-api-doubles';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
+import { eventually, RunningBackend, waitForEntity } from './harness';
 import {
-  eventually,
-  extractBundle,
-  RunningBackend,
-  waitForEntity,
-} from './harness';
-import { startProductionBackend, withDatabase } from './production';
+  loopbackClusterEnv,
+  productionBundle,
+  withDatabase,
+} from './production';
 
-const prefix = `paved_road_access_${Date.now()}_`;
-const apiToken = randomBytes(24).toString('hex');
+const production = productionBundle('access');
+const { prefix, apiToken } = production;
 /** A valid service token whose subject is not a DORA ingestion subject. */
 const otherServiceToken = randomBytes(24).toString('hex');
 
@@ -38,7 +36,6 @@ interface SignIn {
 }
 
 describe('access control in production', () => {
-  let bundleDir: string;
   let backend: RunningBackend;
   let github: GitHubOAuthDouble;
   let kubernetes: KubernetesDouble;
@@ -135,12 +132,8 @@ describe('access control in production', () => {
       const file = catalogFiles.get(request.path);
       return file ? { status: 200, body: file } : { status: 404 };
     }).start();
-    bundleDir = extractBundle();
-    backend = await startProductionBackend({
-      bundleDir,
+    backend = await production.start({
       port: 7350,
-      prefix,
-      apiToken,
       env: {
         AUTH_GITHUB_CLIENT_ID: github.clientId,
         AUTH_GITHUB_CLIENT_SECRET: github.clientSecret,
@@ -156,16 +149,8 @@ describe('access control in production', () => {
             options: { token: otherServiceToken, subject: 'e2e-reporting' },
           },
         ]),
-        // The platform template provisions its namespace on the double
-        // (plain HTTP on loopback, which the client accepts only without TLS checks).
-        APP_CONFIG_pavedRoad_kubernetes_clusters: JSON.stringify([
-          {
-            name: 'production',
-            url: kubernetes.url,
-            serviceAccountToken: kubernetes.token,
-            skipTLSVerify: true,
-          },
-        ]),
+        // The platform template provisions its namespace on the double.
+        ...loopbackClusterEnv(kubernetes),
         // Scorecard re-evaluates after a waiver; GitHub answers at once (refused).
         APP_CONFIG_scorecard_github_baseUrl: await closedPortUrl(),
         APP_CONFIG_backend_reading_allow: JSON.stringify([
@@ -191,13 +176,10 @@ describe('access control in production', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await backend?.stop();
+    await production.stop();
     await github?.close();
     await kubernetes?.close();
     await catalogServer?.close();
-    if (bundleDir) {
-      fs.rmSync(bundleDir, { recursive: true, force: true });
-    }
   }, 60_000);
 
   describe('sign-in', () => {
@@ -256,47 +238,48 @@ describe('access control in production', () => {
     );
   });
 
-  describe('unregistering and refreshing entities', () => {
-    it('refuses another team, lets the owning team and the platform team', async () => {
-      const orders = await entity('component/default/orders-service');
-      const payments = await entity('component/default/payments-service');
+  // In this order: the refused calls leave the entity for the allowed ones.
+  describe('refreshing and unregistering entities', () => {
+    it.each([
+      ['refuses to refresh another team’s entity', 'chen-wei', 403],
+      ['lets the owning team refresh its entity', 'lena-vogel', 200],
+    ])('%s', async (_name, user, status) => {
+      const res = await api(user, 'POST', 'catalog/refresh', {
+        entityRef: 'component:default/orders-service',
+      });
+      expect(res.status).toBe(status);
+    });
 
-      const refreshed = (user: string, ref: string) =>
-        api(user, 'POST', 'catalog/refresh', { entityRef: ref });
-      expect(
-        (await refreshed('chen-wei', 'component:default/orders-service'))
-          .status,
-      ).toBe(403);
-      expect(
-        (await refreshed('lena-vogel', 'component:default/orders-service'))
-          .status,
-      ).toBe(200);
-
-      const denied = await api(
+    it.each([
+      [
+        'refuses to unregister another team’s entity, which stays',
         'chen-wei',
-        'DELETE',
-        `catalog/entities/by-uid/${orders.metadata.uid}`,
-      );
-      expect(denied.status).toBe(403);
-      expect(await entity('component/default/orders-service')).toBeDefined();
-
-      const owner = await api(
+        'component/default/orders-service',
+        { status: 403, remains: true },
+      ],
+      [
+        'lets the owning team unregister its entity',
         'lena-vogel',
-        'DELETE',
-        `catalog/entities/by-uid/${orders.metadata.uid}`,
-      );
-      expect(owner.status).toBe(204);
-      expect(await entity('component/default/orders-service')).toBeUndefined();
-
-      const platform = await api(
+        'component/default/orders-service',
+        { status: 204, remains: false },
+      ],
+      [
+        'lets the platform team unregister another team’s entity',
         'priya-shah',
+        'component/default/payments-service',
+        { status: 204, remains: false },
+      ],
+    ])('%s', async (_name, user, ref, expected) => {
+      const { metadata } = await entity(ref);
+      const res = await api(
+        user,
         'DELETE',
-        `catalog/entities/by-uid/${payments.metadata.uid}`,
+        `catalog/entities/by-uid/${metadata.uid}`,
       );
-      expect(platform.status).toBe(204);
-      expect(
-        await entity('component/default/payments-service'),
-      ).toBeUndefined();
+      expect({
+        status: res.status,
+        remains: (await entity(ref)) !== undefined,
+      }).toEqual(expected);
     });
   });
 
@@ -368,47 +351,45 @@ describe('access control in production', () => {
         return rows[0].n;
       });
 
-    it('refuses another team and writes nothing', async () => {
-      const res = await api(
+    it.each([
+      [
+        'refuses another team and writes nothing',
         'chen-wei',
-        'POST',
-        'scorecard/waivers',
-        waiver('has-oncall'),
-      );
-      expect(res.status).toBe(403);
-      expect(await stored('has-oncall')).toBe(0);
-    });
-
-    it('lets the owning team and the platform team waive a check', async () => {
-      const owner = await api(
+        'has-oncall',
+        { status: 403, stored: 0 },
+      ],
+      [
+        'lets the owning team waive a check',
         'lena-vogel',
-        'POST',
-        'scorecard/waivers',
-        waiver('has-cost-tags'),
-      );
-      expect(owner.status).toBe(201);
-      expect(await stored('has-cost-tags')).toBe(1);
-      const platform = await api(
+        'has-cost-tags',
+        { status: 201, stored: 1 },
+      ],
+      [
+        'lets the platform team waive a check',
         'priya-shah',
-        'POST',
-        'scorecard/waivers',
-        waiver('has-monitoring'),
+        'has-monitoring',
+        { status: 201, stored: 1 },
+      ],
+    ])('%s', async (_name, user, checkId, expected) => {
+      const res = await api(user, 'POST', 'scorecard/waivers', waiver(checkId));
+      expect({ status: res.status, stored: await stored(checkId) }).toEqual(
+        expected,
       );
-      expect(platform.status).toBe(201);
-      expect(await stored('has-monitoring')).toBe(1);
     });
   });
 
   describe('platform templates', () => {
-    const task = (namespace: string) => ({
-      templateRef: 'template:default/team-namespace',
-      values: {
-        namespace,
-        owner: 'group:default/payments-team',
-        size: 'small',
-        environment: 'production',
-      },
-    });
+    /** `user` asks for the payments team's sandbox namespace. */
+    const runTemplate = (user: string) =>
+      api(user, 'POST', 'scaffolder/v2/tasks', {
+        templateRef: 'template:default/team-namespace',
+        values: {
+          namespace: 'payments-sandbox',
+          owner: 'group:default/payments-team',
+          size: 'small',
+          environment: 'production',
+        },
+      });
 
     it('hides a platform-team template from other teams and refuses to run it', async () => {
       expect(
@@ -431,12 +412,7 @@ describe('access control in production', () => {
         ).status,
       ).toBe(200);
 
-      const res = await api(
-        'chen-wei',
-        'POST',
-        'scaffolder/v2/tasks',
-        task('payments-sandbox'),
-      );
+      const res = await runTemplate('chen-wei');
       expect(res.status).toBe(404);
       const tasks = await withDatabase(`${prefix}scaffolder`, client =>
         client.query('SELECT count(*)::int AS n FROM tasks'),
@@ -446,12 +422,7 @@ describe('access control in production', () => {
     });
 
     it('runs it for a platform team member: the namespace exists', async () => {
-      const res = await api(
-        'priya-shah',
-        'POST',
-        'scaffolder/v2/tasks',
-        task('payments-sandbox'),
-      );
+      const res = await runTemplate('priya-shah');
       expect(res.status).toBe(201);
       const { id } = await res.json();
       const status = await eventually(async () => {
@@ -512,14 +483,13 @@ describe('access control in production', () => {
         return rows[0].n;
       });
 
-    it('refuses user tokens, the platform team included, and other service tokens', async () => {
-      for (const token of [
-        users['lena-vogel'].token!,
-        users['priya-shah'].token!,
-        otherServiceToken,
-      ]) {
-        expect((await send(token)).status).toBe(403);
-      }
+    // Tokens as functions: the users sign in in beforeAll.
+    it.each([
+      ['a user token', () => users['lena-vogel'].token!],
+      ['a platform team member’s token', () => users['priya-shah'].token!],
+      ['another service token', () => otherServiceToken],
+    ])('refuses %s and stores nothing', async (_what, token) => {
+      expect((await send(token())).status).toBe(403);
       expect(await deployments()).toBe(0);
     });
 

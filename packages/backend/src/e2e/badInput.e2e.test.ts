@@ -7,17 +7,16 @@
  * held before and the ArgoCD, Vault and Kubernetes doubles saw no writes.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import {
   ArgoCdDouble,
   KubernetesDouble,
   VaultDouble,
 } from '@internal/platform-api-doubles';
-import { extractBundle, RunningBackend, waitForEntity } from './harness';
-import { rowCounts, startProductionBackend } from './production';
+import { RunningBackend, waitForEntity } from './harness';
+import { productionBundle, rowCounts } from './production';
 
-const prefix = `paved_road_bad_input_${Date.now()}_`;
-const apiToken = randomBytes(24).toString('hex');
+const production = productionBundle('bad_input');
+const { prefix, apiToken } = production;
 const webhookSecret = randomBytes(16).toString('hex');
 const port = 7451;
 
@@ -63,120 +62,101 @@ function deployment(overrides: Record<string, unknown> = {}) {
 
 const events = (...list: unknown[]) => ({ events: list });
 
+/** A GET whose query is refused with a 400. */
+const badQuery = (name: string, path: string, message: RegExp): Case => ({
+  name,
+  path,
+  status: 400,
+  message,
+});
+
+/** A POST to /api/dora/events, refused with a 400 unless `request` says otherwise. */
+const eventCase = (
+  name: string,
+  body: unknown,
+  message: RegExp,
+  request: Partial<Case> = {},
+): Case => ({
+  name,
+  path: '/api/dora/events',
+  body,
+  status: 400,
+  message,
+  ...request,
+});
+
 const doraEventCases: Case[] = [
-  {
-    name: 'malformed JSON',
-    path: '/api/dora/events',
-    body: '{"events": [',
-    status: 400,
-    message: /JSON/,
-  },
-  {
-    name: 'events not an array',
-    path: '/api/dora/events',
-    body: { events: 'deployment' },
-    status: 400,
-    message: /events: expected an array/,
-  },
-  {
-    name: 'a JSON array instead of an object',
-    path: '/api/dora/events',
-    body: [deployment()],
-    status: 400,
-    message: /events: expected an array/,
-  },
-  {
-    name: 'JSON sent as text/plain',
-    path: '/api/dora/events',
-    body: JSON.stringify(events(deployment())),
-    headers: { 'Content-Type': 'text/plain' },
-    status: 400,
-    message: /events: expected an array/,
-  },
-  {
-    name: 'no events',
-    path: '/api/dora/events',
-    body: events(),
-    status: 400,
-    message: /at least one event/,
-  },
-  {
-    name: 'missing fields',
-    path: '/api/dora/events',
-    body: events({ type: 'deployment' }),
-    status: 400,
-    message: /events\[0\]\.idempotencyKey.*events\[0\]\.service/,
-  },
-  {
-    name: 'unknown event type',
-    path: '/api/dora/events',
-    body: events(deployment({ type: 'release' })),
-    status: 400,
-    message: /events\[0\]\.type/,
-  },
-  {
-    name: 'wrong types',
-    path: '/api/dora/events',
-    body: events(deployment({ finishedAt: 1732530000, status: true })),
-    status: 400,
-    message: /events\[0\]\.status.*events\[0\]\.finishedAt/,
-  },
-  {
-    name: 'a timestamp that is not one',
-    path: '/api/dora/events',
-    body: events(deployment({ finishedAt: 'yesterday' })),
-    status: 400,
-    message: /events\[0\]\.finishedAt: must be an ISO 8601 timestamp/,
-  },
-  {
-    name: 'one bad event in a batch (the good ones are not stored either)',
-    path: '/api/dora/events',
-    body: events(deployment(), deployment({ environment: '' })),
-    status: 400,
-    message: /events\[1\]\.environment/,
-  },
-  {
-    name: 'an idempotency key over 255 characters',
-    path: '/api/dora/events',
-    body: events(deployment({ idempotencyKey: 'k'.repeat(256) })),
-    status: 400,
-    message: /events\[0\]\.idempotencyKey/,
-  },
-  {
-    name: 'more events than a batch allows',
-    path: '/api/dora/events',
-    body: events(...Array.from({ length: 501 }, () => deployment())),
-    status: 400,
-    message: /at most 500 events/,
-  },
-  {
-    name: 'a body over the limit',
-    path: '/api/dora/events',
-    body: hugeJson,
-    status: 413,
-    message: /too large/,
-  },
-  {
-    name: 'an unknown service',
-    path: '/api/dora/events',
-    body: events(deployment({ service: 'no-such-service' })),
-    status: 400,
-    message: /events\[0\]\.service: unknown catalog Component/,
-  },
-  {
-    name: 'a service that is not a Component',
-    path: '/api/dora/events',
-    body: events(deployment({ service: 'group:default/platform-team' })),
-    status: 400,
-    message: /events\[0\]\.service: .* is not a Component/,
-  },
-  ...hostileNames.map(service => ({
-    name: `service ${JSON.stringify(service)}`,
-    path: '/api/dora/events',
-    body: events(deployment({ service })),
-    status: 400,
-    message: /^events\[0\]\.service: .* is not an entity ref/,
-  })),
+  eventCase('malformed JSON', '{"events": [', /JSON/),
+  eventCase(
+    'events not an array',
+    { events: 'deployment' },
+    /events: expected an array/,
+  ),
+  eventCase(
+    'a JSON array instead of an object',
+    [deployment()],
+    /events: expected an array/,
+  ),
+  eventCase(
+    'JSON sent as text/plain',
+    JSON.stringify(events(deployment())),
+    /events: expected an array/,
+    { headers: { 'Content-Type': 'text/plain' } },
+  ),
+  eventCase('no events', events(), /at least one event/),
+  eventCase(
+    'missing fields',
+    events({ type: 'deployment' }),
+    /events\[0\]\.idempotencyKey.*events\[0\]\.service/,
+  ),
+  eventCase(
+    'unknown event type',
+    events(deployment({ type: 'release' })),
+    /events\[0\]\.type/,
+  ),
+  eventCase(
+    'wrong types',
+    events(deployment({ finishedAt: 1732530000, status: true })),
+    /events\[0\]\.status.*events\[0\]\.finishedAt/,
+  ),
+  eventCase(
+    'a timestamp that is not one',
+    events(deployment({ finishedAt: 'yesterday' })),
+    /events\[0\]\.finishedAt: must be an ISO 8601 timestamp/,
+  ),
+  eventCase(
+    'one bad event in a batch (the good ones are not stored either)',
+    events(deployment(), deployment({ environment: '' })),
+    /events\[1\]\.environment/,
+  ),
+  eventCase(
+    'an idempotency key over 255 characters',
+    events(deployment({ idempotencyKey: 'k'.repeat(256) })),
+    /events\[0\]\.idempotencyKey/,
+  ),
+  eventCase(
+    'more events than a batch allows',
+    events(...Array.from({ length: 501 }, () => deployment())),
+    /at most 500 events/,
+  ),
+  eventCase('a body over the limit', hugeJson, /too large/, { status: 413 }),
+  eventCase(
+    'an unknown service',
+    events(deployment({ service: 'no-such-service' })),
+    /events\[0\]\.service: unknown catalog Component/,
+  ),
+  eventCase(
+    'a service that is not a Component',
+    events(deployment({ service: 'group:default/platform-team' })),
+    /events\[0\]\.service: .* is not a Component/,
+  ),
+  ...hostileNames.map(service =>
+    eventCase(
+      `service ${JSON.stringify(service)}`,
+      events(deployment({ service })),
+      /^events\[0\]\.service: .* is not an entity ref/,
+    ),
+  ),
 ];
 
 /** Every read route of the DORA plugin takes the same query. */
@@ -231,12 +211,13 @@ const doraReadCases: Case[] = [
   })),
 ]);
 
-const doraListCases: Case[] = ['0', '1001', 'ten', '1.5'].map(limit => ({
-  name: `/api/dora/deployments?limit=${limit}`,
-  path: `/api/dora/deployments?limit=${limit}`,
-  status: 400,
-  message: /limit: must be an integer from 1 to 1000/,
-}));
+const doraListCases: Case[] = ['0', '1001', 'ten', '1.5'].map(limit =>
+  badQuery(
+    `/api/dora/deployments?limit=${limit}`,
+    `/api/dora/deployments?limit=${limit}`,
+    /limit: must be an integer from 1 to 1000/,
+  ),
+);
 
 function signed(body: string, event = 'push'): Record<string, string> {
   return {
@@ -347,60 +328,51 @@ const entity = (name: string) =>
   `/api/scorecard/entities/component/default/${q(name)}`;
 
 const scorecardCases: Case[] = [
-  {
-    name: 'list with a limit that is not a number',
-    path: '/api/scorecard/entities?limit=ten',
-    status: 400,
-    message: /Invalid query: limit/,
-  },
-  {
-    name: 'list ordered by an unknown column',
-    path: `/api/scorecard/entities?orderBy=${q('name; DROP TABLE x')}`,
-    status: 400,
-    message: /Invalid query: orderBy/,
-  },
-  {
-    name: 'list with an unknown parameter',
-    path: '/api/scorecard/entities?sort=score',
-    status: 400,
-    message: /Invalid query: .*sort/,
-  },
-  {
-    name: 'list with a forged cursor',
-    path: `/api/scorecard/entities?cursor=${q("' OR 1=1 --")}`,
-    status: 400,
-    message: /cursor is not valid/,
-  },
-  {
-    name: 'list with criticalFailing not a boolean',
-    path: '/api/scorecard/entities?criticalFailing=yes',
-    status: 400,
-    message: /Invalid query: criticalFailing/,
-  },
-  {
-    name: 'teams with hierarchy not a boolean',
-    path: '/api/scorecard/teams?hierarchy=maybe',
-    status: 400,
-    message: /Invalid query: hierarchy/,
-  },
-  {
-    name: 'trend over 0 days',
-    path: '/api/scorecard/trend?days=0',
-    status: 400,
-    message: /Invalid query: days/,
-  },
-  {
-    name: 'trend over too many days',
-    path: '/api/scorecard/trend?days=99999',
-    status: 400,
-    message: /Invalid query: days/,
-  },
-  {
-    name: 'history with days not a number',
-    path: `${entity('orders-service')}/history?days=${q('1; DROP TABLE x')}`,
-    status: 400,
-    message: /Invalid query: days/,
-  },
+  badQuery(
+    'list with a limit that is not a number',
+    '/api/scorecard/entities?limit=ten',
+    /Invalid query: limit/,
+  ),
+  badQuery(
+    'list ordered by an unknown column',
+    `/api/scorecard/entities?orderBy=${q('name; DROP TABLE x')}`,
+    /Invalid query: orderBy/,
+  ),
+  badQuery(
+    'list with an unknown parameter',
+    '/api/scorecard/entities?sort=score',
+    /Invalid query: .*sort/,
+  ),
+  badQuery(
+    'list with a forged cursor',
+    `/api/scorecard/entities?cursor=${q("' OR 1=1 --")}`,
+    /cursor is not valid/,
+  ),
+  badQuery(
+    'list with criticalFailing not a boolean',
+    '/api/scorecard/entities?criticalFailing=yes',
+    /Invalid query: criticalFailing/,
+  ),
+  badQuery(
+    'teams with hierarchy not a boolean',
+    '/api/scorecard/teams?hierarchy=maybe',
+    /Invalid query: hierarchy/,
+  ),
+  badQuery(
+    'trend over 0 days',
+    '/api/scorecard/trend?days=0',
+    /Invalid query: days/,
+  ),
+  badQuery(
+    'trend over too many days',
+    '/api/scorecard/trend?days=99999',
+    /Invalid query: days/,
+  ),
+  badQuery(
+    'history with days not a number',
+    `${entity('orders-service')}/history?days=${q('1; DROP TABLE x')}`,
+    /Invalid query: days/,
+  ),
   {
     name: 'scores of an unknown entity',
     path: entity('no-such-service'),
@@ -711,7 +683,6 @@ function messageOf(text: string): string {
 }
 
 describe('bad input to the APIs and actions we own (production build)', () => {
-  let bundleDir: string;
   let backend: RunningBackend;
   const doubles = {
     argocd: new ArgoCdDouble(),
@@ -734,12 +705,8 @@ describe('bad input to the APIs and actions we own (production build)', () => {
 
   beforeAll(async () => {
     await Promise.all(Object.values(doubles).map(d => d.start()));
-    bundleDir = extractBundle();
-    backend = await startProductionBackend({
-      bundleDir,
+    backend = await production.start({
       port,
-      prefix,
-      apiToken,
       env: {
         DORA_GITHUB_WEBHOOK_SECRET: webhookSecret,
         ARGOCD_URL: doubles.argocd.url,
@@ -778,11 +745,8 @@ describe('bad input to the APIs and actions we own (production build)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await backend?.stop();
+    await production.stop();
     await Promise.all(Object.values(doubles).map(d => d.close()));
-    if (bundleDir) {
-      fs.rmSync(bundleDir, { recursive: true, force: true });
-    }
   }, 60_000);
 
   async function send(c: ApiRequest) {
@@ -818,8 +782,9 @@ describe('bad input to the APIs and actions we own (production build)', () => {
     });
   });
 
-  it('injection-shaped filters find nothing and break nothing', async () => {
-    for (const name of hostileNames) {
+  it.each(hostileNames)(
+    'the injection-shaped filter %j finds nothing and breaks nothing',
+    async name => {
       const res = await fetch(
         `${backend.baseUrl}/api/scorecard/entities?owner=${q(name)}&kind=${q(
           name,
@@ -828,15 +793,21 @@ describe('bad input to the APIs and actions we own (production build)', () => {
       );
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ items: [], totalItems: 0 });
-    }
-  });
+    },
+  );
 
   it('wrote nothing: the same rows in every table, no writes to the doubles', async () => {
     expect(await counts()).toEqual(before);
     expect(before['dora.dora_deployments']).toBe(1);
     expect(before['scorecard.scorecard_entity_scores']).toBe(1);
-    expect(doubles.argocd.writes()).toEqual([]);
-    expect(doubles.vault.writes()).toEqual([]);
-    expect(doubles.kubernetes.writes()).toEqual([]);
+    const writes = Object.entries(doubles).map(([name, d]) => [
+      name,
+      d.writes(),
+    ]);
+    expect(Object.fromEntries(writes)).toEqual({
+      argocd: [],
+      vault: [],
+      kubernetes: [],
+    });
   });
 });

@@ -3,12 +3,11 @@
  * local PostgreSQL: it becomes ready, serves the catalog out of PostgreSQL,
  * and refuses callers without credentials (including guest sign-in).
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { eventually, extractBundle, repoRoot, RunningBackend } from './harness';
-import { startProductionBackend, withDatabase } from './production';
+import { eventually, repoRoot, RunningBackend } from './harness';
+import { productionBundle, withDatabase } from './production';
 
 /** Every entity the example organisation declares, as kind:namespace/name. */
 function exampleEntityRefs(): string[] {
@@ -27,29 +26,17 @@ function exampleEntityRefs(): string[] {
 }
 
 // One database per plugin, all under a prefix unique to this run.
-const prefix = `paved_road_e2e_${Date.now()}_`;
-const apiToken = randomBytes(24).toString('hex');
+const production = productionBundle('e2e');
+const { prefix, apiToken } = production;
 
 describe('production configuration on PostgreSQL', () => {
-  let bundleDir: string;
   let backend: RunningBackend;
 
   beforeAll(async () => {
-    bundleDir = extractBundle();
-    backend = await startProductionBackend({
-      bundleDir,
-      port: 7107,
-      prefix,
-      apiToken,
-    });
+    backend = await production.start({ port: 7107 });
   }, 180_000);
 
-  afterAll(async () => {
-    await backend?.stop();
-    if (bundleDir) {
-      fs.rmSync(bundleDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  afterAll(() => production.stop(), 60_000);
 
   it('serves the example catalog out of PostgreSQL to a service token', async () => {
     const components = await eventually(async () => {

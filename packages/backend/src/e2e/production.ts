@@ -1,11 +1,13 @@
 /*
  * The production configuration on the local PostgreSQL, booted from the
- * bundle: shared by the production suite and the ingestion benchmark. Each
- * run gets its own databases (one per plugin, under a unique prefix), which
- * `stop()` drops.
+ * bundle: shared by the production suites and the benchmarks. Each run gets
+ * its own databases (one per plugin, under a unique prefix), which `stop()`
+ * drops.
  */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { Client } from 'pg';
-import { RunningBackend, startBackend } from './harness';
+import { extractBundle, RunningBackend, startBackend } from './harness';
 
 const pg = {
   host: process.env.POSTGRES_HOST ?? '127.0.0.1',
@@ -56,7 +58,7 @@ export async function startProductionBackend(options: {
   /**
    * Whether `stop()` drops the prefix's databases (default true). False when
    * several replicas share the prefix or a restart must find the data again;
-   * the caller then calls `dropDatabases(prefix)` once at the end.
+   * the caller then drops them once at the end (as productionBundle does).
    */
   ownsDatabases?: boolean;
 }): Promise<RunningBackend> {
@@ -107,6 +109,62 @@ export async function startProductionBackend(options: {
     async stop() {
       await backend.stop();
       await dropDatabases(options.prefix);
+    },
+  };
+}
+
+/** What a suite boots its production backends from; see productionBundle. */
+export interface ProductionBundle {
+  /** `paved_road_<suite>_<time>_`: a plugin's database is `${prefix}<pluginId>`. */
+  readonly prefix: string;
+  /** The static service token (backend.auth.externalAccess). */
+  readonly apiToken: string;
+  /** The bundle's scratch directory, extracted on first use. */
+  dir(): string;
+  /** Starts a backend on this run's databases; `env` as startProductionBackend's. */
+  start(options: {
+    port: number;
+    env?: Record<string, string>;
+  }): Promise<RunningBackend>;
+  /** Stops every backend started, drops the databases, removes the bundle. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One suite's production set-up: a bundle in a scratch directory, a database
+ * prefix and a service token of its own. Every backend started from it shares
+ * the databases (replicas, a restart that must find its data again), so they
+ * are dropped once, in `stop()`; call that in `afterAll` even when `beforeAll`
+ * failed half-way.
+ */
+export function productionBundle(suite: string): ProductionBundle {
+  const prefix = `paved_road_${suite}_${Date.now()}_`;
+  const apiToken = randomBytes(24).toString('hex');
+  let bundleDir: string | undefined;
+  const started: RunningBackend[] = [];
+  const dir = () => (bundleDir ??= extractBundle());
+  return {
+    prefix,
+    apiToken,
+    dir,
+    async start({ port, env }) {
+      const backend = await startProductionBackend({
+        bundleDir: dir(),
+        port,
+        prefix,
+        apiToken,
+        env,
+        ownsDatabases: false,
+      });
+      started.push(backend);
+      return backend;
+    },
+    async stop() {
+      await Promise.all(started.map(backend => backend.stop()));
+      await dropDatabases(prefix);
+      if (bundleDir) {
+        fs.rmSync(bundleDir, { recursive: true, force: true });
+      }
     },
   };
 }

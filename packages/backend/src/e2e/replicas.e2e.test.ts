@@ -7,23 +7,15 @@
  * and the DORA backfill read GitHub (a GitHubDouble), the namespace TTL sweep
  * lists namespaces on the cluster (a KubernetesDouble).
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import {
   GitHubDouble,
   KubernetesDouble,
   RecordedRequest,
 } from '@internal/platform-api-doubles';
+import { eventually, RunningBackend, waitForEntity } from './harness';
 import {
-  eventually,
-  extractBundle,
-  RunningBackend,
-  waitForEntity,
-} from './harness';
-import {
-  dropDatabases,
   loopbackClusterEnv,
-  startProductionBackend,
+  productionBundle,
   withDatabase,
 } from './production';
 import {
@@ -32,8 +24,8 @@ import {
   postEvents,
 } from './__testUtils__/doraEvents';
 
-const prefix = `paved_road_replicas_${Date.now()}_`;
-const apiToken = randomBytes(24).toString('hex');
+const production = productionBundle('replicas');
+const { prefix, apiToken } = production;
 const ports = [7400, 7401];
 
 /*
@@ -85,7 +77,6 @@ function runTimes(
 }
 
 describe('two replicas on one PostgreSQL', () => {
-  let bundleDir: string;
   const replicas: RunningBackend[] = [];
   const github = new GitHubDouble();
   const kubernetes = new KubernetesDouble();
@@ -94,7 +85,6 @@ describe('two replicas on one PostgreSQL', () => {
   beforeAll(async () => {
     await github.start();
     await kubernetes.start();
-    bundleDir = extractBundle();
     const env = {
       GITHUB_TOKEN: github.token,
       APP_CONFIG_scorecard_github_baseUrl: github.url,
@@ -115,16 +105,7 @@ describe('two replicas on one PostgreSQL', () => {
     };
     // One after the other: both run the migrations of one set of databases.
     for (const port of ports) {
-      replicas.push(
-        await startProductionBackend({
-          bundleDir,
-          port,
-          prefix,
-          apiToken,
-          env,
-          ownsDatabases: false,
-        }),
-      );
+      replicas.push(await production.start({ port, env }));
     }
     for (const service of doraServices) {
       await waitForEntity(
@@ -136,13 +117,9 @@ describe('two replicas on one PostgreSQL', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all(replicas.map(r => r.stop()));
-    await dropDatabases(prefix);
+    await production.stop();
     await github.close();
     await kubernetes.close();
-    if (bundleDir) {
-      fs.rmSync(bundleDir, { recursive: true, force: true });
-    }
   }, 60_000);
 
   it('runs each scheduled task once per tick across both replicas', async () => {

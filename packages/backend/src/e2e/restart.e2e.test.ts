@@ -6,7 +6,6 @@
  * that had finished not run again (no duplicate writes to ArgoCD, Vault or
  * the cluster).
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -15,17 +14,10 @@ import {
   KubernetesDouble,
   VaultDouble,
 } from '@internal/platform-api-doubles';
+import { eventually, repoRoot, RunningBackend, waitForEntity } from './harness';
 import {
-  eventually,
-  extractBundle,
-  repoRoot,
-  RunningBackend,
-  waitForEntity,
-} from './harness';
-import {
-  dropDatabases,
   loopbackClusterEnv,
-  startProductionBackend,
+  productionBundle,
   withDatabase,
 } from './production';
 import {
@@ -35,8 +27,8 @@ import {
   postEvents,
 } from './__testUtils__/doraEvents';
 
-const prefix = `paved_road_restart_${Date.now()}_`;
-const apiToken = randomBytes(24).toString('hex');
+const production = productionBundle('restart');
+const { prefix, apiToken } = production;
 const port = 7410;
 /** A second replica on the same databases, for the take-over case. */
 const peerPort = 7411;
@@ -106,7 +98,6 @@ function productionLocations(): unknown[] {
 }
 
 describe('restarting a production backend mid-work', () => {
-  let bundleDir: string;
   let backend: RunningBackend | undefined;
   const argocd = new ArgoCdDouble();
   const vault = new VaultDouble();
@@ -116,15 +107,9 @@ describe('restarting a production backend mid-work', () => {
     'Content-Type': 'application/json',
   };
 
-  let peer: RunningBackend | undefined;
-
   const launch = (on: number) =>
-    startProductionBackend({
-      bundleDir,
+    production.start({
       port: on,
-      prefix,
-      apiToken,
-      ownsDatabases: false,
       env: {
         ARGOCD_URL: argocd.url,
         ARGOCD_TOKEN: argocd.token,
@@ -155,9 +140,8 @@ describe('restarting a production backend mid-work', () => {
     await argocd.start();
     await vault.start();
     await kubernetes.start();
-    bundleDir = extractBundle();
     fs.writeFileSync(
-      path.join(bundleDir, 'restart-recovery.yaml'),
+      path.join(production.dir(), 'restart-recovery.yaml'),
       yaml.stringify(recoveryTemplate),
     );
     await start();
@@ -171,13 +155,8 @@ describe('restarting a production backend mid-work', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await backend?.stop();
-    await peer?.stop();
-    await dropDatabases(prefix);
+    await production.stop();
     await Promise.all([argocd.close(), vault.close(), kubernetes.close()]);
-    if (bundleDir) {
-      fs.rmSync(bundleDir, { recursive: true, force: true });
-    }
   }, 60_000);
 
   it('keeps every DORA batch acknowledged before a SIGKILL, and stores retried ones once', async () => {
@@ -337,7 +316,7 @@ describe('restarting a production backend mid-work', () => {
   }, 240_000);
 
   it('finishes on the other replica a task whose replica died', async () => {
-    peer = await launch(peerPort);
+    const peer = await launch(peerPort);
     const paused = await startTaskUntilPaused(backend!, 'takeover-demo');
     await backend!.kill();
     // No restart: the live replica takes the task over.

@@ -20,6 +20,81 @@ import { formatDay, formatDuration } from './format';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
+/** A week as plotted: lead time in the chart's unit, and in ms for the tooltip. */
+type Point = {
+  week: string;
+  healthy: number;
+  failed: number;
+  leadTime: number | null;
+  leadTimeMs: number | null;
+};
+
+/** One card of the weekly charts and the series it plots. */
+interface WeeklyChart {
+  title: string;
+  subheader: string;
+  /** The chart's accessible name. */
+  label: string;
+  /** Bars are stacked; lines join across weeks without a value. */
+  kind: 'bar' | 'line';
+  series: Array<{ dataKey: keyof Point; name: string; color: string }>;
+  allowDecimals: boolean;
+  tooltipFormatter?: (value: unknown, name: unknown, item: any) => string;
+  /** Shown instead of the chart when it has nothing to plot. */
+  emptyText?: string;
+}
+
+function ChartCard(props: { chart: WeeklyChart; data: Point[] }) {
+  const { chart, data } = props;
+  const Chart = chart.kind === 'bar' ? BarChart : LineChart;
+  return (
+    <InfoCard title={chart.title} subheader={chart.subheader}>
+      {chart.emptyText ? (
+        <Typography variant="body2" color="textSecondary">
+          {chart.emptyText}
+        </Typography>
+      ) : (
+        <div
+          role="img"
+          aria-label={chart.label}
+          style={{ width: '100%', height: 260 }}
+        >
+          <ResponsiveContainer>
+            <Chart data={data}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="week" />
+              <YAxis allowDecimals={chart.allowDecimals} />
+              <Tooltip formatter={chart.tooltipFormatter} />
+              <Legend />
+              {chart.series.map(({ dataKey, name, color }) =>
+                chart.kind === 'bar' ? (
+                  <Bar
+                    key={dataKey}
+                    dataKey={dataKey}
+                    name={name}
+                    stackId="d"
+                    fill={color}
+                  />
+                ) : (
+                  <Line
+                    key={dataKey}
+                    type="monotone"
+                    dataKey={dataKey}
+                    name={name}
+                    stroke={color}
+                    connectNulls
+                    dot
+                  />
+                ),
+              )}
+            </Chart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </InfoCard>
+  );
+}
+
 /** Weekly series of the window: deployments (failed stacked) and lead time. */
 export function WeeklyCharts(props: { weekly: DoraWeek[] }) {
   const theme = useTheme();
@@ -28,7 +103,7 @@ export function WeeklyCharts(props: { weekly: DoraWeek[] }) {
   // Hours read better than "0.2 days"; days better than "400 h".
   const leadUnit = maxLead >= 3 * DAY ? 'days' : 'hours';
   const leadDivisor = leadUnit === 'days' ? DAY : HOUR;
-  const data = weekly.map(w => ({
+  const data: Point[] = weekly.map(w => ({
     week: formatDay(w.weekStart),
     healthy: w.deployments - w.failedDeployments,
     failed: w.failedDeployments,
@@ -40,82 +115,56 @@ export function WeeklyCharts(props: { weekly: DoraWeek[] }) {
   }));
   const hasLeadTime = weekly.some(w => w.leadTimeMedianMs !== null);
 
+  const charts: WeeklyChart[] = [
+    {
+      title: 'Production deployments per week',
+      subheader:
+        '7-day buckets from the start of the window (the last may be shorter); deployments that needed intervention stacked on top',
+      label: 'Production deployments per week',
+      kind: 'bar',
+      series: [
+        {
+          dataKey: 'healthy',
+          name: 'Deployments',
+          color: theme.palette.primary.main,
+        },
+        {
+          dataKey: 'failed',
+          name: 'Needed intervention',
+          color: theme.palette.error.main,
+        },
+      ],
+      allowDecimals: false,
+    },
+    {
+      title: 'Median lead time for changes per week',
+      subheader: `In ${leadUnit}; commits by the week their first production deployment finished`,
+      label: 'Median lead time per week',
+      kind: 'line',
+      series: [
+        {
+          dataKey: 'leadTime',
+          name: `Median lead time (${leadUnit})`,
+          color: theme.palette.secondary.main,
+        },
+      ],
+      allowDecimals: true,
+      // The axis is in one unit, rounded; the tooltip picks its own unit.
+      tooltipFormatter: (_value, _name, item) =>
+        formatDuration(item?.payload?.leadTimeMs ?? null),
+      emptyText: hasLeadTime
+        ? undefined
+        : 'No deployed changes in this window.',
+    },
+  ];
+
   return (
     <Grid container spacing={2}>
-      <Grid item xs={12} md={6}>
-        <InfoCard
-          title="Production deployments per week"
-          subheader="7-day buckets from the start of the window (the last may be shorter); deployments that needed intervention stacked on top"
-        >
-          <div
-            role="img"
-            aria-label="Production deployments per week"
-            style={{ width: '100%', height: 260 }}
-          >
-            <ResponsiveContainer>
-              <BarChart data={data}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="week" />
-                <YAxis allowDecimals={false} />
-                <Tooltip />
-                <Legend />
-                <Bar
-                  dataKey="healthy"
-                  name="Deployments"
-                  stackId="d"
-                  fill={theme.palette.primary.main}
-                />
-                <Bar
-                  dataKey="failed"
-                  name="Needed intervention"
-                  stackId="d"
-                  fill={theme.palette.error.main}
-                />
-              </BarChart>
-            </ResponsiveContainer>
-          </div>
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <InfoCard
-          title="Median lead time for changes per week"
-          subheader={`In ${leadUnit}; commits by the week their first production deployment finished`}
-        >
-          {hasLeadTime ? (
-            <div
-              role="img"
-              aria-label="Median lead time per week"
-              style={{ width: '100%', height: 260 }}
-            >
-              <ResponsiveContainer>
-                <LineChart data={data}>
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="week" />
-                  <YAxis />
-                  <Tooltip
-                    formatter={(_value: unknown, _name: unknown, item: any) =>
-                      formatDuration(item?.payload?.leadTimeMs ?? null)
-                    }
-                  />
-                  <Legend />
-                  <Line
-                    type="monotone"
-                    dataKey="leadTime"
-                    name={`Median lead time (${leadUnit})`}
-                    stroke={theme.palette.secondary.main}
-                    connectNulls
-                    dot
-                  />
-                </LineChart>
-              </ResponsiveContainer>
-            </div>
-          ) : (
-            <Typography variant="body2" color="textSecondary">
-              No deployed changes in this window.
-            </Typography>
-          )}
-        </InfoCard>
-      </Grid>
+      {charts.map(chart => (
+        <Grid item xs={12} md={6} key={chart.title}>
+          <ChartCard chart={chart} data={data} />
+        </Grid>
+      ))}
     </Grid>
   );
 }

@@ -1,11 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { SCORE_FORMULA } from '@internal/plugin-scorecard-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { scorecardApiRef } from '../../api';
 import {
   check,
   history,
@@ -13,6 +10,7 @@ import {
   mockScorecardApi,
   scorecard,
 } from '../../__testUtils__/fixtures';
+import { renderEntityCard } from '../../__testUtils__/renderEntityCard';
 import { EntityScorecardCard } from './EntityScorecardCard';
 
 const service: Entity = {
@@ -22,15 +20,8 @@ const service: Entity = {
   spec: { type: 'service', owner: 'payments-team', lifecycle: 'production' },
 };
 
-async function renderCard(api = mockScorecardApi()) {
-  await renderInTestApp(
-    <EntityProvider entity={service}>
-      <EntityScorecardCard />
-    </EntityProvider>,
-    { apis: [[scorecardApiRef, api]] },
-  );
-  return api;
-}
+const renderCard = (api = mockScorecardApi()) =>
+  renderEntityCard(service, <EntityScorecardCard />, { api });
 
 function checkRow(title: string) {
   return within(screen.getByRole('listitem', { name: title }));

@@ -1,11 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
-import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
-import { scorecardApiRef } from '../../api';
 import {
   list,
   mockScorecardApi,
@@ -13,6 +8,7 @@ import {
   team,
   teams,
 } from '../../__testUtils__/fixtures';
+import { renderEntityCard } from '../../__testUtils__/renderEntityCard';
 import { rootRouteRef } from '../../routes';
 import { EntityTeamScorecardCard } from './EntityTeamScorecardCard';
 
@@ -23,21 +19,14 @@ const group: Entity = {
   spec: { type: 'team', children: [] },
 };
 
-async function renderCard(api = mockScorecardApi()) {
-  await renderInTestApp(
-    <EntityProvider entity={group}>
-      <EntityTeamScorecardCard />
-    </EntityProvider>,
-    {
-      apis: [[scorecardApiRef, api]],
-      mountedRoutes: {
-        '/catalog/:namespace/:kind/:name': entityRouteRef,
-        '/scorecard': rootRouteRef,
-      },
+const renderCard = (api = mockScorecardApi()) =>
+  renderEntityCard(group, <EntityTeamScorecardCard />, {
+    api,
+    mountedRoutes: {
+      '/catalog/:namespace/:kind/:name': entityRouteRef,
+      '/scorecard': rootRouteRef,
     },
-  );
-  return api;
-}
+  });
 
 describe('EntityTeamScorecardCard', () => {
   it('shows the team figures, its critical failures and worst checks', async () => {
