@@ -270,6 +270,10 @@ export interface DoraMetricsResponse {
   window: { from: string; to: string };
   previousWindow: { from: string; to: string };
   current: DoraFigures;
+  /**
+   * The previous window's headline figures, for the tiles' trends: its
+   * lead-time p90 and stage medians are not computed (null).
+   */
   previous: DoraFigures;
   trend: DoraTrend;
   weekly: DoraWeek[];

@@ -14,6 +14,7 @@ import {
 import {
   BackfillCursor,
   DataQualityCounts,
+  DETAIL_FIGURES,
   DoraStore,
   IngestBatch,
   IngestOptions,
@@ -22,6 +23,7 @@ import {
   NewChange,
   NewIncident,
   RawFigures,
+  SummaryOptions,
   WindowSummary,
 } from './types';
 import {
@@ -570,18 +572,26 @@ export class DatabaseDoraStore implements DoraStore {
 
   async summary(
     filter: MetricsFilter,
-    options: { weekly: boolean },
+    options: SummaryOptions,
   ): Promise<WindowSummary> {
+    let summary: WindowSummary;
     if (rollupsCover(filter)) {
       await this.refreshStaleRollups();
-      return rollupSummary(this.db, filter, options);
+      summary = await rollupSummary(this.db, filter, options);
+    } else {
+      summary = summarizeRaw(
+        await this.rawFigures(filter),
+        filter.from,
+        filter.to,
+        options.weekly,
+      );
     }
-    return summarizeRaw(
-      await this.rawFigures(filter),
-      filter.from,
-      filter.to,
-      options.weekly,
-    );
+    if (!options.headline) return summary;
+    // The same answer whichever path computed it.
+    return {
+      ...summary,
+      ...Object.fromEntries(DETAIL_FIGURES.map(field => [field, null])),
+    };
   }
 
   private async upsertIncident(

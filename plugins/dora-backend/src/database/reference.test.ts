@@ -13,6 +13,7 @@ import { referenceSummary } from '../__testUtils__/reference';
 import { readDoraConfig } from '../service/config';
 import { IngestionService } from '../service/ingestion';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { DETAIL_FIGURES } from './types';
 
 jest.setTimeout(120_000);
 
@@ -239,6 +240,16 @@ describe.each(databases.eachSupportedId())(
               weekly: true,
             });
             expect(fast).toEqual(ref);
+            // The previous window of GET /metrics: the same headline figures.
+            const headline = await store.summary(
+              { ...window, ...scope },
+              { weekly: false, headline: true },
+            );
+            expect(headline).toEqual({
+              ...ref,
+              ...Object.fromEntries(DETAIL_FIGURES.map(f => [f, null])),
+              weekly: [],
+            });
           }
         }
         const ref = await referenceSummary(knex, {

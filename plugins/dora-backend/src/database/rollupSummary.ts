@@ -1,5 +1,10 @@
 import { Knex } from 'knex';
-import { DeploymentCounts, MetricsFilter, WindowSummary } from './types';
+import {
+  DeploymentCounts,
+  MetricsFilter,
+  SummaryOptions,
+  WindowSummary,
+} from './types';
 import { SUB_BUCKETS } from './rollups';
 import { percentile } from '../service/figures';
 
@@ -135,7 +140,7 @@ function locate(hist: Histogram, k: number): { bucket: number; rank: number } {
 export async function rollupSummary(
   db: Knex,
   filter: MetricsFilter,
-  options: { weekly: boolean },
+  options: SummaryOptions,
 ): Promise<WindowSummary> {
   const { from, to } = filter;
   const scope = scopeOf(filter);
@@ -313,8 +318,12 @@ export async function rollupSummary(
       serviceChanges().select(
         db.raw('COUNT(*) AS changes'),
         db.raw('SUM(c.fallback) AS fallbacks'),
-        cont('lead', 0.9, 'lead_p90'),
-        ...METRICS.map(m => cont(m, 0.5, m)),
+        ...(options.headline
+          ? [cont('lead', 0.5, 'lead')]
+          : [
+              cont('lead', 0.9, 'lead_p90'),
+              ...METRICS.map(m => cont(m, 0.5, m)),
+            ]),
       ),
       weeks
         ? serviceChanges()
@@ -327,10 +336,10 @@ export async function rollupSummary(
       changes: num(row.changes),
       prOpenFallbacks: num(row.fallbacks),
       leadMedianMs: orNull(row.lead),
-      leadP90Ms: orNull(row.lead_p90),
-      codingMedianMs: orNull(row.coding),
-      reviewMedianMs: orNull(row.review),
-      waitingMedianMs: orNull(row.waiting),
+      leadP90Ms: orNull(row.lead_p90 ?? null),
+      codingMedianMs: orNull(row.coding ?? null),
+      reviewMedianMs: orNull(row.review ?? null),
+      waitingMedianMs: orNull(row.waiting ?? null),
       weeklyLead: Array.from({ length: weeks }, (_, w) =>
         orNull(weekly.find((r: any) => num(r.week) === w)?.lead ?? null),
       ),
@@ -374,14 +383,16 @@ export async function rollupSummary(
       changeCounts(from, to),
       weeklyLeadHistograms(),
     ]);
-    const later = (m: Metric, p: number) =>
-      percentileLater(m, from, to, hist.get(m)!, counts(m), p);
+    const later = (m: Metric, p: number, detail = false) =>
+      detail && options.headline
+        ? () => null
+        : percentileLater(m, from, to, hist.get(m)!, counts(m), p);
     const figures = {
       leadMedianMs: later('lead', 0.5),
-      leadP90Ms: later('lead', 0.9),
-      codingMedianMs: later('coding', 0.5),
-      reviewMedianMs: later('review', 0.5),
-      waitingMedianMs: later('waiting', 0.5),
+      leadP90Ms: later('lead', 0.9, true),
+      codingMedianMs: later('coding', 0.5, true),
+      reviewMedianMs: later('review', 0.5, true),
+      waitingMedianMs: later('waiting', 0.5, true),
     };
     const weeklyLater = perWeek.map((h, w) => {
       const a = from + w * WEEK_MS;

@@ -143,6 +143,25 @@ export interface WindowSummary extends DeploymentCounts {
   }>;
 }
 
+export interface SummaryOptions {
+  /** Weekly buckets from `from`. */
+  weekly: boolean;
+  /**
+   * Only the headline figures: the lead-time p90 and the stage medians are
+   * not computed (null). The previous window of GET /metrics asks for this:
+   * its figures only serve the tiles' "previous" values and trends.
+   */
+  headline?: boolean;
+}
+
+/** Figures a headline summary leaves out (null). */
+export const DETAIL_FIGURES = [
+  'leadP90Ms',
+  'codingMedianMs',
+  'reviewMedianMs',
+  'waitingMedianMs',
+] as const;
+
 /** Progress of the GitHub backfill of one repository and resource. */
 export interface BackfillCursor {
   /** Items older than this (epoch ms) were fully processed. */
@@ -180,7 +199,7 @@ export interface DoraStore {
   /** The window's figures (weekly buckets too when asked). */
   summary(
     filter: MetricsFilter,
-    options: { weekly: boolean },
+    options: SummaryOptions,
   ): Promise<WindowSummary>;
   /** Recomputes every rollup from the raw rows (the migration's backfill). */
   rebuildRollups(): Promise<void>;

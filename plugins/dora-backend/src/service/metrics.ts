@@ -200,7 +200,7 @@ export class MetricsService {
       this.options.store.summary({ ...scope, from, to }, { weekly: true }),
       this.options.store.summary(
         { ...scope, from: from - length, to: from },
-        { weekly: false },
+        { weekly: false, headline: true },
       ),
     ]);
     const current = computeFigures(cur, from, to);
