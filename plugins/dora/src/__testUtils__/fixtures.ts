@@ -113,6 +113,7 @@ export function metricsResponse(
   previous.leadTime = { ...previous.leadTime, medianMs: 8 * HOUR };
   return {
     scope: 'org' as DoraScope,
+    target: { tiers: ['production'] },
     window: {
       from: '2026-02-01T00:00:00.000Z',
       to: '2026-03-03T00:00:00.000Z',
@@ -161,6 +162,7 @@ export function dataQuality(
       from: '2026-02-01T00:00:00.000Z',
       to: '2026-03-03T00:00:00.000Z',
     },
+    target: { tiers: ['production'] },
     deploymentsWithoutChanges: 0,
     unknownCommits: 0,
     unlinkedIncidents: 0,
