@@ -1,5 +1,6 @@
 import {
   DoraDataQualityResponse,
+  DoraEnvironment,
   DoraFigures,
   DoraMetricsResponse,
   DoraScope,
@@ -171,12 +172,37 @@ export function dataQuality(
   };
 }
 
+/** Two production environments and staging, as GET /environments sorts them. */
+export function environments(): DoraEnvironment[] {
+  return [
+    {
+      name: 'production-eu',
+      tier: 'production',
+      deployments: 120,
+      lastDeployedAt: '2026-03-02T16:00:00.000Z',
+    },
+    {
+      name: 'production-us',
+      tier: 'production',
+      deployments: 98,
+      lastDeployedAt: '2026-03-02T17:00:00.000Z',
+    },
+    {
+      name: 'staging',
+      tier: 'staging',
+      deployments: 240,
+      lastDeployedAt: '2026-03-02T15:00:00.000Z',
+    },
+  ];
+}
+
 /** A DoraApi whose every method is a jest mock with sensible answers. */
 export function mockDoraApi(
   overrides: Partial<DoraApi> = {},
 ): jest.Mocked<DoraApi> {
   return {
     getMetrics: jest.fn(async () => metricsResponse()),
+    getEnvironments: jest.fn(async () => ({ items: environments() })),
     getDataQuality: jest.fn(async () => dataQuality()),
     listDeployments: jest.fn(async () => ({ items: [], truncated: false })),
     listChanges: jest.fn(async () => ({ items: [], truncated: false })),
