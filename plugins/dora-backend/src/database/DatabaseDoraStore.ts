@@ -793,6 +793,20 @@ export class DatabaseDoraStore implements DoraStore {
     );
   }
 
+  /** The successful deployments (alias d) the figures count, in the window. */
+  private countedDeployments(filter: MetricsFilter) {
+    const target = targetOf(filter);
+    return this.scoped(
+      this.db('dora_deployments as d')
+        .where(`d.${target.column}`, target.value)
+        .andWhere('d.status', 'success')
+        .andWhere('d.finished_at', '>=', filter.from)
+        .andWhere('d.finished_at', '<', filter.to),
+      'd',
+      filter,
+    );
+  }
+
   /** The deployment an incident (alias i) is linked to is in `environment`. */
   private linkedTo(environment: string) {
     return this.db('dora_deployments as ld')
@@ -848,17 +862,7 @@ export class DatabaseDoraStore implements DoraStore {
   async dataQuality(filter: MetricsFilter): Promise<DataQualityCounts> {
     const { from, to, environment } = filter;
     const db = this.db;
-    const target = targetOf(filter);
-    const deployments = () =>
-      this.scoped(
-        db('dora_deployments as d')
-          .where(`d.${target.column}`, target.value)
-          .andWhere('d.status', 'success')
-          .andWhere('d.finished_at', '>=', from)
-          .andWhere('d.finished_at', '<', to),
-        'd',
-        filter,
-      );
+    const deployments = () => this.countedDeployments(filter);
     // A change "of" a deployment is one it shipped first (to the target):
     // those are the changes its lead time counts.
     const changeOf =
@@ -1097,15 +1101,7 @@ export class DatabaseDoraStore implements DoraStore {
       if (filter.ownerRefs) q.whereIn(`${alias}.owner_ref`, filter.ownerRefs);
       return q;
     };
-    const prodDeployments = () =>
-      scoped(
-        db('dora_deployments as d')
-          .where(`d.${target.column}`, target.value)
-          .andWhere('d.status', 'success')
-          .andWhere('d.finished_at', '>=', from)
-          .andWhere('d.finished_at', '<', to),
-        'd',
-      );
+    const prodDeployments = () => this.countedDeployments(filter);
 
     const hasIncident = `EXISTS (SELECT 1 FROM dora_incidents i WHERE i.caused_by_deployment_id = d.id)`;
     const hasRemedy = (kind: string) =>
