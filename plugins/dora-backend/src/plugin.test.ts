@@ -194,6 +194,92 @@ describe.each(databases.eachSupportedId())(
         },
       );
 
+      it('lists the environments and serves the figures of one', async () => {
+        const sent = await request(server)
+          .post('/api/dora/events')
+          .set('Authorization', ciHeader('external-ci'))
+          .send({
+            events: [
+              deployment('d1'),
+              deployment('d2', { environment: 'staging' }),
+              deployment('d3', {
+                environment: 'staging',
+                finishedAt: '2026-01-03T10:00:00Z',
+              }),
+            ],
+          });
+        expect(sent.status).toBe(201);
+
+        const environments = await request(server).get(
+          '/api/dora/environments?scope=service&ref=a',
+        );
+        expect(environments.status).toBe(200);
+        expect(environments.body).toEqual({
+          items: [
+            {
+              name: 'production',
+              tier: 'production',
+              deployments: 1,
+              lastDeployedAt: '2026-01-02T10:00:00.000Z',
+            },
+            {
+              name: 'staging',
+              tier: 'staging',
+              deployments: 2,
+              lastDeployedAt: '2026-01-03T10:00:00.000Z',
+            },
+          ],
+        });
+
+        const window = 'from=2026-01-01T00:00:00Z&to=2026-01-08T00:00:00Z';
+        const staging = await request(server).get(
+          `/api/dora/metrics?scope=org&environment=staging&${window}`,
+        );
+        expect(staging.status).toBe(200);
+        expect(staging.body.target).toEqual({ environment: 'staging' });
+        expect(staging.body.current.deploymentFrequency.deployments).toBe(2);
+        const production = await request(server).get(
+          `/api/dora/metrics?scope=org&${window}`,
+        );
+        expect(production.body.target).toEqual({ tiers: ['production'] });
+        expect(production.body.current.deploymentFrequency.deployments).toBe(1);
+        const listed = await request(server).get(
+          `/api/dora/deployments?scope=org&environment=staging&${window}`,
+        );
+        expect(listed.body.items.map((d: any) => d.idempotencyKey)).toEqual([
+          'd3',
+          'd2',
+        ]);
+      });
+
+      it('answers 401 to a request for the environments without credentials', async () => {
+        const res = await request(server)
+          .get('/api/dora/environments')
+          .set('Authorization', mockCredentials.none.header());
+        expect(res.status).toBe(401);
+      });
+
+      it('answers 404 for the environments of a service not in the catalog', async () => {
+        const res = await request(server).get(
+          '/api/dora/environments?scope=service&ref=ghost',
+        );
+        expect(res.status).toBe(404);
+      });
+
+      it.each([
+        ['empty', 'environment='],
+        ['repeated', 'environment=a&environment=b'],
+        ['too long', `environment=${'x'.repeat(256)}`],
+      ])('answers 400 to an environment that is %s', async (_, param) => {
+        for (const path of ['metrics', 'data-quality', 'changes']) {
+          const res = await request(server).get(
+            `/api/dora/${path}?scope=org&${param}`,
+          );
+          expect(res.status).toBe(400);
+          expect(res.body.error.message).toMatch(/^environment: /);
+        }
+      });
+
       it('answers 400 for a bad metrics query', async () => {
         const res = await request(server).get('/api/dora/metrics?scope=galaxy');
         expect(res.status).toBe(400);

@@ -258,6 +258,16 @@ export interface DoraWeek {
 }
 
 /**
+ * What the figures count: by default the deployments to every
+ * production-tier environment (`{ tiers: ['production'] }`); with the
+ * `environment` query parameter, the deployments to that one environment,
+ * whatever its tier.
+ *
+ * @public
+ */
+export type DoraTarget = { tiers: EnvironmentTier[] } | { environment: string };
+
+/**
  * Response of `GET /api/dora/metrics`.
  *
  * @public
@@ -265,6 +275,8 @@ export interface DoraWeek {
 export interface DoraMetricsResponse {
   scope: DoraScope;
   ref?: string;
+  /** The environments the figures count. */
+  target: DoraTarget;
   /** Owner refs the figures were computed over (team scope: the team and its descendants). */
   owners?: string[];
   window: { from: string; to: string };
@@ -348,6 +360,8 @@ export interface DoraIncidentRow {
  */
 export interface DoraDataQualityResponse {
   window: { from: string; to: string };
+  /** The environments the counts look at (unlinked incidents excepted). */
+  target: DoraTarget;
   /** Successful production deployments without any known change. */
   deploymentsWithoutChanges: number;
   /** Commits of production deployments for which no change event arrived. */
@@ -367,4 +381,31 @@ export interface DoraListResponse<T> {
   items: T[];
   /** True when `limit` cut the list. */
   truncated: boolean;
+}
+
+/**
+ * An environment the scope has deployed to, as listed by
+ * `GET /api/dora/environments`.
+ *
+ * @public
+ */
+export interface DoraEnvironment {
+  /** The environment name deployments were sent with, e.g. `production-eu`. */
+  name: string;
+  /** Tier of its latest successful deployment. */
+  tier: EnvironmentTier;
+  /** Successful deployments of the scope to it, all time. */
+  deployments: number;
+  /** Finish of the latest of them. */
+  lastDeployedAt: string;
+}
+
+/**
+ * Response of `GET /api/dora/environments`: production tier first, then
+ * staging, development and other, each by name.
+ *
+ * @public
+ */
+export interface DoraEnvironmentsResponse {
+  items: DoraEnvironment[];
 }

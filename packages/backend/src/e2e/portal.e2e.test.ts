@@ -170,7 +170,7 @@ describe('the portal in a browser (embedded default)', () => {
           .first()
           .waitFor();
 
-        // A CD pipeline reports three production deployments.
+        // A CD pipeline reports three production deployments and one to staging.
         const token = await guestToken(backend.baseUrl);
         const now = Date.now();
         const ingest = await fetch(`${backend.baseUrl}/api/dora/events`, {
@@ -180,11 +180,11 @@ describe('the portal in a browser (embedded default)', () => {
             'Content-Type': 'application/json',
           },
           body: JSON.stringify({
-            events: [1, 2, 3].map(day => ({
+            events: [1, 2, 3, 4].map(day => ({
               type: 'deployment',
               idempotencyKey: `e2e-orders-${day}`,
               service: 'orders-service',
-              environment: 'production',
+              environment: day === 4 ? 'staging' : 'production',
               status: 'success',
               finishedAt: new Date(now - day * 86_400_000).toISOString(),
               commitSha: `${day}`.repeat(40),
@@ -198,6 +198,11 @@ describe('the portal in a browser (embedded default)', () => {
         );
         await page.getByText('Deployment frequency').first().waitFor();
         expect(await page.getByText(/No DORA data for/).count()).toBe(0);
+        await page.getByText('3 production deployments on 3 days').waitFor();
+
+        // One environment at a time: staging's deployment only.
+        await page.getByLabel('Environment').selectOption('staging');
+        await page.getByText('1 deployments to staging on 1 days').waitFor();
       }),
     120_000,
   );

@@ -18,6 +18,10 @@ const truthy = (v: unknown) => v === true || Number(v) === 1;
  * denormalized columns (`dora_changes.deployment_id/deployed_at/owner_ref`),
  * the derived ones and the rollups the store maintains at ingestion. Tests
  * and `yarn bench:dora` compare the store's summary with this one.
+ *
+ * With `environment`, every "production-tier deployment" below reads
+ * "successful deployment to that environment" (by name, any tier), and only
+ * incidents linked to a deployment in it count.
  */
 export async function referenceSummary(
   knex: Knex,
@@ -26,10 +30,16 @@ export async function referenceSummary(
     to: number;
     serviceRef?: string;
     ownerRefs?: string[];
+    environment?: string;
     weekly?: boolean;
   },
 ): Promise<WindowSummary> {
-  const { from, to, serviceRef, ownerRefs } = options;
+  const { from, to, serviceRef, ownerRefs, environment } = options;
+  // The deployments that count, as SQL on a dora_deployments alias.
+  const counted = (alias: string) =>
+    environment === undefined
+      ? { sql: `${alias}.environment_tier = 'production'`, args: [] }
+      : { sql: `${alias}.environment = ?`, args: [environment] };
   const scope = (alias: string) => {
     if (serviceRef)
       return { sql: `AND ${alias}.service_ref = ?`, args: [serviceRef] };
@@ -45,13 +55,14 @@ export async function referenceSummary(
   };
 
   const d = scope('d');
+  const dc = counted('d');
   const deployments = rowsOf(
     await knex.raw(
       `SELECT d.id, d.finished_at, d.kind
          FROM dora_deployments d
-        WHERE d.environment_tier = 'production' AND d.status = 'success'
+        WHERE ${dc.sql} AND d.status = 'success'
           AND d.finished_at >= ? AND d.finished_at < ? ${d.sql}`,
-      [from, to, ...d.args],
+      [...dc.args, from, to, ...d.args],
     ),
   );
 
@@ -69,11 +80,14 @@ export async function referenceSummary(
     ]);
   }
   const remediesBy = new Map<number, any[]>();
+  const rc = counted('r');
   for (const r of rowsOf(
     await knex.raw(
-      `SELECT remediates_deployment_id AS id, kind, finished_at FROM dora_deployments
-        WHERE remediates_deployment_id IS NOT NULL AND status = 'success'
-          AND environment_tier = 'production'`,
+      `SELECT r.remediates_deployment_id AS id, r.kind, r.finished_at
+         FROM dora_deployments r
+        WHERE r.remediates_deployment_id IS NOT NULL AND r.status = 'success'
+          AND ${rc.sql}`,
+      rc.args,
     ),
   )) {
     remediesBy.set(Number(r.id), [...(remediesBy.get(Number(r.id)) ?? []), r]);
@@ -119,11 +133,13 @@ export async function referenceSummary(
     }
   }
 
-  // Lead time: each change's first successful production deployment that
-  // lists it (earliest finish, then lowest id), found by joining the raw
-  // tables; its owner is that deployment's.
+  // Lead time: each change's first successful production deployment (or
+  // deployment to the environment) that lists it (earliest finish, then
+  // lowest id), found by joining the raw tables; its owner is that
+  // deployment's.
   const c = scope('c');
   const first = scope('x');
+  const jc = counted('d');
   const changes = rowsOf(
     await knex.raw(
       `SELECT * FROM (
@@ -134,13 +150,14 @@ export async function referenceSummary(
            JOIN dora_deployment_commits dc
              ON dc.service_ref = c.service_ref AND dc.commit_sha = c.commit_sha
            JOIN dora_deployments d
-             ON d.id = dc.deployment_id AND d.environment_tier = 'production'
+             ON d.id = dc.deployment_id AND ${jc.sql}
             AND d.status = 'success'
           WHERE 1 = 1 ${serviceRef ? c.sql : ''}
        ) x
        WHERE x.rn = 1 AND x.deployed_at >= ? AND x.deployed_at < ?
          ${serviceRef ? '' : first.sql}`,
       [
+        ...jc.args,
         ...(serviceRef ? c.args : []),
         from,
         to,
@@ -172,11 +189,19 @@ export async function referenceSummary(
   lead.sort((a, b) => a - b);
 
   const i = scope('i');
+  const linked =
+    environment === undefined
+      ? { sql: '', args: [] }
+      : {
+          sql: `AND i.caused_by_deployment_id IN
+                  (SELECT l.id FROM dora_deployments l WHERE l.environment = ?)`,
+          args: [environment],
+        };
   const incidents = rowsOf(
     await knex.raw(
       `SELECT i.opened_at, i.resolved_at FROM dora_incidents i
-        WHERE i.opened_at >= ? AND i.opened_at < ? ${i.sql}`,
-      [from, to, ...i.args],
+        WHERE i.opened_at >= ? AND i.opened_at < ? ${i.sql} ${linked.sql}`,
+      [from, to, ...i.args, ...linked.args],
     ),
   );
   const resolved = incidents

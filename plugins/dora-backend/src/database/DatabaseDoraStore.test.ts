@@ -9,6 +9,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DoraEvent } from '@internal/plugin-dora-common';
 import { Knex } from 'knex';
 import { testEntities } from '../__testUtils__/fixtures';
+import { referenceSummary } from '../__testUtils__/reference';
 import { ConfigReader } from '@backstage/config';
 import { readDoraConfig } from '../service/config';
 import { IngestionService } from '../service/ingestion';
@@ -136,6 +137,74 @@ const dataset: DoraEvent[][] = [
 ];
 
 const WINDOW = { from: '2026-01-01T00:00:00Z', to: '2026-01-15T00:00:00Z' };
+
+/**
+ * A service deploying to two production environments and staging, same
+ * window. Expected figures per environment are worked out in the test.
+ */
+const environments: DoraEvent[][] = [
+  [
+    change('e1', '2026-01-02T00:00:00Z'),
+    change('e2', '2026-01-02T00:00:00Z'),
+    change('e3', '2026-01-03T00:00:00Z'),
+    change('e5', '2026-01-05T00:00:00Z'),
+  ],
+  [
+    deployment('sS1', '2026-01-02T02:00:00Z', {
+      environment: 'staging',
+      commitSha: 'e1',
+    }),
+    deployment('pUS1', '2026-01-02T10:00:00Z', {
+      environment: 'production-us',
+      commitSha: 'e1',
+    }),
+    deployment('hUS', '2026-01-02T12:00:00Z', {
+      environment: 'production-us',
+      kind: 'hotfix',
+      remediates: 'pUS1',
+    }),
+    deployment('pEU1', '2026-01-03T06:00:00Z', {
+      environment: 'production-eu',
+      commitSha: 'e1',
+    }),
+    // several commits per deployment
+    deployment('pUS2', '2026-01-04T00:00:00Z', {
+      environment: 'production-us',
+      commitSha: 'e3',
+      commits: ['e2'],
+    }),
+    deployment('pEU2', '2026-01-05T00:00:00Z', {
+      environment: 'production-eu',
+      commitSha: 'e3',
+      commits: ['e2', 'mystery'],
+    }),
+    // rolled back in production-eu: fails pUS2 for the production tier,
+    // not for production-us alone
+    deployment('rEU', '2026-01-05T02:00:00Z', {
+      environment: 'production-eu',
+      kind: 'rollback',
+      remediates: 'pUS2',
+    }),
+    deployment('sS2', '2026-01-06T00:00:00Z', {
+      environment: 'staging',
+      commitSha: 'e2',
+      commits: ['e3', 'e5'],
+    }),
+    deployment('sF', '2026-01-07T00:00:00Z', {
+      environment: 'staging',
+      status: 'failure',
+      commitSha: 'e2',
+    }),
+  ],
+  [
+    incident('iS', '2026-01-06T01:00:00Z', {
+      causedByDeployment: 'sS2',
+      resolvedAt: '2026-01-06T04:00:00Z',
+    }),
+    // no deployment within 24h: unlinked, so in no environment
+    incident('iX', '2026-01-12T00:00:00Z'),
+  ],
+];
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
@@ -463,6 +532,7 @@ describe.each(databases.eachSupportedId())(
           from: '2026-01-01T00:00:00.000Z',
           to: '2026-01-15T00:00:00.000Z',
         },
+        target: { tiers: ['production'] },
         deploymentsWithoutChanges: 2,
         unknownCommits: 1,
         unlinkedIncidents: 1,
@@ -521,6 +591,228 @@ describe.each(databases.eachSupportedId())(
         'c5',
         'c6',
       ]);
+    });
+
+    it('computes the figures of one environment at a time', async () => {
+      const { knex, store, metrics, send } = await setup();
+      for (const batch of environments) await send(batch);
+      const of = (environment?: string) =>
+        metrics.metrics({ scope: 'org', ...WINDOW, environment });
+
+      // Default: production tiers (pUS1 hUS pEU1 pUS2 pEU2 rEU), no staging.
+      const all = await of();
+      expect(all.target).toEqual({ tiers: ['production'] });
+      expect(all.current.deploymentFrequency).toMatchObject({
+        deployments: 6,
+        deploymentDays: 4,
+      });
+      // e1 10h (pUS1), e3 24h, e2 48h (pUS2); e5 only reached staging
+      expect(all.current.leadTime).toMatchObject({
+        changes: 3,
+        medianMs: 24 * HOUR,
+      });
+      // pUS1 (hotfix hUS), pUS2 (rollback rEU, another production env)
+      expect(all.current.changeFailureRate).toMatchObject({
+        failed: 2,
+        byReason: { incident: 0, rollback: 1, hotfix: 1 },
+      });
+      expect(all.current.recoveryTime).toMatchObject({
+        medianMs: 14 * HOUR, // 2h and 26h
+        incidents: { opened: 2, resolved: 1, open: 1, medianMs: 3 * HOUR },
+      });
+      expect(all.current.reworkRate).toMatchObject({ unplanned: 2 });
+
+      const us = await of('production-us');
+      expect(us.target).toEqual({ environment: 'production-us' });
+      expect(us.current.deploymentFrequency.deployments).toBe(3);
+      expect(us.current.leadTime).toMatchObject({
+        changes: 3,
+        medianMs: 24 * HOUR, // 10h 24h 48h
+      });
+      // rEU is not in production-us: only pUS1 failed
+      expect(us.current.changeFailureRate).toMatchObject({
+        failed: 1,
+        byReason: { incident: 0, rollback: 0, hotfix: 1 },
+      });
+      expect(us.current.recoveryTime).toMatchObject({
+        medianMs: 2 * HOUR,
+        incidents: { opened: 0 },
+      });
+
+      // The same commits reached production-eu later: e1 30h, e3 48h, e2 72h.
+      const eu = await of('production-eu');
+      expect(eu.current.leadTime).toMatchObject({
+        changes: 3,
+        medianMs: 48 * HOUR,
+        p90Ms: 67.2 * HOUR, // 48 + 0.8 * 24
+      });
+      expect(eu.current.changeFailureRate.failed).toBe(0);
+      expect(eu.current.reworkRate).toMatchObject({
+        deployments: 3,
+        unplanned: 1,
+      });
+
+      // Staging: sS1 and sS2 (not the failed job sF); e1 2h, e5 24h,
+      // e3 72h, e2 96h; sS2 failed by the incident linked to it.
+      const staging = await of('staging');
+      expect(staging.current.deploymentFrequency.deployments).toBe(2);
+      expect(staging.current.leadTime).toMatchObject({
+        changes: 4,
+        medianMs: 48 * HOUR,
+      });
+      expect(staging.current.changeFailureRate).toMatchObject({
+        failed: 1,
+        byReason: { incident: 1, rollback: 0, hotfix: 0 },
+      });
+      expect(staging.current.recoveryTime).toMatchObject({
+        medianMs: 4 * HOUR,
+        incidents: { opened: 1, resolved: 1, medianMs: 3 * HOUR },
+      });
+      expect(staging.weekly.map(w => w.deployments)).toEqual([2, 0]);
+
+      // The reference agrees on every target, both windows.
+      for (const environment of [
+        undefined,
+        'production-us',
+        'production-eu',
+        'staging',
+      ]) {
+        for (const [from, to] of [
+          [WINDOW.from, WINDOW.to],
+          ['2025-12-18T00:00:00Z', WINDOW.from],
+        ]) {
+          const window = { from: Date.parse(from), to: Date.parse(to) };
+          expect(
+            await store.summary({ ...window, environment }, { weekly: true }),
+          ).toEqual(
+            await referenceSummary(knex, {
+              ...window,
+              environment,
+              weekly: true,
+            }),
+          );
+        }
+      }
+
+      // An environment without deployments: zero figures, not an error.
+      const none = await of('nowhere');
+      expect(none.current.deploymentFrequency.deployments).toBe(0);
+      expect(none.current.recoveryTime.incidents.opened).toBe(0);
+    });
+
+    it('lists the environments, data quality and rows of one environment', async () => {
+      const { metrics, send } = await setup();
+      for (const batch of environments) await send(batch);
+
+      expect(await metrics.environments({ scope: 'org' })).toEqual({
+        items: [
+          {
+            name: 'production-eu',
+            tier: 'production',
+            deployments: 3,
+            lastDeployedAt: '2026-01-05T02:00:00.000Z',
+          },
+          {
+            name: 'production-us',
+            tier: 'production',
+            deployments: 3,
+            lastDeployedAt: '2026-01-04T00:00:00.000Z',
+          },
+          {
+            name: 'staging',
+            tier: 'staging',
+            deployments: 2, // not the failed job
+            lastDeployedAt: '2026-01-06T00:00:00.000Z',
+          },
+        ],
+      });
+      expect(
+        await metrics.environments({ scope: 'service', ref: 'b' }),
+      ).toEqual({ items: [] });
+
+      const quality = (environment?: string) =>
+        metrics.dataQuality({ scope: 'org', ...WINDOW, environment });
+      // Default: hUS, pEU1, pEU2 and rEU ship no change first to production;
+      // 'mystery' is unknown; iX unlinked; e5 never reached production.
+      expect(await quality()).toMatchObject({
+        target: { tiers: ['production'] },
+        deploymentsWithoutChanges: 4,
+        unknownCommits: 1,
+        unlinkedIncidents: 1,
+        undeployedChanges: 1,
+      });
+      // production-eu: pEU1 and pEU2 ship e1, e2, e3 first there; rEU none.
+      expect(await quality('production-eu')).toMatchObject({
+        target: { environment: 'production-eu' },
+        deploymentsWithoutChanges: 1,
+        unknownCommits: 1,
+        unlinkedIncidents: 1,
+        undeployedChanges: 1,
+      });
+      expect(await quality('staging')).toMatchObject({
+        deploymentsWithoutChanges: 0,
+        unknownCommits: 0,
+        undeployedChanges: 0,
+      });
+
+      const list = async (
+        what: 'deployments' | 'changes' | 'incidents',
+        environment?: string,
+      ) =>
+        (
+          await metrics.list(
+            what,
+            { scope: 'org', ...WINDOW, environment },
+            100,
+          )
+        ).items as any[];
+      expect(
+        (await list('deployments', 'production-us')).map(d => [
+          d.idempotencyKey,
+          d.failed,
+        ]),
+      ).toEqual([
+        ['pUS2', false],
+        ['hUS', false],
+        ['pUS1', true],
+      ]);
+      expect(
+        (await list('deployments'))
+          .filter(d => d.failed)
+          .map(d => d.idempotencyKey),
+      ).toEqual(['pUS2', 'pUS1']);
+      expect(
+        (await list('deployments', 'staging')).map(d => [
+          d.idempotencyKey,
+          d.failed,
+        ]),
+      ).toEqual([
+        ['sF', false],
+        ['sS2', true],
+        ['sS1', false],
+      ]);
+      expect(
+        (await list('changes', 'production-eu')).map(c => [
+          c.commitSha,
+          c.deployedAt,
+        ]),
+      ).toEqual([
+        ['e3', '2026-01-05T00:00:00.000Z'],
+        ['e2', '2026-01-05T00:00:00.000Z'],
+        ['e1', '2026-01-03T06:00:00.000Z'],
+      ]);
+      expect(
+        (await list('changes')).map(c => [c.commitSha, c.deployedAt]),
+      ).toEqual([
+        ['e3', '2026-01-04T00:00:00.000Z'],
+        ['e2', '2026-01-04T00:00:00.000Z'],
+        ['e1', '2026-01-02T10:00:00.000Z'],
+      ]);
+      expect(
+        (await list('incidents', 'staging')).map(i => i.linkMethod),
+      ).toEqual(['explicit']);
+      expect(await list('incidents', 'production-us')).toEqual([]);
+      expect(await list('incidents')).toHaveLength(2);
     });
 
     it('returns empty figures without data', async () => {

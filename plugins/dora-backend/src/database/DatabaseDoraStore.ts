@@ -9,13 +9,17 @@ import { Knex } from 'knex';
 import {
   DoraChangeRow,
   DoraDeploymentRow,
+  DoraEnvironment,
   DoraIncidentRow,
+  ENVIRONMENT_TIERS,
+  EnvironmentTier,
 } from '@internal/plugin-dora-common';
 import {
   BackfillCursor,
   DataQualityCounts,
   DETAIL_FIGURES,
   DoraStore,
+  ScopeFilter,
   IngestBatch,
   IngestOptions,
   IngestResult,
@@ -73,6 +77,17 @@ function isoOrNull(value: unknown): string | null {
 
 function numOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
+}
+
+/**
+ * The deployments the figures count, as a column of dora_deployments and its
+ * value (bound as `:target` in raw SQL): production-tier environments by
+ * default, else the picked environment by name, whatever its tier.
+ */
+function targetOf(filter: Pick<MetricsFilter, 'environment'>) {
+  return filter.environment === undefined
+    ? { column: 'environment_tier', value: 'production' }
+    : { column: 'environment', value: filter.environment };
 }
 
 /**
@@ -575,7 +590,9 @@ export class DatabaseDoraStore implements DoraStore {
     options: SummaryOptions,
   ): Promise<WindowSummary> {
     let summary: WindowSummary;
-    if (rollupsCover(filter)) {
+    // The rollups hold production tiers only: a picked environment is
+    // computed from the raw rows.
+    if (filter.environment === undefined && rollupsCover(filter)) {
       await this.refreshStaleRollups();
       summary = await rollupSummary(this.db, filter, options);
     } else {
@@ -709,7 +726,7 @@ export class DatabaseDoraStore implements DoraStore {
     return 'created';
   }
 
-  private scoped(q: Knex.QueryBuilder, alias: string, filter: MetricsFilter) {
+  private scoped(q: Knex.QueryBuilder, alias: string, filter: ScopeFilter) {
     if (filter.serviceRefs)
       q.whereIn(`${alias}.service_ref`, filter.serviceRefs);
     if (filter.ownerRefs) q.whereIn(`${alias}.owner_ref`, filter.ownerRefs);
@@ -736,20 +753,149 @@ export class DatabaseDoraStore implements DoraStore {
     ]);
   }
 
-  async dataQuality(filter: MetricsFilter): Promise<DataQualityCounts> {
-    const { from, to } = filter;
-    const db = this.db;
-    const noChange = `NOT EXISTS (SELECT 1 FROM dora_changes c WHERE c.deployment_id = d.id)`;
-    const [deployments] = await this.scoped(
-      db('dora_deployments as d')
-        .where('d.environment_tier', 'production')
+  /**
+   * A successful deployment to `environment` (alias d2) of the commit in
+   * `commitAlias` (a row with service_ref and commit_sha) that finished
+   * before the deployment `alias` (ties: lower id first), i.e. `alias` is not
+   * that commit's first deployment there.
+   */
+  private earlierDeploymentTo(
+    environment: string,
+    commitAlias: string,
+    alias: string,
+  ) {
+    return this.db('dora_deployment_commits as dc2')
+      .join('dora_deployments as d2', 'd2.id', 'dc2.deployment_id')
+      .whereRaw(
+        `dc2.service_ref = ${commitAlias}.service_ref AND dc2.commit_sha = ${commitAlias}.commit_sha`,
+      )
+      .andWhere('d2.environment', environment)
+      .andWhere('d2.status', 'success')
+      .andWhere(q =>
+        q
+          .whereRaw(`d2.finished_at < ${alias}.finished_at`)
+          .orWhereRaw(
+            `d2.finished_at = ${alias}.finished_at AND d2.id < ${alias}.id`,
+          ),
+      )
+      .select(this.db.raw('1'));
+  }
+
+  /**
+   * Changes (alias c) joined to their first successful deployment to
+   * `environment` (alias d), when it finished in the window; scoped by that
+   * deployment like the figures. dora_changes.deployment_id and deployed_at
+   * only know the first production-tier deployment, so they cannot serve.
+   */
+  private firstDeployedTo(environment: string, filter: MetricsFilter) {
+    return this.scoped(
+      this.db('dora_changes as c')
+        .join('dora_deployment_commits as dc', j =>
+          j
+            .on('dc.service_ref', 'c.service_ref')
+            .andOn('dc.commit_sha', 'c.commit_sha'),
+        )
+        .join('dora_deployments as d', 'd.id', 'dc.deployment_id')
+        .where('d.environment', environment)
         .andWhere('d.status', 'success')
-        .andWhere('d.finished_at', '>=', from)
-        .andWhere('d.finished_at', '<', to),
+        .andWhere('d.finished_at', '>=', filter.from)
+        .andWhere('d.finished_at', '<', filter.to)
+        .whereNotExists(this.earlierDeploymentTo(environment, 'c', 'd')),
       'd',
       filter,
-    ).select(
-      db.raw(`SUM(CASE WHEN ${noChange} THEN 1 ELSE 0 END) AS without_changes`),
+    );
+  }
+
+  /** The successful deployments (alias d) the figures count, in the window. */
+  private countedDeployments(filter: MetricsFilter) {
+    const target = targetOf(filter);
+    return this.scoped(
+      this.db('dora_deployments as d')
+        .where(`d.${target.column}`, target.value)
+        .andWhere('d.status', 'success')
+        .andWhere('d.finished_at', '>=', filter.from)
+        .andWhere('d.finished_at', '<', filter.to),
+      'd',
+      filter,
+    );
+  }
+
+  /** The deployment an incident (alias i) is linked to is in `environment`. */
+  private linkedTo(environment: string) {
+    return this.db('dora_deployments as ld')
+      .whereRaw('ld.id = i.caused_by_deployment_id')
+      .andWhere('ld.environment', environment)
+      .select(this.db.raw('1'));
+  }
+
+  async environments(filter: ScopeFilter): Promise<DoraEnvironment[]> {
+    const db = this.db;
+    const rows = await this.scoped(
+      db('dora_deployments as d').where('d.status', 'success'),
+      'd',
+      filter,
+    )
+      .groupBy('d.environment', 'd.environment_tier')
+      .select(
+        'd.environment',
+        'd.environment_tier',
+        db.raw('COUNT(*) AS deployments'),
+        db.raw('MAX(d.finished_at) AS last_deployed_at'),
+      );
+    // A name sent with different tiers over time (config changed) is one
+    // environment, shown with the tier of its latest deployment.
+    const byName = new Map<
+      string,
+      { tier: EnvironmentTier; n: number; last: number }
+    >();
+    for (const r of rows) {
+      const last = num(r.last_deployed_at);
+      const seen = byName.get(r.environment);
+      byName.set(r.environment, {
+        tier: seen && seen.last > last ? seen.tier : r.environment_tier,
+        n: (seen?.n ?? 0) + num(r.deployments),
+        last: Math.max(seen?.last ?? 0, last),
+      });
+    }
+    const rank = (tier: EnvironmentTier) => ENVIRONMENT_TIERS.indexOf(tier);
+    return [...byName.entries()]
+      .map(([name, e]) => ({
+        name,
+        tier: e.tier,
+        deployments: e.n,
+        lastDeployedAt: iso(e.last),
+      }))
+      .sort(
+        (a, b) =>
+          rank(a.tier) - rank(b.tier) ||
+          (a.name < b.name ? -1 : Number(a.name > b.name)),
+      );
+  }
+
+  async dataQuality(filter: MetricsFilter): Promise<DataQualityCounts> {
+    const { from, to, environment } = filter;
+    const db = this.db;
+    const deployments = () => this.countedDeployments(filter);
+    // A change "of" a deployment is one it shipped first (to the target):
+    // those are the changes its lead time counts.
+    const changeOf =
+      environment === undefined
+        ? db('dora_changes as c')
+            .whereRaw('c.deployment_id = d.id')
+            .select(db.raw('1'))
+        : db('dora_deployment_commits as dc')
+            .join('dora_changes as c', j =>
+              j
+                .on('c.service_ref', 'dc.service_ref')
+                .andOn('c.commit_sha', 'dc.commit_sha'),
+            )
+            .whereRaw('dc.deployment_id = d.id')
+            .whereNotExists(this.earlierDeploymentTo(environment, 'dc', 'd'))
+            .select(db.raw('1'));
+    const [withoutChanges] = await deployments()
+      .whereNotExists(changeOf)
+      .count({ n: '*' });
+    const [unknown] = await deployments().select(
       db.raw(
         `SUM((SELECT COUNT(*) FROM dora_deployment_commits dc
               WHERE dc.deployment_id = d.id
@@ -758,6 +904,8 @@ export class DatabaseDoraStore implements DoraStore {
                                    AND c.commit_sha = dc.commit_sha))) AS unknown_commits`,
       ),
     );
+    // An unlinked incident cannot be placed in any environment: counted
+    // whatever the target.
     const [incidents] = await this.scoped(
       db('dora_incidents as i')
         .where('i.opened_at', '>=', from)
@@ -769,8 +917,21 @@ export class DatabaseDoraStore implements DoraStore {
     // Changes carry their owner only once deployed: scope them by service.
     const changes = db('dora_changes as c')
       .where('c.authored_at', '>=', from)
-      .andWhere('c.authored_at', '<', to)
-      .whereNull('c.deployed_at');
+      .andWhere('c.authored_at', '<', to);
+    if (environment === undefined) {
+      changes.whereNull('c.deployed_at');
+    } else {
+      changes.whereNotExists(
+        db('dora_deployment_commits as dc')
+          .join('dora_deployments as d', 'd.id', 'dc.deployment_id')
+          .whereRaw(
+            'dc.service_ref = c.service_ref AND dc.commit_sha = c.commit_sha',
+          )
+          .andWhere('d.environment', environment)
+          .andWhere('d.status', 'success')
+          .select(db.raw('1')),
+      );
+    }
     if (filter.serviceRefs)
       changes.whereIn('c.service_ref', filter.serviceRefs);
     if (filter.ownerRefs) {
@@ -783,8 +944,8 @@ export class DatabaseDoraStore implements DoraStore {
     }
     const [undeployed] = await changes.count({ n: '*' });
     return {
-      deploymentsWithoutChanges: num(deployments?.without_changes),
-      unknownCommits: num(deployments?.unknown_commits),
+      deploymentsWithoutChanges: num(withoutChanges?.n),
+      unknownCommits: num(unknown?.unknown_commits),
       unlinkedIncidents: num(incidents?.n),
       undeployedChanges: num(undeployed?.n),
     };
@@ -795,12 +956,17 @@ export class DatabaseDoraStore implements DoraStore {
     limit: number,
   ): Promise<DoraDeploymentRow[]> {
     const db = this.db;
-    const rows = await this.newestInWindow(
+    const target = targetOf(filter);
+    const query = this.newestInWindow(
       'dora_deployments',
       'd',
       'finished_at',
       filter,
-    )
+    );
+    if (filter.environment !== undefined) {
+      query.where('d.environment', filter.environment);
+    }
+    const rows = await query
       .select(
         'd.*',
         db.raw(
@@ -808,7 +974,8 @@ export class DatabaseDoraStore implements DoraStore {
         ),
         db.raw(
           `(SELECT MIN(r.kind) FROM dora_deployments r WHERE r.remediates_deployment_id = d.id
-             AND r.status = 'success' AND r.environment_tier = 'production') AS remediated_by`,
+             AND r.status = 'success' AND r.${target.column} = :target) AS remediated_by`,
+          { target: target.value },
         ),
       )
       .limit(limit);
@@ -827,7 +994,7 @@ export class DatabaseDoraStore implements DoraStore {
       source: r.source,
       externalId: r.external_id,
       failed:
-        r.environment_tier === 'production' &&
+        r[target.column] === target.value &&
         r.status === 'success' &&
         (Boolean(Number(r.has_incident)) || r.remediated_by !== null),
     }));
@@ -837,18 +1004,33 @@ export class DatabaseDoraStore implements DoraStore {
     filter: MetricsFilter,
     limit: number,
   ): Promise<DoraChangeRow[]> {
-    const rows = await this.newestInWindow(
-      'dora_changes',
-      'c',
-      'deployed_at',
-      filter,
-    )
-      .select('c.*')
-      .limit(limit);
+    // The deployment that shipped each change first to the target.
+    const rows =
+      filter.environment === undefined
+        ? await this.newestInWindow('dora_changes', 'c', 'deployed_at', filter)
+            .select(
+              'c.*',
+              'c.deployment_id as first_deployment_id',
+              'c.deployed_at as first_deployed_at',
+              'c.owner_ref as first_owner_ref',
+            )
+            .limit(limit)
+        : await this.firstDeployedTo(filter.environment, filter)
+            .select(
+              'c.*',
+              'd.id as first_deployment_id',
+              'd.finished_at as first_deployed_at',
+              'd.owner_ref as first_owner_ref',
+            )
+            .orderBy([
+              { column: 'd.finished_at', order: 'desc' },
+              { column: 'c.id', order: 'desc' },
+            ])
+            .limit(limit);
     return rows.map((r: any) => ({
       id: String(r.id),
       service: r.service_ref,
-      owner: r.owner_ref,
+      owner: r.first_owner_ref,
       commitSha: r.commit_sha,
       prNumber: numOrNull(r.pr_number),
       authoredAt: iso(r.authored_at),
@@ -856,8 +1038,9 @@ export class DatabaseDoraStore implements DoraStore {
       prOpenedAt: isoOrNull(r.pr_opened_at),
       mergedAt: isoOrNull(r.merged_at),
       squashMerge: Boolean(r.squash_merge),
-      deploymentId: r.deployment_id === null ? null : String(r.deployment_id),
-      deployedAt: isoOrNull(r.deployed_at),
+      deploymentId:
+        r.first_deployment_id === null ? null : String(r.first_deployment_id),
+      deployedAt: isoOrNull(r.first_deployed_at),
     }));
   }
 
@@ -865,14 +1048,16 @@ export class DatabaseDoraStore implements DoraStore {
     filter: MetricsFilter,
     limit: number,
   ): Promise<DoraIncidentRow[]> {
-    const rows = await this.newestInWindow(
+    const query = this.newestInWindow(
       'dora_incidents',
       'i',
       'opened_at',
       filter,
-    )
-      .select('i.*')
-      .limit(limit);
+    );
+    if (filter.environment !== undefined) {
+      query.whereExists(this.linkedTo(filter.environment));
+    }
+    const rows = await query.select('i.*').limit(limit);
     return rows.map((r: any) => ({
       id: String(r.id),
       service: r.service_ref,
@@ -919,28 +1104,22 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   async rawFigures(filter: MetricsFilter): Promise<RawFigures> {
-    const { from, to } = filter;
+    const { from, to, environment } = filter;
     const db = this.db;
+    const target = targetOf(filter);
+    const bindings = { target: target.value };
     const scoped = (q: Knex.QueryBuilder, alias: string) => {
       if (filter.serviceRefs)
         q.whereIn(`${alias}.service_ref`, filter.serviceRefs);
       if (filter.ownerRefs) q.whereIn(`${alias}.owner_ref`, filter.ownerRefs);
       return q;
     };
-    const prodDeployments = () =>
-      scoped(
-        db('dora_deployments as d')
-          .where('d.environment_tier', 'production')
-          .andWhere('d.status', 'success')
-          .andWhere('d.finished_at', '>=', from)
-          .andWhere('d.finished_at', '<', to),
-        'd',
-      );
+    const prodDeployments = () => this.countedDeployments(filter);
 
     const hasIncident = `EXISTS (SELECT 1 FROM dora_incidents i WHERE i.caused_by_deployment_id = d.id)`;
     const hasRemedy = (kind: string) =>
       `EXISTS (SELECT 1 FROM dora_deployments r WHERE r.remediates_deployment_id = d.id
-         AND r.kind = '${kind}' AND r.status = 'success' AND r.environment_tier = 'production')`;
+         AND r.kind = '${kind}' AND r.status = 'success' AND r.${target.column} = :target)`;
     const failed = `(${hasIncident} OR ${hasRemedy('rollback')} OR ${hasRemedy(
       'hotfix',
     )})`;
@@ -953,15 +1132,17 @@ export class DatabaseDoraStore implements DoraStore {
       db.raw(
         `SUM(CASE WHEN d.kind IN ('hotfix', 'rollback') THEN 1 ELSE 0 END) AS unplanned`,
       ),
-      db.raw(`SUM(CASE WHEN ${failed} THEN 1 ELSE 0 END) AS failed`),
+      db.raw(`SUM(CASE WHEN ${failed} THEN 1 ELSE 0 END) AS failed`, bindings),
       db.raw(`SUM(CASE WHEN ${hasIncident} THEN 1 ELSE 0 END) AS by_incident`),
       db.raw(
         `SUM(CASE WHEN ${hasRemedy(
           'rollback',
         )} THEN 1 ELSE 0 END) AS by_rollback`,
+        bindings,
       ),
       db.raw(
         `SUM(CASE WHEN ${hasRemedy('hotfix')} THEN 1 ELSE 0 END) AS by_hotfix`,
+        bindings,
       ),
     );
 
@@ -972,19 +1153,23 @@ export class DatabaseDoraStore implements DoraStore {
       .select(
         db.raw(`${weekExpr} AS week`),
         db.raw('COUNT(*) AS deployments'),
-        db.raw(`SUM(CASE WHEN ${failed} THEN 1 ELSE 0 END) AS failed`),
+        db.raw(
+          `SUM(CASE WHEN ${failed} THEN 1 ELSE 0 END) AS failed`,
+          bindings,
+        ),
       )
       .groupBy(db.raw(weekExpr))
       .orderBy('week');
 
     const failedRows = await prodDeployments()
-      .whereRaw(failed)
+      .whereRaw(failed, bindings)
       .select(
         'd.finished_at',
         db.raw(
           `(SELECT MIN(r.finished_at) FROM dora_deployments r
              WHERE r.remediates_deployment_id = d.id AND r.status = 'success'
-               AND r.environment_tier = 'production') AS remedied_at`,
+               AND r.${target.column} = :target) AS remedied_at`,
+          bindings,
         ),
         db.raw(
           `(SELECT MAX(i.resolved_at) FROM dora_incidents i
@@ -1001,25 +1186,36 @@ export class DatabaseDoraStore implements DoraStore {
       )
       .orderBy('d.finished_at');
 
-    const changeRows = await scoped(
-      db('dora_changes as c')
-        .where('c.deployed_at', '>=', from)
-        .andWhere('c.deployed_at', '<', to),
-      'c',
-    ).select(
+    const changeColumns = [
       'c.authored_at',
       'c.pr_opened_at',
       'c.merged_at',
       'c.squash_merge',
-      'c.deployed_at',
-    );
+    ];
+    const changeRows =
+      environment === undefined
+        ? await scoped(
+            db('dora_changes as c')
+              .where('c.deployed_at', '>=', from)
+              .andWhere('c.deployed_at', '<', to),
+            'c',
+          ).select(...changeColumns, 'c.deployed_at')
+        : await this.firstDeployedTo(environment, filter).select(
+            ...changeColumns,
+            'd.finished_at as deployed_at',
+          );
 
-    const incidentRows = await scoped(
+    // With an environment picked, only incidents linked to a deployment in it.
+    const incidents = scoped(
       db('dora_incidents as i')
         .where('i.opened_at', '>=', from)
         .andWhere('i.opened_at', '<', to),
       'i',
-    ).select('i.opened_at', 'i.resolved_at');
+    );
+    if (environment !== undefined) {
+      incidents.whereExists(this.linkedTo(environment));
+    }
+    const incidentRows = await incidents.select('i.opened_at', 'i.resolved_at');
 
     return {
       ...deploymentCounts(totals),

@@ -33,6 +33,12 @@ function rng(seed: number) {
   };
 }
 
+/** Two production-tier environments and staging. */
+const pickEnvironment = (x: number) => {
+  if (x < 0.35) return 'production-eu';
+  return x < 0.7 ? 'production-us' : 'staging';
+};
+
 /** A random but plausible history, split into shuffled batches. */
 function generate(seed: number): DoraEvent[][] {
   const r = rng(seed);
@@ -85,7 +91,7 @@ function generate(seed: number): DoraEvent[][] {
       type: 'deployment',
       idempotencyKey: key,
       service,
-      environment: r() < 0.7 ? 'production' : 'staging',
+      environment: pickEnvironment(r()),
       status: r() < 0.9 ? 'success' : 'failure',
       finishedAt: at(finished),
       commitSha: contained[0],
@@ -124,7 +130,22 @@ function generate(seed: number): DoraEvent[][] {
     batches.push(stream.slice(i, i + size));
     i += size;
   }
-  return batches;
+  // Incidents linked explicitly to any deployment (staging ones too), sent
+  // once every deployment is stored.
+  const explicit: DoraEvent[] = [];
+  for (let i = 0; i < 10; i++) {
+    const service = pick(services);
+    const opened = START + r() * 32 * 24 * HOUR;
+    explicit.push({
+      type: 'incident',
+      idempotencyKey: `inc-explicit-${seed}-${i}`,
+      service,
+      openedAt: at(opened),
+      resolvedAt: at(opened + r() * 30 * HOUR),
+      causedByDeployment: pick(deployed.get(service) ?? [`none-${i}`]),
+    });
+  }
+  return [...batches, explicit];
 }
 
 const DAY = 24 * HOUR;
@@ -261,6 +282,59 @@ describe.each(databases.eachSupportedId())(
         expect(ref.failed).toBeGreaterThan(0);
         expect(ref.recovered).toBeGreaterThan(0);
         expect(ref.incidentsResolved).toBeGreaterThan(0);
+      },
+    );
+
+    it.each([[1], [2]])(
+      'gives the same figures per environment on generated data set %i',
+      async seed => {
+        const knex = await databases.init(databaseId);
+        const store = await ingested(knex, seed);
+        const windows = [
+          { from: START + 5 * DAY, to: START + 25 * DAY },
+          { from: START + 5 * DAY + 7 * HOUR, to: START + 24 * DAY + 1 },
+        ];
+        const figures: Record<string, any> = {};
+        for (const environment of ['production-eu', 'staging', 'nowhere']) {
+          for (const window of windows) {
+            for (const scope of scopes) {
+              const fast = await store.summary(
+                { ...window, ...scope, environment },
+                { weekly: true },
+              );
+              const ref = await referenceSummary(knex, {
+                ...window,
+                serviceRef: scope.serviceRefs?.[0],
+                ownerRefs: scope.ownerRefs,
+                environment,
+                weekly: true,
+              });
+              expect(fast).toEqual(ref);
+            }
+          }
+          figures[environment] = await referenceSummary(knex, {
+            from: START,
+            to: START + 40 * DAY,
+            environment,
+          });
+        }
+        // Each environment has figures of its own; an unknown one has none.
+        const all = await referenceSummary(knex, {
+          from: START,
+          to: START + 40 * DAY,
+        });
+        for (const environment of ['production-eu', 'staging']) {
+          const f = figures[environment];
+          expect(f.deployments).toBeGreaterThan(5);
+          expect(f.changes).toBeGreaterThan(3);
+          expect(f.failed).toBeGreaterThan(0);
+          expect(f.incidentsOpened).toBeGreaterThan(0);
+        }
+        expect(figures['production-eu'].deployments).toBeLessThan(
+          all.deployments,
+        );
+        expect(figures.nowhere.deployments).toBe(0);
+        expect(figures.nowhere.incidentsOpened).toBe(0);
       },
     );
 

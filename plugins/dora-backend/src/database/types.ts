@@ -1,6 +1,7 @@
 import {
   DoraChangeRow,
   DoraDeploymentRow,
+  DoraEnvironment,
   DoraIncidentRow,
   DeploymentKind,
   DeploymentStatus,
@@ -79,6 +80,12 @@ export interface MetricsFilter {
   serviceRefs?: string[];
   /** Only rows owned (at deploy/ingestion time) by these owners. */
   ownerRefs?: string[];
+  /**
+   * Count the deployments to this environment (by name, any tier) instead of
+   * those to production-tier environments. Computed from the raw rows: the
+   * rollups hold production tiers only.
+   */
+  environment?: string;
   /** Inclusive start, epoch ms. */
   from: number;
   /** Exclusive end, epoch ms. */
@@ -183,7 +190,12 @@ export interface DataQualityCounts {
   undeployedChanges: number;
 }
 
+/** Whose rows, without a window. */
+export type ScopeFilter = Pick<MetricsFilter, 'serviceRefs' | 'ownerRefs'>;
+
 export interface DoraStore {
+  /** Environments with successful deployments in the scope, all time. */
+  environments(filter: ScopeFilter): Promise<DoraEnvironment[]>;
   dataQuality(filter: MetricsFilter): Promise<DataQualityCounts>;
   listDeployments(
     filter: MetricsFilter,

@@ -5,11 +5,13 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DORA_LEVEL_THRESHOLDS,
   DoraDataQualityResponse,
+  DoraEnvironmentsResponse,
   DoraListResponse,
   DoraMetricsResponse,
   DoraScope,
+  DoraTarget,
 } from '@internal/plugin-dora-common';
-import { DoraStore, MetricsFilter } from '../database/types';
+import { DoraStore, MetricsFilter, ScopeFilter } from '../database/types';
 import { normalizeEntityRef } from './entityRefs';
 import { computeFigures, computeTrend, computeWeekly } from './figures';
 
@@ -22,6 +24,14 @@ export interface MetricsQuery {
   ref?: string;
   from?: string;
   to?: string;
+  /** Count deployments to this environment instead of production tiers. */
+  environment?: string;
+}
+
+function targetOf(filter: MetricsFilter): DoraTarget {
+  return filter.environment === undefined
+    ? { tiers: ['production'] }
+    : { environment: filter.environment };
 }
 
 /** Computes the DORA figures of the organisation, a team or a service. */
@@ -100,7 +110,7 @@ export class MetricsService {
     return [...out].sort();
   }
 
-  /** Window and rows a query covers. */
+  /** Window, target and rows a query covers. */
   async resolve(
     query: MetricsQuery,
     now = Date.now(),
@@ -125,8 +135,20 @@ export class MetricsService {
     if (to - from > MAX_WINDOW_MS) {
       throw new InputError('from: window longer than 3 years');
     }
+    const { scope, ...rest } = await this.resolveScope(query);
+    const environment =
+      query.environment === undefined ? {} : { environment: query.environment };
+    return { filter: { ...scope, ...environment, from, to }, ...rest };
+  }
+
+  /** The rows of the organisation, a team or a service. */
+  private async resolveScope(query: MetricsQuery): Promise<{
+    scope: ScopeFilter;
+    ref?: string;
+    owners?: string[];
+  }> {
     if (query.scope !== 'team' && query.scope !== 'service') {
-      return { filter: { from, to } };
+      return { scope: {} };
     }
     if (!query.ref) {
       throw new InputError(`ref: required for scope ${query.scope}`);
@@ -144,10 +166,18 @@ export class MetricsService {
     }
     if (query.scope === 'team') {
       const owners = await this.teamOwners(ref);
-      return { filter: { from, to, ownerRefs: owners }, ref, owners };
+      return { scope: { ownerRefs: owners }, ref, owners };
     }
     await this.assertComponent(ref);
-    return { filter: { from, to, serviceRefs: [ref] }, ref };
+    return { scope: { serviceRefs: [ref] }, ref };
+  }
+
+  /** The environments the scope has deployed to successfully, all time. */
+  async environments(
+    query: Pick<MetricsQuery, 'scope' | 'ref'>,
+  ): Promise<DoraEnvironmentsResponse> {
+    const { scope } = await this.resolveScope(query);
+    return { items: await this.options.store.environments(scope) };
   }
 
   /** A typo in a service ref says so, instead of reading as "no data". */
@@ -167,6 +197,7 @@ export class MetricsService {
         from: new Date(filter.from).toISOString(),
         to: new Date(filter.to).toISOString(),
       },
+      target: targetOf(filter),
       ...(await this.options.store.dataQuality(filter)),
     };
   }
@@ -209,6 +240,7 @@ export class MetricsService {
       scope: query.scope,
       ...(ref ? { ref } : {}),
       ...(owners ? { owners } : {}),
+      target: targetOf(filter),
       window: {
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),

@@ -34,6 +34,8 @@ export interface RouterOptions {
 }
 
 const SCOPES: DoraScope[] = ['org', 'team', 'service'];
+/** As long as an environment name ingestion accepts. */
+const MAX_ENVIRONMENT_LENGTH = 255;
 
 export async function createRouter(
   options: RouterOptions,
@@ -75,17 +77,36 @@ export async function createRouter(
       throw new InputError(`scope: must be one of ${SCOPES.join(', ')}`);
     }
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    // An unknown name is no error: an environment without deployments
+    // simply has zero figures (GET /environments lists those that exist).
+    const { environment } = req.query;
+    if (
+      environment !== undefined &&
+      (typeof environment !== 'string' ||
+        environment.length === 0 ||
+        environment.length > MAX_ENVIRONMENT_LENGTH)
+    ) {
+      throw new InputError(
+        `environment: must be one environment name of 1 to ${MAX_ENVIRONMENT_LENGTH} characters`,
+      );
+    }
     return {
       scope,
       ref: str(req.query.ref),
       from: str(req.query.from),
       to: str(req.query.to),
+      ...(environment === undefined ? {} : { environment }),
     };
   };
 
   router.get('/metrics', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json(await options.metrics.metrics(readQuery(req)));
+  });
+
+  router.get('/environments', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await options.metrics.environments(readQuery(req)));
   });
 
   router.get('/data-quality', async (req, res) => {

@@ -1,5 +1,6 @@
 import {
   DoraDataQualityResponse,
+  DoraEnvironment,
   DoraFigures,
   DoraMetricsResponse,
   DoraScope,
@@ -113,6 +114,7 @@ export function metricsResponse(
   previous.leadTime = { ...previous.leadTime, medianMs: 8 * HOUR };
   return {
     scope: 'org' as DoraScope,
+    target: { tiers: ['production'] },
     window: {
       from: '2026-02-01T00:00:00.000Z',
       to: '2026-03-03T00:00:00.000Z',
@@ -161,6 +163,7 @@ export function dataQuality(
       from: '2026-02-01T00:00:00.000Z',
       to: '2026-03-03T00:00:00.000Z',
     },
+    target: { tiers: ['production'] },
     deploymentsWithoutChanges: 0,
     unknownCommits: 0,
     unlinkedIncidents: 0,
@@ -169,12 +172,37 @@ export function dataQuality(
   };
 }
 
+/** Two production environments and staging, as GET /environments sorts them. */
+export function environments(): DoraEnvironment[] {
+  return [
+    {
+      name: 'production-eu',
+      tier: 'production',
+      deployments: 120,
+      lastDeployedAt: '2026-03-02T16:00:00.000Z',
+    },
+    {
+      name: 'production-us',
+      tier: 'production',
+      deployments: 98,
+      lastDeployedAt: '2026-03-02T17:00:00.000Z',
+    },
+    {
+      name: 'staging',
+      tier: 'staging',
+      deployments: 240,
+      lastDeployedAt: '2026-03-02T15:00:00.000Z',
+    },
+  ];
+}
+
 /** A DoraApi whose every method is a jest mock with sensible answers. */
 export function mockDoraApi(
   overrides: Partial<DoraApi> = {},
 ): jest.Mocked<DoraApi> {
   return {
     getMetrics: jest.fn(async () => metricsResponse()),
+    getEnvironments: jest.fn(async () => ({ items: environments() })),
     getDataQuality: jest.fn(async () => dataQuality()),
     listDeployments: jest.fn(async () => ({ items: [], truncated: false })),
     listChanges: jest.fn(async () => ({ items: [], truncated: false })),

@@ -3,6 +3,7 @@ import {
   DoraChangeRow,
   DoraDataQualityResponse,
   DoraDeploymentRow,
+  DoraEnvironmentsResponse,
   DoraIncidentRow,
   DoraListResponse,
   DoraMetricsResponse,
@@ -12,7 +13,8 @@ import {
 /**
  * What to compute DORA figures over: the organisation, a team (group entity
  * ref, its child groups included by the backend) or a service (component
- * entity ref), in the window `[from, to)`.
+ * entity ref), in the window `[from, to)`, counting the deployments to every
+ * production-tier environment or, with `environment`, to that one.
  *
  * @public
  */
@@ -22,6 +24,8 @@ export interface DoraQuery {
   ref?: string;
   from?: Date | string;
   to?: Date | string;
+  /** One environment by name instead of all production-tier ones. */
+  environment?: string;
 }
 
 /**
@@ -32,6 +36,10 @@ export interface DoraQuery {
 export interface DoraApi {
   /** The four keys and rework rate, previous window, trends and weekly series. */
   getMetrics(query: DoraQuery): Promise<DoraMetricsResponse>;
+  /** The environments the scope has deployed to (all time), production first. */
+  getEnvironments(
+    query: Pick<DoraQuery, 'scope' | 'ref'>,
+  ): Promise<DoraEnvironmentsResponse>;
   /** Counts of data that the figures cannot use (unlinked, unknown, undeployed). */
   getDataQuality(query: DoraQuery): Promise<DoraDataQualityResponse>;
   /** Drill-down: production and other deployments finished in the window. */

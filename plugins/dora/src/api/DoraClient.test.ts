@@ -63,6 +63,54 @@ describe('DoraClient', () => {
     });
   });
 
+  it('passes the picked environment to the figures and lists', async () => {
+    const seen: Record<string, string | null> = {};
+    for (const path of ['metrics', 'data-quality', 'changes']) {
+      server.use(
+        http.get(`${baseUrl}/${path}`, ({ request }) => {
+          seen[path] = new URL(request.url).searchParams.get('environment');
+          return HttpResponse.json({});
+        }),
+      );
+    }
+    const query = { scope: 'org' as const, environment: 'production-eu' };
+    await client().getMetrics(query);
+    await client().getDataQuality(query);
+    await client().listChanges(query);
+    expect(seen).toEqual({
+      metrics: 'production-eu',
+      'data-quality': 'production-eu',
+      changes: 'production-eu',
+    });
+  });
+
+  it('lists the environments of a scope, whatever the window', async () => {
+    let seen: URL | undefined;
+    const items = [
+      {
+        name: 'staging',
+        tier: 'staging',
+        deployments: 3,
+        lastDeployedAt: '2026-01-02T00:00:00.000Z',
+      },
+    ];
+    server.use(
+      http.get(`${baseUrl}/environments`, ({ request }) => {
+        seen = new URL(request.url);
+        return HttpResponse.json({ items });
+      }),
+    );
+    const result = await client().getEnvironments({
+      scope: 'team',
+      ref: 'group:default/payments',
+    });
+    expect(result).toEqual({ items });
+    expect(Object.fromEntries(seen!.searchParams)).toEqual({
+      scope: 'team',
+      ref: 'group:default/payments',
+    });
+  });
+
   it('passes the drill-down limit', async () => {
     let limit: string | null = null;
     server.use(

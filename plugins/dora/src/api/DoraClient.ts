@@ -4,6 +4,7 @@ import {
   DoraChangeRow,
   DoraDataQualityResponse,
   DoraDeploymentRow,
+  DoraEnvironmentsResponse,
   DoraIncidentRow,
   DoraListResponse,
   DoraMetricsResponse,
@@ -32,6 +33,7 @@ export function buildQuery(
   }
   if (query.from) params.set('from', toIso(query.from));
   if (query.to) params.set('to', toIso(query.to));
+  if (query.environment) params.set('environment', query.environment);
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
   return params;
 }
@@ -57,6 +59,16 @@ export class DoraClient implements DoraApi {
 
   getMetrics(query: DoraQuery): Promise<DoraMetricsResponse> {
     return this.get('metrics', buildQuery(query));
+  }
+
+  getEnvironments(
+    query: Pick<DoraQuery, 'scope' | 'ref'>,
+  ): Promise<DoraEnvironmentsResponse> {
+    // All time: the window and the picked environment do not apply.
+    return this.get(
+      'environments',
+      buildQuery({ scope: query.scope, ref: query.ref }),
+    );
   }
 
   getDataQuality(query: DoraQuery): Promise<DoraDataQualityResponse> {

@@ -10,6 +10,7 @@ import {
   DoraDataQualityResponse,
   DoraFigures,
 } from '@internal/plugin-dora-common';
+import { deploymentsOf, targetPlace } from './definitions';
 import { formatPercent } from './format';
 
 interface Finding {
@@ -25,6 +26,8 @@ export function dataQualityFindings(
 ): Finding[] {
   const findings: Finding[] = [];
   const { leadTime, recoveryTime } = figures;
+  const { target } = quality;
+  const picked = 'environment' in target;
   if (leadTime.prOpenFallbacks > 0) {
     findings.push({
       severity: 'warning',
@@ -40,7 +43,9 @@ export function dataQualityFindings(
   if (quality.deploymentsWithoutChanges > 0) {
     findings.push({
       severity: 'warning',
-      text: `${quality.deploymentsWithoutChanges} production deployments have no change linked to them`,
+      text: `${quality.deploymentsWithoutChanges} ${deploymentsOf(
+        target,
+      )} have no change linked to them`,
       secondary:
         'Their commits are missing from lead time. Send change events, or the commits list with each deployment.',
     });
@@ -57,8 +62,9 @@ export function dataQualityFindings(
     findings.push({
       severity: 'warning',
       text: `${quality.unlinkedIncidents} incidents are not linked to a deployment`,
-      secondary:
-        'They do not count towards change failure rate. Send causedByDeployment, or check the incident link window.',
+      secondary: picked
+        ? 'They cannot be placed in an environment, so these figures leave them out. Send causedByDeployment, or check the incident link window.'
+        : 'They do not count towards change failure rate. Send causedByDeployment, or check the incident link window.',
     });
   }
   if (recoveryTime.unrecovered > 0) {
@@ -78,7 +84,11 @@ export function dataQualityFindings(
   if (quality.undeployedChanges > 0) {
     findings.push({
       severity: 'info',
-      text: `${quality.undeployedChanges} changes authored in this window are not in production yet`,
+      text: `${
+        quality.undeployedChanges
+      } changes authored in this window are not deployed to ${
+        picked ? target.environment : 'production'
+      } yet`,
       secondary: 'Never-deployed commits do not count towards lead time.',
     });
   }
@@ -93,7 +103,9 @@ export function DataQualityPanel(props: {
   return (
     <InfoCard
       title="Data quality"
-      subheader="What the figures above cannot see. Only production-tier deployments count."
+      subheader={`What the figures above cannot see. Only deployments to ${targetPlace(
+        props.quality.target,
+      )} count.`}
     >
       <List dense disablePadding>
         {findings.length === 0 && (

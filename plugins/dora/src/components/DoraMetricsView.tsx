@@ -13,11 +13,18 @@ import {
   DoraFigures,
   DoraMetricsResponse,
   DoraScope,
+  DoraTarget,
 } from '@internal/plugin-dora-common';
 import useAsync from 'react-use/esm/useAsync';
 import { DoraQuery, doraApiRef } from '../api';
 import { DataQualityPanel } from './DataQualityPanel';
-import { DEFINITIONS, LEVEL_NOTE, PRODUCTION_DEPLOYMENT } from './definitions';
+import {
+  DEFINITIONS,
+  LEVEL_NOTE,
+  deploymentsOf,
+  targetDefinition,
+  targetPlace,
+} from './definitions';
 import { DrillDown, DrillDownTab } from './DrillDown';
 import {
   formatDay,
@@ -89,6 +96,7 @@ function Figures(props: {
 }) {
   const { metrics, windowDays, onDrillDown } = props;
   const { current: c, previous: p, trend } = metrics;
+  const deployments = deploymentsOf(metrics.target);
   const df = c.deploymentFrequency;
   const lt = c.leadTime;
   const cfr = c.changeFailureRate;
@@ -100,7 +108,7 @@ function Figures(props: {
         <MetricCard
           title="Deployment frequency"
           value={formatFrequency(df.perDay, df.perWeek)}
-          details={`${df.deployments} production deployments on ${df.deploymentDays} days`}
+          details={`${df.deployments} ${deployments} on ${df.deploymentDays} days`}
           level={df.level}
           trend={trend.deploymentFrequency}
           movement={movement(df.perDay, p.deploymentFrequency.perDay)}
@@ -145,7 +153,7 @@ function Figures(props: {
         <MetricCard
           title="Change failure rate"
           value={formatPercent(cfr.rate)}
-          details={`${cfr.failed} of ${cfr.deployments} production deployments needed intervention (incident ${cfr.byReason.incident}, rollback ${cfr.byReason.rollback}, hotfix ${cfr.byReason.hotfix})`}
+          details={`${cfr.failed} of ${cfr.deployments} ${deployments} needed intervention (incident ${cfr.byReason.incident}, rollback ${cfr.byReason.rollback}, hotfix ${cfr.byReason.hotfix})`}
           level={cfr.level}
           trend={trend.changeFailureRate}
           movement={movement(cfr.rate, p.changeFailureRate.rate)}
@@ -192,7 +200,7 @@ function Figures(props: {
         <MetricCard
           title="Rework rate"
           value={formatPercent(rw.rate)}
-          details={`${rw.unplanned} of ${rw.deployments} production deployments were unplanned fixes (hotfix or rollback)`}
+          details={`${rw.unplanned} of ${rw.deployments} ${deployments} were unplanned fixes (hotfix or rollback)`}
           level={rw.level}
           trend={trend.reworkRate}
           movement={movement(rw.rate, p.reworkRate.rate)}
@@ -209,9 +217,10 @@ function Figures(props: {
 
 function Definitions(props: {
   thresholds: { version: string; source: string };
+  target: DoraTarget;
 }) {
   const items: Array<[string, string]> = [
-    ['Production deployment', PRODUCTION_DEPLOYMENT],
+    ['What counts', targetDefinition(props.target)],
     ['Deployment frequency', DEFINITIONS.deploymentFrequency],
     ['Lead time for changes', DEFINITIONS.leadTime],
     ['Change failure rate', DEFINITIONS.changeFailureRate],
@@ -241,16 +250,18 @@ export interface DoraMetricsViewProps {
   /** How the scope is named in sentences, e.g. "the organisation". */
   subject: string;
   windowDays: number;
+  /** One environment instead of all production-tier ones. */
+  environment?: string;
 }
 
 /** Figures, charts, data quality and drill-down for one scope and window. */
 export function DoraMetricsView(props: DoraMetricsViewProps) {
-  const { scope, entityRef, subject, windowDays } = props;
+  const { scope, entityRef, subject, windowDays, environment } = props;
   const api = useApi(doraApiRef);
   const { from, to } = useMemo(() => windowFor(windowDays), [windowDays]);
   const query: DoraQuery = useMemo(
-    () => ({ scope, ref: entityRef, from, to }),
-    [scope, entityRef, from, to],
+    () => ({ scope, ref: entityRef, from, to, environment }),
+    [scope, entityRef, from, to, environment],
   );
   const [tab, setTab] = useState<DrillDownTab>('deployments');
   const drillDownRef = useRef<HTMLDivElement>(null);
@@ -270,6 +281,16 @@ export function DoraMetricsView(props: DoraMetricsViewProps) {
     );
   }
   const [metrics, quality] = state.value!;
+  if (hasNoData(metrics, quality) && environment) {
+    return (
+      <InfoCard>
+        <Typography variant="body1">
+          No deployments of {subject} to the environment {environment} in the
+          last {windowDays} days or the {windowDays} days before.
+        </Typography>
+      </InfoCard>
+    );
+  }
   if (hasNoData(metrics, quality)) {
     return (
       <NoDataEmptyState
@@ -291,8 +312,9 @@ export function DoraMetricsView(props: DoraMetricsViewProps) {
         <Typography variant="body2" color="textSecondary">
           {formatDay(metrics.window.from)} –{' '}
           {formatDay(new Date(Date.parse(metrics.window.to) - 1).toISOString())}{' '}
-          (UTC), compared with the {windowDays} days before. Production-tier
-          deployments only. Levels: DORA {metrics.thresholds.version}.
+          (UTC), compared with the {windowDays} days before. Figures count
+          deployments to {targetPlace(metrics.target)}. Levels: DORA{' '}
+          {metrics.thresholds.version}.
         </Typography>
         {scope === 'team' && metrics.owners && metrics.owners.length > 1 && (
           <Typography variant="body2" color="textSecondary">
@@ -323,7 +345,7 @@ export function DoraMetricsView(props: DoraMetricsViewProps) {
         </div>
       </Grid>
       <Grid item xs={12}>
-        <Definitions thresholds={metrics.thresholds} />
+        <Definitions thresholds={metrics.thresholds} target={metrics.target} />
       </Grid>
     </Grid>
   );

@@ -199,13 +199,13 @@ function IncidentsTable(props: {
 function DrillDownList(props: { tab: DrillDownTab; query: DoraQuery }) {
   const api = useApi(doraApiRef);
   const { tab, query } = props;
-  const { scope, ref, from, to } = query;
+  const { scope, ref, from, to, environment } = query;
   const state = useAsync(async (): Promise<DoraListResponse<unknown>> => {
-    const q = { scope, ref, from, to };
+    const q = { scope, ref, from, to, environment };
     if (tab === 'deployments') return api.listDeployments(q, { limit: LIMIT });
     if (tab === 'changes') return api.listChanges(q, { limit: LIMIT });
     return api.listIncidents(q, { limit: LIMIT });
-  }, [api, tab, scope, ref, from, to]);
+  }, [api, tab, scope, ref, from, to, environment]);
 
   if (state.loading) return <Progress />;
   if (state.error) {
@@ -260,10 +260,15 @@ export function DrillDown(props: {
   tab: DrillDownTab;
   onTabChange: (tab: DrillDownTab) => void;
 }) {
+  const { environment } = props.query;
   return (
     <InfoCard
       title="Behind the figures"
-      subheader="Deployments finished, changes first deployed to production and incidents opened in this window, newest first. Deployments of every tier are listed; only successful production ones count."
+      subheader={
+        environment
+          ? `Deployments to ${environment} finished, changes first deployed to ${environment} and incidents linked to a deployment in ${environment}, opened in this window, newest first.`
+          : 'Deployments finished, changes first deployed to production and incidents opened in this window, newest first. Deployments of every tier are listed; only successful production ones count.'
+      }
     >
       <Tabs
         value={props.tab}

@@ -1,3 +1,5 @@
+import { DoraTarget } from '@internal/plugin-dora-common';
+
 /**
  * The exact metric definitions, as implemented by the dora backend (its
  * README, "Metric definitions"). Shown beside each figure so that nobody has
@@ -23,3 +25,26 @@ export const DEFINITIONS = {
 
 export const LEVEL_NOTE =
   'Levels use the DORA performance clusters as cut-offs; below a minimum sample (5 deployments, 5 changes, 3 recovered failed deployments) a figure says "Insufficient data" instead of a level.';
+
+/** The deployments the figures count, for sentences. */
+export function deploymentsOf(target: DoraTarget): string {
+  return 'environment' in target
+    ? `deployments to ${target.environment}`
+    : 'production deployments';
+}
+
+/** Where the figures' deployments went, for sentences. */
+export function targetPlace(target: DoraTarget): string {
+  return 'environment' in target
+    ? `the environment ${target.environment}`
+    : 'production-tier environments';
+}
+
+/** How the definitions below read for the target (backend README, "Target"). */
+export function targetDefinition(target: DoraTarget): string {
+  if (!('environment' in target)) {
+    return `${PRODUCTION_DEPLOYMENT} Pick an environment to count one environment instead.`;
+  }
+  const env = target.environment;
+  return `Only the environment ${env} counts: read "production deployment" below as "successful deployment to ${env}", whatever its tier. Lead time runs to the first deployment to ${env} that contains the commit; a deployment fails through an incident linked to it or a rollback or hotfix deployed to ${env}; incidents count when linked to a deployment in ${env}. Unlinked incidents cannot be placed in an environment and are left out; incidents are linked to non-production deployments only explicitly.`;
+}

@@ -43,6 +43,8 @@ const entities: Entity[] = [
 ];
 
 const DAY = 24 * 3600_000;
+/** Generous: the machine running the tests is shared. */
+const wait = { timeout: 20_000 };
 
 async function renderPage(api = mockDoraApi()) {
   await renderInTestApp(<DoraPage />, {
@@ -269,6 +271,77 @@ describe('DoraPage', () => {
     expect(
       (await screen.findAllByText(/than the previous 90 days/)).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('counts one environment when picked, and says so', async () => {
+    const user = userEvent.setup();
+    const api = await renderPage(
+      mockDoraApi({
+        getMetrics: jest.fn(async query =>
+          metricsResponse(
+            query.environment
+              ? { target: { environment: query.environment } }
+              : {},
+          ),
+        ),
+      }),
+    );
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+    expect(
+      screen.getByText(/Figures count deployments to production-tier/),
+    ).toBeInTheDocument();
+    const picker = screen.getByLabelText('Environment');
+    expect(picker).toHaveDisplayValue('All production environments');
+    expect(api.getEnvironments).toHaveBeenCalledWith({
+      scope: 'org',
+      ref: undefined,
+    });
+
+    await screen.findByRole('option', { name: 'staging (staging)' }, wait);
+    await user.selectOptions(picker, 'staging');
+
+    expect(
+      await screen.findByText(
+        /Figures count deployments to the environment staging\./,
+        {},
+        wait,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      card('Deployment frequency').getByText(
+        '45 deployments to staging on 20 days',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /read "production deployment" below as "successful deployment to staging"/,
+      ),
+    ).toBeInTheDocument();
+    const picked = expect.objectContaining({
+      scope: 'org',
+      environment: 'staging',
+    });
+    expect(api.getMetrics).toHaveBeenLastCalledWith(picked);
+    expect(api.getDataQuality).toHaveBeenLastCalledWith(picked);
+    await waitFor(
+      () =>
+        expect(api.listDeployments).toHaveBeenLastCalledWith(picked, {
+          limit: 100,
+        }),
+      wait,
+    );
+
+    // Another scope has other environments: back to the default.
+    await user.selectOptions(screen.getByLabelText('Scope'), 'team');
+    await user.selectOptions(screen.getByLabelText('Scope'), 'org');
+    expect(await screen.findByLabelText('Environment')).toHaveDisplayValue(
+      'All production environments',
+    );
+    await waitFor(
+      () =>
+        expect(api.getMetrics.mock.lastCall![0].environment).toBeUndefined(),
+      wait,
+    );
   });
 
   it('offers services (not websites) and drills down to the changes behind lead time', async () => {

@@ -10,6 +10,7 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { DoraScope } from '@internal/plugin-dora-common';
 import useAsync from 'react-use/esm/useAsync';
 import { DoraMetricsView } from '../DoraMetricsView';
+import { EnvironmentPicker } from '../EnvironmentPicker';
 import { WindowPicker } from '../WindowPicker';
 
 interface EntityOption {
@@ -50,6 +51,8 @@ export function DoraPage() {
   const [team, setTeam] = useState<EntityOption | null>(null);
   const [service, setService] = useState<EntityOption | null>(null);
   const [windowDays, setWindowDays] = useState(30);
+  // Each scope has its own environments: a new scope starts from the default.
+  const [environment, setEnvironment] = useState<string | undefined>();
 
   // Teams are groups of type team (the backend rolls up their child groups);
   // services are components of type service, the unit deployments report on.
@@ -82,6 +85,7 @@ export function DoraPage() {
         scope="org"
         subject="the organisation"
         windowDays={windowDays}
+        environment={environment}
       />
     );
   } else if (picked) {
@@ -92,6 +96,7 @@ export function DoraPage() {
         entityRef={picked.ref}
         subject={picked.label}
         windowDays={windowDays}
+        environment={environment}
       />
     );
   } else {
@@ -116,7 +121,10 @@ export function DoraPage() {
             variant="outlined"
             size="small"
             value={scope}
-            onChange={e => setScope(e.target.value as DoraScope)}
+            onChange={e => {
+              setScope(e.target.value as DoraScope);
+              setEnvironment(undefined);
+            }}
             SelectProps={{ native: true }}
             style={{ minWidth: 160 }}
           >
@@ -137,9 +145,11 @@ export function DoraPage() {
               loading={options.loading}
               getOptionLabel={o => o.label}
               getOptionSelected={(o, v) => o.ref === v.ref}
-              onChange={(_e, value) =>
-                scope === 'team' ? setTeam(value) : setService(value)
-              }
+              onChange={(_e, value) => {
+                if (scope === 'team') setTeam(value);
+                else setService(value);
+                setEnvironment(undefined);
+              }}
               style={{ width: 320 }}
               renderInput={params => (
                 <TextField
@@ -161,6 +171,16 @@ export function DoraPage() {
         <Grid item>
           <WindowPicker value={windowDays} onChange={setWindowDays} />
         </Grid>
+        {(scope === 'org' || picked) && (
+          <Grid item>
+            <EnvironmentPicker
+              scope={scope}
+              entityRef={scope === 'org' ? undefined : picked?.ref}
+              value={environment}
+              onChange={setEnvironment}
+            />
+          </Grid>
+        )}
         <Grid item xs={12}>
           {view}
         </Grid>

@@ -1,7 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { doraApiRef } from '../../api';
 import {
   emptyFigures,
@@ -45,6 +46,62 @@ describe('EntityDoraContent', () => {
     expect(api.getDataQuality).toHaveBeenCalledWith(
       expect.objectContaining({ ref: 'component:default/orders-service' }),
     );
+  });
+
+  it('counts one environment of this service when picked', async () => {
+    const user = userEvent.setup();
+    const api = await renderTab(
+      mockDoraApi({
+        getMetrics: jest.fn(async query =>
+          metricsResponse(
+            query.environment
+              ? { scope: 'service', target: { environment: query.environment } }
+              : { scope: 'service' },
+          ),
+        ),
+      }),
+    );
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+    expect(api.getEnvironments).toHaveBeenCalledWith({
+      scope: 'service',
+      ref: 'component:default/orders-service',
+    });
+    await screen.findByRole(
+      'option',
+      { name: 'production-eu (production)' },
+      { timeout: 20_000 },
+    );
+    await user.selectOptions(
+      screen.getByLabelText('Environment'),
+      'production-eu',
+    );
+
+    await waitFor(
+      () =>
+        expect(api.getMetrics).toHaveBeenLastCalledWith(
+          expect.objectContaining({
+            scope: 'service',
+            ref: 'component:default/orders-service',
+            environment: 'production-eu',
+          }),
+        ),
+      { timeout: 20_000 },
+    );
+    const cfr = await screen.findByRole(
+      'region',
+      { name: 'Change failure rate' },
+      { timeout: 20_000 },
+    );
+    expect(
+      within(cfr).getByText(
+        /4 of 45 deployments to production-eu needed intervention/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Figures count deployments to the environment production-eu\./,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('explains how to send events for this service when it has none', async () => {
