@@ -95,18 +95,27 @@ function ranksOf(n: number, p: number) {
 
 /**
  * UNION ALL of sub-queries that may have their own ORDER BY/LIMIT (wrapped,
- * for SQLite), in one round trip.
+ * for SQLite). Sent as two statements at once, alternate parts in each: a
+ * statement runs on one core, and the look-ups are most of a request's work.
+ * Rows carry their part's number, so their order does not matter.
  */
 async function unionAll(db: Knex, parts: Knex.QueryBuilder[]): Promise<any[]> {
-  if (!parts.length) return [];
-  const compiled = parts.map(p => p.toSQL());
-  const result = await db.raw(
-    compiled
-      .map((c, i) => `SELECT * FROM (${c.sql}) AS u${i}`)
-      .join(' UNION ALL '),
-    compiled.flatMap(c => [...c.bindings]),
+  const halves = [0, 1]
+    .map(half => parts.filter((_, i) => i % 2 === half))
+    .filter(half => half.length);
+  const results = await Promise.all(
+    halves.map(async half => {
+      const compiled = half.map(p => p.toSQL());
+      const result = await db.raw(
+        compiled
+          .map((c, i) => `SELECT * FROM (${c.sql}) AS u${i}`)
+          .join(' UNION ALL '),
+        compiled.flatMap(c => [...c.bindings]),
+      );
+      return (result.rows ?? result) as any[];
+    }),
   );
-  return result.rows ?? result;
+  return results.flat();
 }
 
 /**
@@ -281,24 +290,34 @@ export async function rollupSummary(
     };
   };
 
-  // Counts of changes per metric (and octave histograms) for [a, b).
-  const changeCounts = async (a: number, b: number) => {
+  // Octave histograms of the window, per metric (with the counts of
+  // changes), and of each week for lead time: one read of the window's rows.
+  const changeHistograms = async () => {
     const hist = new Map<string, Histogram>(METRICS.map(m => [m, new Map()]));
-    const count = (m: string) =>
-      [...(hist.get(m)?.values() ?? [])].reduce((x, y) => x + y, 0);
-    const rows = await rollup('dora_rollup_change_days', a / DAY_MS, b / DAY_MS)
+    const perWeek: Histogram[] = Array.from({ length: weeks }, () => new Map());
+    const add = (h: Histogram, bucket: number, n: number) =>
+      h.set(bucket, (h.get(bucket) ?? 0) + n);
+    const rows = await rollup('dora_rollup_change_days', fromDay, toDay)
       .where('level', 0)
-      .groupBy('metric', 'bucket')
-      .select('metric', 'bucket', db.raw('SUM(n) AS n'));
+      .groupByRaw(weeks ? `metric, ${weekOfDay}, bucket` : 'metric, bucket')
+      .select(
+        'metric',
+        'bucket',
+        db.raw(`${weeks ? weekOfDay : 0} AS week`),
+        db.raw('SUM(n) AS n'),
+      );
     for (const r of rows) {
       if (!hist.has(r.metric)) hist.set(r.metric, new Map());
-      hist.get(r.metric)!.set(num(r.bucket), num(r.n));
+      add(hist.get(r.metric)!, num(r.bucket), num(r.n));
+      if (weeks && r.metric === 'lead') {
+        add(perWeek[num(r.week)], num(r.bucket), num(r.n));
+      }
     }
-    return { hist, counts: count };
+    const counts = (m: string) =>
+      [...(hist.get(m)?.values() ?? [])].reduce((x, y) => x + y, 0);
+    return { hist, counts, perWeek };
   };
 
-  // Octave histograms of the window and of each week, then every
-  // percentile of the change metrics in one batch.
   // A service has few enough changes to rank them all, reading their stored
   // durations from one index range: PostgreSQL ranks them itself
   // (percentile_cont interpolates exactly as percentile() does); SQLite, which
@@ -379,10 +398,7 @@ export async function rollupSummary(
 
   const leadFigures = async () => {
     if (scope.kind === 'service') return serviceLeadFigures();
-    const [{ hist, counts }, perWeek] = await Promise.all([
-      changeCounts(from, to),
-      weeklyLeadHistograms(),
-    ]);
+    const { hist, counts, perWeek } = await changeHistograms();
     const later = (m: Metric, p: number, detail = false) =>
       detail && options.headline
         ? () => null
@@ -411,17 +427,6 @@ export async function rollupSummary(
       weeklyLead: weeklyLater.map(f => f(values)),
     };
   };
-
-  async function weeklyLeadHistograms(): Promise<Histogram[]> {
-    const perWeek: Histogram[] = Array.from({ length: weeks }, () => new Map());
-    if (!weeks) return perWeek;
-    const rows = await rollup('dora_rollup_change_days', fromDay, toDay)
-      .where({ metric: 'lead', level: 0 })
-      .groupByRaw(`${weekOfDay}, bucket`)
-      .select(db.raw(`${weekOfDay} AS week`), 'bucket', db.raw('SUM(n) AS n'));
-    for (const r of rows) perWeek[num(r.week)].set(num(r.bucket), num(r.n));
-    return perWeek;
-  }
 
   const deploymentFigures = async () => {
     const [totals] = await rollup(
