@@ -202,7 +202,7 @@ describe('the portal in a browser (embedded default)', () => {
 
         // One environment at a time: staging's deployment only.
         await page.getByLabel('Environment').selectOption('staging');
-        await page.getByText('1 deployments to staging on 1 days').waitFor();
+        await page.getByText('1 deployment to staging on 1 day').waitFor();
       }),
     120_000,
   );

@@ -45,7 +45,12 @@ export function dataQualityFindings(
       severity: 'warning',
       text: `${quality.deploymentsWithoutChanges} ${deploymentsOf(
         target,
-      )} have no change linked to them`,
+        quality.deploymentsWithoutChanges,
+      )} ${
+        quality.deploymentsWithoutChanges === 1
+          ? 'has no change linked to it'
+          : 'have no change linked to them'
+      }`,
       secondary:
         'Their commits are missing from lead time. Send change events, or the commits list with each deployment.',
     });

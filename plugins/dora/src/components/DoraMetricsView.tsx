@@ -21,6 +21,7 @@ import { DataQualityPanel } from './DataQualityPanel';
 import {
   DEFINITIONS,
   LEVEL_NOTE,
+  daysOf,
   deploymentsOf,
   targetDefinition,
   targetPlace,
@@ -96,7 +97,7 @@ function Figures(props: {
 }) {
   const { metrics, windowDays, onDrillDown } = props;
   const { current: c, previous: p, trend } = metrics;
-  const deployments = deploymentsOf(metrics.target);
+  const deployments = (count: number) => deploymentsOf(metrics.target, count);
   const df = c.deploymentFrequency;
   const lt = c.leadTime;
   const cfr = c.changeFailureRate;
@@ -108,7 +109,9 @@ function Figures(props: {
         <MetricCard
           title="Deployment frequency"
           value={formatFrequency(df.perDay, df.perWeek)}
-          details={`${df.deployments} ${deployments} on ${df.deploymentDays} days`}
+          details={`${df.deployments} ${deployments(
+            df.deployments,
+          )} on ${daysOf(df.deploymentDays)}`}
           level={df.level}
           trend={trend.deploymentFrequency}
           movement={movement(df.perDay, p.deploymentFrequency.perDay)}
@@ -153,7 +156,11 @@ function Figures(props: {
         <MetricCard
           title="Change failure rate"
           value={formatPercent(cfr.rate)}
-          details={`${cfr.failed} of ${cfr.deployments} ${deployments} needed intervention (incident ${cfr.byReason.incident}, rollback ${cfr.byReason.rollback}, hotfix ${cfr.byReason.hotfix})`}
+          details={`${cfr.failed} of ${cfr.deployments} ${deployments(
+            cfr.deployments,
+          )} needed intervention (incident ${cfr.byReason.incident}, rollback ${
+            cfr.byReason.rollback
+          }, hotfix ${cfr.byReason.hotfix})`}
           level={cfr.level}
           trend={trend.changeFailureRate}
           movement={movement(cfr.rate, p.changeFailureRate.rate)}
@@ -200,7 +207,9 @@ function Figures(props: {
         <MetricCard
           title="Rework rate"
           value={formatPercent(rw.rate)}
-          details={`${rw.unplanned} of ${rw.deployments} ${deployments} were unplanned fixes (hotfix or rollback)`}
+          details={`${rw.unplanned} of ${rw.deployments} ${deployments(
+            rw.deployments,
+          )} were unplanned fixes (hotfix or rollback)`}
           level={rw.level}
           trend={trend.reworkRate}
           movement={movement(rw.rate, p.reworkRate.rate)}

@@ -26,11 +26,17 @@ export const DEFINITIONS = {
 export const LEVEL_NOTE =
   'Levels use the DORA performance clusters as cut-offs; below a minimum sample (5 deployments, 5 changes, 3 recovered failed deployments) a figure says "Insufficient data" instead of a level.';
 
-/** The deployments the figures count, for sentences. */
-export function deploymentsOf(target: DoraTarget): string {
+/** The deployments the figures count, for sentences after a count. */
+export function deploymentsOf(target: DoraTarget, count: number): string {
+  const noun = count === 1 ? 'deployment' : 'deployments';
   return 'environment' in target
-    ? `deployments to ${target.environment}`
-    : 'production deployments';
+    ? `${noun} to ${target.environment}`
+    : `production ${noun}`;
+}
+
+/** "1 day", "3 days". */
+export function daysOf(count: number): string {
+  return `${count} ${count === 1 ? 'day' : 'days'}`;
 }
 
 /** Where the figures' deployments went, for sentences. */
