@@ -343,7 +343,7 @@ export function DoraMetricsView(props: DoraMetricsViewProps) {
         />
       </Grid>
       <Grid item xs={12}>
-        <WeeklyCharts weekly={metrics.weekly} />
+        <WeeklyCharts weekly={metrics.weekly} target={metrics.target} />
       </Grid>
       <Grid item xs={12}>
         <DataQualityPanel figures={metrics.current} quality={quality} />

@@ -91,4 +91,20 @@ describe('WeeklyCharts', () => {
       screen.getByRole('img', { name: 'Production deployments per week' }),
     ).toBeInTheDocument();
   });
+  it('names the environment when the figures count one', async () => {
+    await renderInTestApp(
+      <WeeklyCharts
+        weekly={[week('2026-02-01T00:00:00.000Z', 3, 0, 6 * HOUR)]}
+        target={{ environment: 'staging' }}
+      />,
+    );
+    expect(
+      screen.getByRole('img', { name: 'Deployments to staging per week' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'In hours; commits by the week their first deployment to staging finished',
+      ),
+    ).toBeInTheDocument();
+  });
 });

@@ -2,7 +2,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import { InfoCard } from '@backstage/core-components';
-import { DoraWeek } from '@internal/plugin-dora-common';
+import { DoraTarget, DoraWeek } from '@internal/plugin-dora-common';
 import {
   Bar,
   BarChart,
@@ -95,10 +95,21 @@ function ChartCard(props: { chart: WeeklyChart; data: Point[] }) {
   );
 }
 
-/** Weekly series of the window: deployments (failed stacked) and lead time. */
-export function WeeklyCharts(props: { weekly: DoraWeek[] }) {
+/**
+ * Weekly series of the window: deployments (failed stacked) and lead time,
+ * to production-tier environments unless the target is one environment.
+ */
+export function WeeklyCharts(props: {
+  weekly: DoraWeek[];
+  target?: DoraTarget;
+}) {
   const theme = useTheme();
-  const { weekly } = props;
+  const { weekly, target } = props;
+  const environment =
+    target && 'environment' in target ? target.environment : undefined;
+  const deploymentsTitle = environment
+    ? `Deployments to ${environment} per week`
+    : 'Production deployments per week';
   const maxLead = Math.max(0, ...weekly.map(w => w.leadTimeMedianMs ?? 0));
   // Hours read better than "0.2 days"; days better than "400 h".
   const leadUnit = maxLead >= 3 * DAY ? 'days' : 'hours';
@@ -117,10 +128,10 @@ export function WeeklyCharts(props: { weekly: DoraWeek[] }) {
 
   const charts: WeeklyChart[] = [
     {
-      title: 'Production deployments per week',
+      title: deploymentsTitle,
       subheader:
         '7-day buckets from the start of the window (the last may be shorter); deployments that needed intervention stacked on top',
-      label: 'Production deployments per week',
+      label: deploymentsTitle,
       kind: 'bar',
       series: [
         {
@@ -138,7 +149,9 @@ export function WeeklyCharts(props: { weekly: DoraWeek[] }) {
     },
     {
       title: 'Median lead time for changes per week',
-      subheader: `In ${leadUnit}; commits by the week their first production deployment finished`,
+      subheader: `In ${leadUnit}; commits by the week their first ${
+        environment ? `deployment to ${environment}` : 'production deployment'
+      } finished`,
       label: 'Median lead time per week',
       kind: 'line',
       series: [
