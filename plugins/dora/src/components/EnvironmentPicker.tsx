@@ -44,6 +44,11 @@ export function EnvironmentPicker(props: {
           {e.name} ({e.tier})
         </option>
       ))}
+      {/* Never show another choice than the one the figures count. */}
+      {value !== undefined &&
+        !environments.value?.items.some(e => e.name === value) && (
+          <option value={value}>{value}</option>
+        )}
     </TextField>
   );
 }

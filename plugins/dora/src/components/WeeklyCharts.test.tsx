@@ -21,6 +21,9 @@ function chart(name: string) {
   return within(screen.getByRole('img', { name }));
 }
 
+// Waits allow 20 s on a busy machine; the tests must be allowed as long.
+jest.setTimeout(60_000);
+
 describe('WeeklyCharts', () => {
   // jsdom has no layout: give the charts' containers a size, so recharts
   // draws the series instead of an empty chart.

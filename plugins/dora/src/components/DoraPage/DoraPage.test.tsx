@@ -64,6 +64,9 @@ function card(title: string) {
   return within(screen.getByRole('region', { name: title }));
 }
 
+// Waits allow 20 s on a busy machine; the tests must be allowed as long.
+jest.setTimeout(60_000);
+
 describe('DoraPage', () => {
   it('shows the five figures with value, level and trend for the organisation', async () => {
     const api = await renderPage();

@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { useState } from 'react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { doraApiRef } from '../../api';
@@ -27,6 +28,9 @@ async function renderTab(api = mockDoraApi()) {
   );
   return api;
 }
+
+// Waits allow 20 s on a busy machine; the tests must be allowed as long.
+jest.setTimeout(60_000);
 
 describe('EntityDoraContent', () => {
   it('shows the figures of this service only', async () => {
@@ -102,6 +106,57 @@ describe('EntityDoraContent', () => {
         /Figures count deployments to the environment production-eu\./,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('starts from the default target again on another service', async () => {
+    const user = userEvent.setup();
+    const other: Entity = {
+      ...service,
+      metadata: { name: 'billing-service', title: 'Billing service' },
+    };
+    // The tab stays mounted while the page moves to another entity.
+    function TwoServices() {
+      const [entity, setEntity] = useState(service);
+      return (
+        <>
+          <button onClick={() => setEntity(other)}>Next service</button>
+          <EntityProvider entity={entity}>
+            <EntityDoraContent />
+          </EntityProvider>
+        </>
+      );
+    }
+    const api = mockDoraApi();
+    await renderInTestApp(<TwoServices />, { apis: [[doraApiRef, api]] });
+    await screen.findByRole(
+      'option',
+      { name: 'production-eu (production)' },
+      { timeout: 20_000 },
+    );
+    await user.selectOptions(
+      screen.getByLabelText('Environment'),
+      'production-eu',
+    );
+    await waitFor(
+      () =>
+        expect(api.getMetrics).toHaveBeenLastCalledWith(
+          expect.objectContaining({ environment: 'production-eu' }),
+        ),
+      { timeout: 20_000 },
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Next service' }));
+    await waitFor(
+      () =>
+        expect(api.getMetrics).toHaveBeenLastCalledWith(
+          expect.objectContaining({
+            ref: 'component:default/billing-service',
+            environment: undefined,
+          }),
+        ),
+      { timeout: 20_000 },
+    );
+    expect(screen.getByLabelText('Environment')).toHaveValue('');
   });
 
   it('explains how to send events for this service when it has none', async () => {

@@ -12,8 +12,17 @@ import { WindowPicker } from '../WindowPicker';
 export function EntityDoraContent() {
   const { entity } = useEntity();
   const [windowDays, setWindowDays] = useState(30);
-  const [environment, setEnvironment] = useState<string | undefined>();
   const entityRef = stringifyEntityRef(entity);
+  // An environment is picked for one service: when the tab is reused for
+  // another, its figures start from the default target again.
+  const [picked, setPicked] = useState<{
+    entityRef: string;
+    environment?: string;
+  }>();
+  const environment =
+    picked?.entityRef === entityRef ? picked.environment : undefined;
+  const setEnvironment = (name: string | undefined) =>
+    setPicked({ entityRef, environment: name });
   return (
     <Content noPadding>
       <Box mb={2}>
