@@ -842,8 +842,10 @@ export class DatabaseDoraStore implements DoraStore {
         db.raw('COUNT(*) AS deployments'),
         db.raw('MAX(d.finished_at) AS last_deployed_at'),
       );
+    const rank = (tier: EnvironmentTier) => ENVIRONMENT_TIERS.indexOf(tier);
     // A name sent with different tiers over time (config changed) is one
-    // environment, shown with the tier of its latest deployment.
+    // environment, shown with the tier of its latest deployment (on a tie,
+    // the tier listed first, so the answer does not depend on row order).
     const byName = new Map<
       string,
       { tier: EnvironmentTier; n: number; last: number }
@@ -852,12 +854,16 @@ export class DatabaseDoraStore implements DoraStore {
       const last = num(r.last_deployed_at);
       const seen = byName.get(r.environment);
       byName.set(r.environment, {
-        tier: seen && seen.last > last ? seen.tier : r.environment_tier,
+        tier:
+          seen &&
+          (seen.last > last ||
+            (seen.last === last && rank(seen.tier) < rank(r.environment_tier)))
+            ? seen.tier
+            : r.environment_tier,
         n: (seen?.n ?? 0) + num(r.deployments),
         last: Math.max(seen?.last ?? 0, last),
       });
     }
-    const rank = (tier: EnvironmentTier) => ENVIRONMENT_TIERS.indexOf(tier);
     return [...byName.entries()]
       .map(([name, e]) => ({
         name,
