@@ -31,6 +31,7 @@ import knexFactory, { Knex } from 'knex';
 import { isDeepStrictEqual } from 'node:util';
 import { referenceSummary } from '../src/__testUtils__/reference';
 import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
+import { DETAIL_FIGURES, WindowSummary } from '../src/database/types';
 import { MetricsService } from '../src/service/metrics';
 
 const DAY_MS = 86_400_000;
@@ -323,24 +324,38 @@ async function main() {
     /** Identical figures from the fast path, or the benchmark fails. */
     const assertSameFigures = async (
       s: (typeof scopes)[number],
-      refCurrent: unknown,
-      refPrevious: unknown,
+      refCurrent: WindowSummary,
+      refPrevious: WindowSummary,
     ) => {
+      const previous = { from: from - (to - from), to: from, ...s.filter };
       const fastCurrent = await store.summary(
         { from, to, ...s.filter },
         { weekly: true },
       );
-      const fastPrevious = await store.summary(
-        { from: from - (to - from), to: from, ...s.filter },
-        { weekly: false },
-      );
+      const fastPrevious = await store.summary(previous, { weekly: false });
+      // What GET /metrics asks of the previous window, as timed.
+      const fastHeadline = await store.summary(previous, {
+        weekly: false,
+        headline: true,
+      });
+      const refHeadline = {
+        ...refPrevious,
+        ...Object.fromEntries(DETAIL_FIGURES.map(f => [f, null])),
+      };
       if (
         !isDeepStrictEqual(fastCurrent, refCurrent) ||
-        !isDeepStrictEqual(fastPrevious, refPrevious)
+        !isDeepStrictEqual(fastPrevious, refPrevious) ||
+        !isDeepStrictEqual(fastHeadline, refHeadline)
       ) {
         console.error(
           JSON.stringify(
-            { fastCurrent, refCurrent, fastPrevious, refPrevious },
+            {
+              fastCurrent,
+              refCurrent,
+              fastPrevious,
+              refPrevious,
+              fastHeadline,
+            },
             null,
             2,
           ),
