@@ -29,6 +29,19 @@ async function renderTab(api = mockDoraApi()) {
   return api;
 }
 
+/** Picks production-eu once the picker lists it. */
+async function pickProductionEu(user: ReturnType<typeof userEvent.setup>) {
+  await screen.findByRole(
+    'option',
+    { name: 'production-eu (production)' },
+    { timeout: 20_000 },
+  );
+  await user.selectOptions(
+    screen.getByLabelText('Environment'),
+    'production-eu',
+  );
+}
+
 // Waits allow 20 s on a busy machine; the tests must be allowed as long.
 jest.setTimeout(60_000);
 
@@ -70,15 +83,7 @@ describe('EntityDoraContent', () => {
       scope: 'service',
       ref: 'component:default/orders-service',
     });
-    await screen.findByRole(
-      'option',
-      { name: 'production-eu (production)' },
-      { timeout: 20_000 },
-    );
-    await user.selectOptions(
-      screen.getByLabelText('Environment'),
-      'production-eu',
-    );
+    await pickProductionEu(user);
 
     await waitFor(
       () =>
@@ -128,15 +133,7 @@ describe('EntityDoraContent', () => {
     }
     const api = mockDoraApi();
     await renderInTestApp(<TwoServices />, { apis: [[doraApiRef, api]] });
-    await screen.findByRole(
-      'option',
-      { name: 'production-eu (production)' },
-      { timeout: 20_000 },
-    );
-    await user.selectOptions(
-      screen.getByLabelText('Environment'),
-      'production-eu',
-    );
+    await pickProductionEu(user);
     await waitFor(
       () =>
         expect(api.getMetrics).toHaveBeenLastCalledWith(
