@@ -74,13 +74,11 @@ async function percentileOf(
   valuesAt: (k: number) => Promise<number[]>,
 ): Promise<number | null> {
   if (n === 0) return null;
-  const pos = (n - 1) * p;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
+  const { lo, hi, weight } = ranksOf(n, p);
   const values = await valuesAt(lo);
   let high = values[0];
   if (hi !== lo) high = values.length > 1 ? values[1] : (await valuesAt(hi))[0];
-  return values[0] + (high - values[0]) * (pos - lo);
+  return values[0] + (high - values[0]) * weight;
 }
 
 /** Ranks and weight of a percentile over n values (as percentile()). */
