@@ -55,6 +55,22 @@ export function entitiesNotOwnedBy(
     });
 }
 
+/** Refuses the request when any of the location's entities is not owned. */
+function assertOwned(
+  action: 'register' | 'unregister',
+  entities: Entity[],
+  claims: string[],
+) {
+  const notOwned = entitiesNotOwnedBy(entities, claims);
+  if (notOwned.length > 0) {
+    throw new NotAllowedError(
+      `You may ${action} only entities your team owns (or ask the platform team); not yours: ${notOwned.join(
+        ', ',
+      )}`,
+    );
+  }
+}
+
 /**
  * Guards the catalog's `POST /locations` and `DELETE /locations/:id` for
  * users outside the platform team: every entity the location describes must
@@ -99,14 +115,7 @@ export function createLocationOwnershipRouter(
       { type, target, dryRun: true },
       { credentials: await auth.getOwnServiceCredentials() },
     );
-    const notOwned = entitiesNotOwnedBy(entities, claims);
-    if (notOwned.length > 0) {
-      throw new NotAllowedError(
-        `You may register only entities your team owns (or ask the platform team); not yours: ${notOwned.join(
-          ', ',
-        )}`,
-      );
-    }
+    assertOwned('register', entities, claims);
     next();
   });
 
@@ -130,14 +139,7 @@ export function createLocationOwnershipRouter(
         },
         { credentials },
       );
-      const notOwned = entitiesNotOwnedBy(items, claims);
-      if (notOwned.length > 0) {
-        throw new NotAllowedError(
-          `You may unregister only entities your team owns (or ask the platform team); not yours: ${notOwned.join(
-            ', ',
-          )}`,
-        );
-      }
+      assertOwned('unregister', items, claims);
     }
     next();
   });
