@@ -357,6 +357,19 @@ describe('argocd:application:register', () => {
         { destinationNamespace: 'ns\nkind: Secret' },
         'destinationNamespace: destinationNamespace must be 1-63',
       ],
+      [
+        { destinationNamespace: 'kube-system' },
+        'destinationNamespace "kube-system" is reserved',
+      ],
+      [
+        { destinationNamespace: 'argocd' },
+        'destinationNamespace "argocd" is reserved',
+      ],
+      [{ appNamespace: 'vault' }, 'appNamespace "vault" is reserved'],
+      [
+        { labels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        'labels "kubernetes.io/metadata.name" use a prefix reserved',
+      ],
       [{ destinationName: 'in-cluster' }, 'exactly one of destinationServer'],
       [
         { labels: { team: 'a b' } },

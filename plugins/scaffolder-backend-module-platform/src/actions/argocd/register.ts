@@ -13,6 +13,7 @@ import {
 } from '../../lib/validation';
 import { ObjectState } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
+import { ReservedNames, assertNoReservedLabels } from '../../lib/reserved';
 import { pickTarget, readArgoCdInstances } from '../../lib/targets';
 import {
   applicationUiUrl,
@@ -173,6 +174,7 @@ export function createArgoCdRegisterAction(options: {
   retryPolicy?: RetryPolicy;
 }) {
   const instances = readArgoCdInstances(options.config);
+  const reserved = ReservedNames.fromConfig(options.config);
 
   return createTemplateAction({
     id: ACTION_ID,
@@ -226,7 +228,10 @@ export function createArgoCdRegisterAction(options: {
           'Give exactly one of destinationServer (cluster API URL) or destinationName (cluster name in ArgoCD).',
         );
       }
+      reserved.assertAllowed(destinationNamespace, 'destinationNamespace');
+      reserved.assertAllowed(appNamespace, 'appNamespace');
       assertValidLabels(labels);
+      assertNoReservedLabels(labels);
       const instance = pickTarget(instances, instanceName, 'ArgoCD instance');
       const client = new ArgoCdClient(instance, {
         signal: ctx.signal,

@@ -135,6 +135,8 @@ describe('git:repository:publish (local target)', () => {
 
   it.each([
     [{ name: 'Orders_API' }, 'name: name must be 1-63 lowercase letters'],
+    [{ name: 'kube-system' }, 'name "kube-system" is reserved'],
+    [{ name: 'cert-manager' }, 'name "cert-manager" is reserved'],
     [
       { name: 'orders-api', sourcePath: '../etc' },
       'sourcePath must be relative',

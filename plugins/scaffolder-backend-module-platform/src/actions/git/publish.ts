@@ -4,6 +4,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { GIT_REVISION, REPO_PATH } from '../../lib/names';
 import { ObjectState } from '../../lib/outcome';
+import { ReservedNames } from '../../lib/reserved';
 import { Zod, dns1123Label, matching, parseInput } from '../../lib/validation';
 import {
   commitSource,
@@ -93,6 +94,8 @@ type Input = {
  */
 export function createGitPublishAction(options: { config: Config }) {
   const target = readRepositoryTarget(options.config);
+  // The repository's name becomes the service's namespace, app and role.
+  const reserved = ReservedNames.fromConfig(options.config);
 
   return createTemplateAction({
     id: ACTION_ID,
@@ -128,6 +131,7 @@ export function createGitPublishAction(options: { config: Config }) {
         defaultBranch = 'main',
         sourcePath = '.',
       } = parseInput<Input>(ACTION_ID, inputFields, ctx.input);
+      reserved.assertAllowed(name, 'name');
       if (!target) {
         throw new InputError(
           'No local repository target is configured (pavedRoad.repositories.type: local in app-config); with GitHub, templates publish with publish:github.',

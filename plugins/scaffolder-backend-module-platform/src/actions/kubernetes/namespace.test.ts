@@ -36,6 +36,7 @@ describe('kubernetes:namespace:provision', () => {
     return createNamespaceProvisionAction({
       config: new ConfigReader({
         pavedRoad: {
+          reservedNamespaces: ['billing-*'],
           kubernetes: {
             clusters: [
               // The doubles speak plain HTTP, which the client only allows
@@ -511,6 +512,13 @@ describe('kubernetes:namespace:provision', () => {
       [{ namespace: 'ns\nkind: Secret' }, 'namespace: namespace must be 1-63'],
       [{ namespace: 'kube-system' }, 'namespace "kube-system" is reserved'],
       [{ namespace: 'default' }, 'namespace "default" is reserved'],
+      [{ namespace: 'argocd' }, 'namespace "argocd" is reserved'],
+      [{ namespace: 'cert-manager' }, 'namespace "cert-manager" is reserved'],
+      [{ namespace: 'vault' }, 'namespace "vault" is reserved'],
+      [
+        { namespace: 'billing-legacy' },
+        'matches "billing-*" in pavedRoad.reservedNamespaces',
+      ],
       [{ owner: 'Team A' }, 'owner: owner must be 1-63'],
       [
         { ownerGroup: 'team"; kind: x' },
@@ -524,7 +532,15 @@ describe('kubernetes:namespace:provision', () => {
       ],
       [
         { labels: { 'paved-road.io/owner': 'someone-else' } },
-        'labels paved-road.io/owner are set by the action itself',
+        'labels "paved-road.io/owner" use a prefix reserved',
+      ],
+      [
+        { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+        'labels "pod-security.kubernetes.io/enforce" use a prefix reserved',
+      ],
+      [
+        { labels: { 'app.kubernetes.io/managed-by': 'someone-else' } },
+        'labels "app.kubernetes.io/managed-by" use a prefix reserved',
       ],
       [
         { cluster: 'prod' },

@@ -1,9 +1,10 @@
 import { Config } from '@backstage/config';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { differences } from '../../lib/compare';
 import { ObjectState, stateFor } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
+import { ReservedNames, assertNoReservedLabels } from '../../lib/reserved';
 import { pickTarget, readKubernetesClusters } from '../../lib/targets';
 import {
   Zod,
@@ -25,9 +26,6 @@ import {
 import { examples } from './namespace.examples';
 
 const ACTION_ID = 'kubernetes:namespace:provision';
-
-/** Namespaces the cluster or other tenants rely on; never provisioned over. */
-const RESERVED_NAMESPACE = /^(default|kube-.*|openshift(-.*)?)$/;
 
 /** Group names as authenticators emit them (OIDC groups, "org:team"), no spaces or quotes. */
 const RBAC_GROUP = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,252}$/;
@@ -127,6 +125,7 @@ export function createNamespaceProvisionAction(options: {
   now?: () => Date;
 }) {
   const clusters = readKubernetesClusters(options.config);
+  const reserved = ReservedNames.fromConfig(options.config);
   const now = options.now ?? (() => new Date());
 
   return createTemplateAction({
@@ -173,22 +172,9 @@ export function createNamespaceProvisionAction(options: {
         overwrite = false,
       } = parseInput<Input>(ACTION_ID, inputFields, ctx.input);
 
-      if (RESERVED_NAMESPACE.test(namespace)) {
-        throw new InputError(
-          `namespace "${namespace}" is reserved for the cluster itself; choose a name for your service, e.g. "${owner}-app".`,
-        );
-      }
+      reserved.assertAllowed(namespace, 'namespace');
       assertValidLabels(labels);
-      const reserved = Object.keys(labels).filter(
-        key => key.startsWith('paved-road.io/') || key === LABELS.managedBy,
-      );
-      if (reserved.length) {
-        throw new InputError(
-          `labels ${reserved.join(
-            ', ',
-          )} are set by the action itself; remove them from the input.`,
-        );
-      }
+      assertNoReservedLabels(labels);
       const cluster = pickTarget(clusters, clusterName, 'Kubernetes cluster');
       const client = new KubernetesClusterClient(cluster, {
         signal: ctx.signal,

@@ -478,6 +478,9 @@ describe('vault:policy:write', () => {
       [{ roleName: 'Orders' }, 'roleName: roleName must be'],
       [{ serviceAccount: 'sa*' }, 'serviceAccount: serviceAccount must be'],
       [{ namespace: 'ns\nkind: x' }, 'namespace: namespace must be'],
+      [{ namespace: 'kube-system' }, 'namespace "kube-system" is reserved'],
+      [{ namespace: 'istio-system' }, 'namespace "istio-system" is reserved'],
+      [{ serviceAccount: 'default' }, 'serviceAccount "default" is shared'],
       [{ tokenTtl: '1d' }, 'tokenTtl: tokenTtl must be a whole number'],
       [{ tokenMaxTtl: '-1h' }, 'tokenMaxTtl: tokenMaxTtl must be'],
       [

@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { stateFor } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
+import { ReservedNames } from '../../lib/reserved';
 import { pickTarget, readVaultServers } from '../../lib/targets';
 import {
   Zod,
@@ -134,6 +135,7 @@ export function createVaultPolicyAction(options: {
   retryPolicy?: RetryPolicy;
 }) {
   const servers = readVaultServers(options.config);
+  const reserved = ReservedNames.fromConfig(options.config);
 
   return createTemplateAction({
     id: ACTION_ID,
@@ -180,6 +182,12 @@ export function createVaultPolicyAction(options: {
         seedSecrets = {},
       } = parseInput<typeof ctx.input>(ACTION_ID, inputFields, ctx.input);
 
+      reserved.assertAllowed(namespace, 'namespace');
+      if (serviceAccount === 'default') {
+        throw new InputError(
+          'serviceAccount "default" is shared by every pod of the namespace that names no account of its own; give the service an account of its own, e.g. the service name.',
+        );
+      }
       if (RESERVED_POLICIES.includes(policyName)) {
         throw new InputError(
           `policyName "${policyName}" is built into Vault and would affect every token; choose a service-specific name such as "${service}-read".`,
