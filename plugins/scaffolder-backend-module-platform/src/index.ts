@@ -5,3 +5,12 @@
  * @packageDocumentation
  */
 export { scaffolderModulePlatform as default } from './module';
+export {
+  goldenPathWritePermission,
+  namespaceAdoptPermission,
+  goldenPathPermissions,
+  goldenPathConditions,
+  createGoldenPathConditionalDecision,
+  OWNER_TEAM_RESOURCE_TYPE,
+} from './access/permissions';
+export type { OwnerTeam } from './access/permissions';

@@ -5,6 +5,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { GoldenPathAccess } from './access/GoldenPathAccess';
+import { createOwnerTeamLoader } from './access/ownerTeams';
+import {
+  goldenPathPermissions,
+  ownerTeamResourceRef,
+  ownerTeamRules,
+} from './access/permissions';
 import { createCatalogLocationRegisterAction } from './actions/catalog/register';
 import { createGitPublishAction } from './actions/git/publish';
 import { createArgoCdRegisterAction } from './actions/argocd/register';
@@ -29,12 +36,33 @@ export const scaffolderModulePlatform = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ scaffolder, config, logger, scheduler, catalog }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        scheduler,
+        catalog,
+        auth,
+        permissions,
+        permissionsRegistry,
+      }) {
+        // The owner team is the resource of a golden-path write: the policy
+        // answers with a condition, evaluated here on the team and its groups.
+        permissionsRegistry.addResourceType({
+          resourceRef: ownerTeamResourceRef,
+          permissions: goldenPathPermissions,
+          rules: Object.values(ownerTeamRules),
+          getResources: createOwnerTeamLoader({ catalog, auth }),
+        });
+        const access = GoldenPathAccess.fromConfig(config, permissions);
         scaffolder.addActions(
-          createArgoCdRegisterAction({ config }),
-          createVaultPolicyAction({ config }),
-          createNamespaceProvisionAction({ config }),
+          createArgoCdRegisterAction({ config, access }),
+          createVaultPolicyAction({ config, access }),
+          createNamespaceProvisionAction({ config, access }),
           createGitPublishAction({ config }),
           createCatalogLocationRegisterAction({ catalog }),
         );

@@ -9,6 +9,7 @@ import {
   outputsOf as outputs,
   visibleText,
 } from '../../__testUtils__/actionContext';
+import { allowEveryone } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createArgoCdRegisterAction } from './register';
 import { RESOURCES_FINALIZER } from './application';
@@ -27,6 +28,7 @@ describe('argocd:application:register', () => {
 
   function makeAction(token = argocd.token, url = argocd.url) {
     return createArgoCdRegisterAction({
+      access: allowEveryone,
       config: new ConfigReader({
         pavedRoad: {
           argocd: {

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { GoldenPathAccess } from '../../access/GoldenPathAccess';
 import { differences } from '../../lib/compare';
 import { GIT_REVISION, REPO_PATH } from '../../lib/names';
 import {
@@ -121,7 +122,9 @@ const inputFields = {
   owner: (z: Zod) =>
     dns1123Label(z, 'owner')
       .optional()
-      .describe('Owning team, set as the paved-road.io/owner label.'),
+      .describe(
+        'Owning team, set as the paved-road.io/owner label; the user who runs the task must be a member (or on the platform team). Without it, only the platform team may register.',
+      ),
   labels: (z: Zod) =>
     z
       .record(z.string(), z.string())
@@ -170,6 +173,8 @@ const inputFields = {
 
 export function createArgoCdRegisterAction(options: {
   config: Config;
+  /** Who may write in a team's name (the permission framework). */
+  access: GoldenPathAccess;
   /** Tests shorten the back-off; production keeps the default. */
   retryPolicy?: RetryPolicy;
 }) {
@@ -232,6 +237,11 @@ export function createArgoCdRegisterAction(options: {
       reserved.assertAllowed(appNamespace, 'appNamespace');
       assertValidLabels(labels);
       assertNoReservedLabels(labels);
+      await options.access.assertMayActFor(
+        ctx,
+        owner,
+        `register ArgoCD application "${name}"`,
+      );
       const instance = pickTarget(instances, instanceName, 'ArgoCD instance');
       const client = new ArgoCdClient(instance, {
         signal: ctx.signal,

@@ -14,6 +14,7 @@ import {
   outputsOf as outputs,
   visibleText,
 } from '../../__testUtils__/actionContext';
+import { allowEveryone } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createNamespaceProvisionAction } from './namespace';
 import { examples } from './namespace.examples';
@@ -34,6 +35,7 @@ describe('kubernetes:namespace:provision', () => {
 
   function makeAction(token = k8s.token) {
     return createNamespaceProvisionAction({
+      access: allowEveryone,
       config: new ConfigReader({
         pavedRoad: {
           reservedNamespaces: ['billing-*'],
@@ -264,6 +266,7 @@ describe('kubernetes:namespace:provision', () => {
 
     // A retry of the same task, later: the expiry is replayed, not moved.
     const later = createNamespaceProvisionAction({
+      access: allowEveryone,
       config: new ConfigReader({
         pavedRoad: {
           kubernetes: {

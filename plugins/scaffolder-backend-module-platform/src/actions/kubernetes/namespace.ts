@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { GoldenPathAccess } from '../../access/GoldenPathAccess';
 import { differences } from '../../lib/compare';
 import { ObjectState, stateFor } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
@@ -119,6 +120,8 @@ function managedFields(object: ManifestObject) {
 
 export function createNamespaceProvisionAction(options: {
   config: Config;
+  /** Who may write in a team's name (the permission framework). */
+  access: GoldenPathAccess;
   /** Tests shorten the back-off; production keeps the default. */
   retryPolicy?: RetryPolicy;
   /** Tests pin the clock for TTLs. */
@@ -175,6 +178,14 @@ export function createNamespaceProvisionAction(options: {
       reserved.assertAllowed(namespace, 'namespace');
       assertValidLabels(labels);
       assertNoReservedLabels(labels);
+      await options.access.assertMayActFor(
+        ctx,
+        owner,
+        `provision namespace "${namespace}"`,
+      );
+      if (overwrite) {
+        await options.access.assertMayAdopt(ctx, namespace);
+      }
       const cluster = pickTarget(clusters, clusterName, 'Kubernetes cluster');
       const client = new KubernetesClusterClient(cluster, {
         signal: ctx.signal,

@@ -8,6 +8,7 @@ import {
   fastRetries,
   outputsOf as outputs,
 } from '../../__testUtils__/actionContext';
+import { allowEveryone } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createVaultPolicyAction } from './policy';
 
@@ -34,6 +35,7 @@ describe('vault:policy:write', () => {
 
   function makeAction(token = vault.token) {
     return createVaultPolicyAction({
+      access: allowEveryone,
       config: new ConfigReader({
         pavedRoad: {
           vault: {

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { GoldenPathAccess } from '../../access/GoldenPathAccess';
 import { stateFor } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
 import { ReservedNames } from '../../lib/reserved';
@@ -51,6 +52,12 @@ const inputFields = {
     dns1123Label(z, 'service').describe(
       'Service name (RFC 1123 label, at most 63 chars); its secrets live under <kvMount>/data/<service>/.',
     ),
+  owner: (z: Zod) =>
+    dns1123Label(z, 'owner')
+      .optional()
+      .describe(
+        'Owning team (catalog group name); the user who runs the task must be a member (or on the platform team). Without it, only the platform team may write.',
+      ),
   policyName: (z: Zod) =>
     matching(z, VAULT_NAME, `policyName ${VAULT_NAME_MESSAGE}`, 128)
       .optional()
@@ -131,6 +138,8 @@ type SecretState = 'created' | 'unchanged';
 
 export function createVaultPolicyAction(options: {
   config: Config;
+  /** Who may write in a team's name (the permission framework). */
+  access: GoldenPathAccess;
   /** Tests shorten the back-off; production keeps the default. */
   retryPolicy?: RetryPolicy;
 }) {
@@ -172,6 +181,7 @@ export function createVaultPolicyAction(options: {
       const {
         server: serverName,
         service,
+        owner,
         policyName = `${service}-read`,
         serviceAccount = service,
         namespace = service,
@@ -198,6 +208,11 @@ export function createVaultPolicyAction(options: {
           `tokenTtl "${tokenTtl}" is longer than tokenMaxTtl "${tokenMaxTtl}"; Vault would cut every token short. Lower tokenTtl or raise tokenMaxTtl.`,
         );
       }
+      await options.access.assertMayActFor(
+        ctx,
+        owner,
+        `write the Vault policy of "${service}"`,
+      );
       const vault = pickTarget(servers, serverName, 'Vault server');
       const policy = servicePolicy(vault.kvMount, service);
       const role = desiredRole({

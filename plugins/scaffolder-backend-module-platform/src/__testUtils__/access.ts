@@ -1,0 +1,16 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { GoldenPathAccess } from '../access/GoldenPathAccess';
+
+/** The embedded default: permission.enabled false, everyone may run everything. */
+export const allowEveryone = GoldenPathAccess.fromConfig(
+  new ConfigReader({}),
+  mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+);
+
+/** Production for a user the policy refuses. */
+export const denyEveryone = GoldenPathAccess.fromConfig(
+  new ConfigReader({}),
+  mockServices.permissions({ result: AuthorizeResult.DENY }),
+);
