@@ -18,6 +18,10 @@ export interface Initiator {
 
 const refName = (ref: string) => ref.replace(/^[^:]*:([^/]*\/)?/, '');
 
+/** An owner as the templates pass it: a team name or a full group ref. */
+const teamRefOf = (owner: string) =>
+  owner.includes(':') ? owner : `group:default/${owner}`;
+
 /**
  * Decides, through the permission framework, whether the person who started
  * a task may write in the owner team's name. With `permission.enabled`
@@ -48,11 +52,7 @@ export class GoldenPathAccess {
     owner: string | undefined,
     what: string,
   ): Promise<void> {
-    const teamRef = owner
-      ? owner.includes(':')
-        ? owner
-        : `group:default/${owner}`
-      : this.platformTeam;
+    const teamRef = owner ? teamRefOf(owner) : this.platformTeam;
     const [decision] = await this.permissions.authorize(
       [{ permission: goldenPathWritePermission, resourceRef: teamRef }],
       { credentials: await ctx.getInitiatorCredentials() },
@@ -61,7 +61,9 @@ export class GoldenPathAccess {
       const team = refName(teamRef);
       const platform = refName(this.platformTeam);
       throw new NotAllowedError(
-        `${this.who(ctx)} may not ${what} for team "${team}": only members of ${team} (or of a team under it) and of ${platform} may. Ask a member of ${team} or the ${platform} to run it.`,
+        `${this.who(
+          ctx,
+        )} may not ${what} for team "${team}": only members of ${team} (or of a team under it) and of ${platform} may. Ask a member of ${team} or the ${platform} to run it.`,
       );
     }
   }
@@ -75,7 +77,9 @@ export class GoldenPathAccess {
     if (decision.result !== AuthorizeResult.ALLOW) {
       const platform = refName(this.platformTeam);
       throw new NotAllowedError(
-        `${this.who(ctx)} may not set overwrite: true on namespace "${namespace}": taking over a namespace or fields someone else manages is for the ${platform} only. Leave overwrite unset, or ask the ${platform}.`,
+        `${this.who(
+          ctx,
+        )} may not set overwrite: true on namespace "${namespace}": taking over a namespace or fields someone else manages is for the ${platform} only. Leave overwrite unset, or ask the ${platform}.`,
       );
     }
   }
