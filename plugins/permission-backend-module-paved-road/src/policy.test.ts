@@ -15,7 +15,18 @@ import {
   PermissionCondition,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  taskCancelPermission,
+  taskCreatePermission,
+  taskReadPermission,
+  templateDryRunPermission,
+  templateManagementPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  goldenPathWritePermission,
+  namespaceAdoptPermission,
+  ownerTeamRules,
+} from '@internal/plugin-scaffolder-backend-module-platform';
 import { doraEventsCreatePermission } from '@internal/plugin-dora-common';
 import {
   scorecardReadPermission,
@@ -186,5 +197,66 @@ describe('PavedRoadPermissionPolicy', () => {
       (await decide(catalogLocationCreatePermission, 'user:default/chen-wei'))
         .result,
     ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it('lets members of the owner team, or of a team under it, and the platform team write in its name', async () => {
+    const fulfilment = {
+      ref: 'group:default/fulfilment-team',
+      groups: ['group:default/fulfilment-team', 'group:default/fulfilment-ops'],
+    };
+    const appliesTo = (decision: PolicyDecision) => {
+      if (decision.result !== AuthorizeResult.CONDITIONAL) {
+        return decision.result === AuthorizeResult.ALLOW;
+      }
+      expect(decision).toMatchObject({
+        pluginId: 'scaffolder',
+        resourceType: 'paved-road-owner-team',
+      });
+      const condition = decision.conditions as PermissionCondition<string>;
+      return ownerTeamRules.isOwnerTeamMember.apply(
+        fulfilment,
+        condition.params as { claims: string[] },
+      );
+    };
+    const decideFor = (user: string) =>
+      decide(goldenPathWritePermission, user).then(appliesTo);
+    expect(await decideFor('user:default/lena-vogel')).toBe(true);
+    expect(await decideFor('user:default/chen-wei')).toBe(false);
+    expect(await decideFor('user:default/priya-shah')).toBe(true);
+  });
+
+  it('lets only the task creator and the platform team read or cancel a task', async () => {
+    for (const permission of [taskReadPermission, taskCancelPermission]) {
+      expect(await decide(permission, 'user:default/chen-wei')).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'scaffolder',
+        resourceType: 'scaffolder-task',
+        conditions: {
+          rule: 'IS_TASK_OWNER',
+          resourceType: 'scaffolder-task',
+          params: { createdBy: ['user:default/chen-wei'] },
+        },
+      });
+      expect((await decide(permission, 'user:default/priya-shah')).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+    }
+  });
+
+  it.each([
+    ['dry-run a template body', templateDryRunPermission],
+    ['manage templates', templateManagementPermission],
+    ['adopt a namespace', namespaceAdoptPermission],
+    [
+      'use a permission no rule names',
+      createPermission({ name: 'newplugin.thing.delete', attributes: {} }),
+    ],
+  ])('keeps for the platform team: %s', async (_, permission) => {
+    expect((await decide(permission, 'user:default/chen-wei')).result).toBe(
+      AuthorizeResult.DENY,
+    );
+    expect((await decide(permission, 'user:default/priya-shah')).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
   });
 });

@@ -22,7 +22,20 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
+import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+import {
+  taskCancelPermission,
+  taskReadPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
 import { doraEventsCreatePermission } from '@internal/plugin-dora-common';
+import {
+  createGoldenPathConditionalDecision,
+  goldenPathConditions,
+  goldenPathWritePermission,
+} from '@internal/plugin-scaffolder-backend-module-platform';
 import { scorecardWaiverCreatePermission } from '@internal/plugin-scorecard-common';
 
 export interface PavedRoadPolicyOptions {
@@ -42,31 +55,55 @@ const ownerOnlyPermissions = [
 ];
 
 /**
- * Permissions with no resource that only the platform team holds: a proxy
- * to the clusters with the portal's service account, and catalog ingestion
- * management.
+ * What any signed-in user may do outright. Everything else is decided below
+ * or denied: a permission a new plugin brings is refused until it is named
+ * here, so installing a plugin never widens what users may do.
  */
-const PLATFORM_ONLY = new Set(['kubernetes.proxy', 'catalog.ingestion.manage']);
+const SIGNED_IN = new Set([
+  // Browsing: the catalog itself is read through the conditional below.
+  'catalog.entity.validate',
+  'catalog.location.read',
+  'catalog.location.analyze',
+  'catalog.entity.create',
+  // Registering and unregistering locations: this package's catalog module
+  // checks the owners of the entities (a location carries no entity the
+  // policy could inspect).
+  'catalog.location.create',
+  'catalog.location.delete',
+  'kubernetes.clusters.read',
+  'kubernetes.resources.read',
+  'scorecard.read',
+  // Starting a template the user can see; each Paved Road action then asks
+  // paved-road.golden-path.write for the owner team.
+  'scaffolder.task.create',
+  'scaffolder.action.execute',
+  'scaffolder.template.parameter.read',
+  'scaffolder.template.step.read',
+]);
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 
 /**
- * Paved Road's production policy. Service principals never reach it (the
- * permission client allows service-to-service calls), so `user` is a signed-in
- * user or nobody.
+ * Paved Road's production policy: deny by default. Service principals never
+ * reach it (the permission client allows service-to-service calls), so
+ * `user` is a signed-in user or nobody.
  *
+ * - The platform team may do everything but send DORA events.
  * - Anyone signed in reads: catalog, TechDocs, scorecards, DORA figures;
  *   templates tagged with the platform tag only for the platform team.
  * - Deleting or refreshing an entity and waiving its scorecard checks: the
- *   entity's owners (any group the user belongs to, or the user) and the
- *   platform team. These are conditional decisions, evaluated by the catalog
- *   against the entity's `spec.owner`.
+ *   entity's owners (any group the user belongs to, or the user). Golden-path
+ *   writes (ArgoCD, Vault, namespaces): members of the owner team or of a
+ *   group below it. Reading and cancelling a scaffolder task: who started
+ *   it. These are conditional decisions, evaluated by the plugin that holds
+ *   the resource.
+ * - Platform team only: dry runs of template bodies (they run the actions'
+ *   reads with the portal's tokens), template management, adopting a
+ *   namespace, the Kubernetes proxy, catalog ingestion, and any permission
+ *   not named here.
  * - DORA ingestion is for the service tokens in `dora.ingestion.allowedSubjects`;
  *   users never send events.
- * - Registering and unregistering locations is allowed here and checked
- *   against the entities' owners by this package's catalog module, because a
- *   location permission carries no entity the policy could inspect.
  */
 export class PavedRoadPermissionPolicy implements PermissionPolicy {
   constructor(private readonly options: PavedRoadPolicyOptions) {}
@@ -78,9 +115,8 @@ export class PavedRoadPermissionPolicy implements PermissionPolicy {
     if (!user) {
       return DENY;
     }
-    const { ownershipEntityRefs } = await this.options.getUserInfo(
-      user.credentials,
-    );
+    const { userEntityRef, ownershipEntityRefs } =
+      await this.options.getUserInfo(user.credentials);
     const claims = ownershipEntityRefs.map(ref =>
       ref.toLocaleLowerCase('en-US'),
     );
@@ -95,8 +131,23 @@ export class PavedRoadPermissionPolicy implements PermissionPolicy {
     if (isPlatform) {
       return ALLOW;
     }
-    if (PLATFORM_ONLY.has(permission.name)) {
-      return DENY;
+    if (SIGNED_IN.has(permission.name)) {
+      return ALLOW;
+    }
+    if (isPermission(permission, goldenPathWritePermission)) {
+      return createGoldenPathConditionalDecision(
+        permission,
+        goldenPathConditions.isOwnerTeamMember({ claims }),
+      );
+    }
+    if (
+      isPermission(permission, taskReadPermission) ||
+      isPermission(permission, taskCancelPermission)
+    ) {
+      return createScaffolderTaskConditionalDecision(
+        permission,
+        scaffolderTaskConditions.isTaskOwner({ createdBy: [userEntityRef] }),
+      );
     }
     if (
       isResourcePermission(permission, 'catalog-entity') &&
@@ -120,6 +171,6 @@ export class PavedRoadPermissionPolicy implements PermissionPolicy {
         },
       });
     }
-    return ALLOW;
+    return DENY;
   }
 }
