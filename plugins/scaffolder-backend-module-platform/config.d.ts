@@ -7,6 +7,20 @@ export interface Config {
    */
   pavedRoad?: {
     /**
+     * Names no golden path may create or write to, added to the built-in
+     * list (default, kube-*, argocd, vault, cert-manager, istio-*, ...).
+     * Applies to namespaces, ArgoCD destinations, Vault roles and
+     * repository names. A trailing "*" matches any suffix.
+     */
+    reservedNamespaces?: string[];
+    access?: {
+      /**
+       * The group that may write for any team, adopt namespaces and run
+       * what names no owner. Default "group:default/platform-team".
+       */
+      platformTeam?: string;
+    };
+    /**
      * Where git:repository:publish puts repositories. "local": bare
      * repositories under a data folder (the embedded default).
      */

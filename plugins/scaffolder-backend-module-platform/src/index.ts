@@ -12,5 +12,6 @@ export {
   goldenPathConditions,
   createGoldenPathConditionalDecision,
   OWNER_TEAM_RESOURCE_TYPE,
+  ownerTeamRules,
 } from './access/permissions';
 export type { OwnerTeam } from './access/permissions';

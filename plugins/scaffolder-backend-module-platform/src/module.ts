@@ -17,12 +17,15 @@ import { createGitPublishAction } from './actions/git/publish';
 import { createArgoCdRegisterAction } from './actions/argocd/register';
 import { createVaultPolicyAction } from './actions/vault/policy';
 import { createNamespaceProvisionAction } from './actions/kubernetes/namespace';
+import { createPreflightAction } from './actions/preflight/preflight';
 import { sweepExpiredNamespaces } from './actions/kubernetes/ttlSweep';
 
 /**
  * The Paved Road scaffolder actions: `argocd:application:register`,
  * `vault:policy:write`, `kubernetes:namespace:provision`,
- * `git:repository:publish` and `catalog:location:register`, plus the
+ * `git:repository:publish`, `catalog:location:register` and
+ * `paved-road:preflight` (all of a template's checks before its first
+ * write), plus the
  * scheduled sweep that removes expired ephemeral namespaces.
  */
 export const scaffolderModulePlatform = createBackendModule({
@@ -59,12 +62,17 @@ export const scaffolderModulePlatform = createBackendModule({
           getResources: createOwnerTeamLoader({ catalog, auth }),
         });
         const access = GoldenPathAccess.fromConfig(config, permissions);
-        scaffolder.addActions(
+        // What a preflight checks: the writes to systems outside the portal.
+        const platformWrites = [
           createArgoCdRegisterAction({ config, access }),
           createVaultPolicyAction({ config, access }),
           createNamespaceProvisionAction({ config, access }),
+        ];
+        scaffolder.addActions(
+          ...platformWrites,
           createGitPublishAction({ config }),
           createCatalogLocationRegisterAction({ catalog }),
+          createPreflightAction({ actions: platformWrites }),
         );
         const sweepSchedule = config.getOptionalConfig(
           'pavedRoad.ttlSweep.schedule',

@@ -58,10 +58,11 @@ export async function expectRefusedBeforeAnyCall(
   input: Record<string, unknown>,
   message: string,
   double: HttpDouble,
+  errorName: 'InputError' | 'NotAllowedError' = 'InputError',
 ) {
   expect(validate(input, action.schema!.input as any).errors).toEqual([]);
   await expect(action.handler(actionContext(input))).rejects.toMatchObject({
-    name: 'InputError',
+    name: errorName,
     message: expect.stringContaining(message),
   });
   expect(double.requests).toHaveLength(0);

@@ -9,7 +9,7 @@ import {
   outputsOf as outputs,
   visibleText,
 } from '../../__testUtils__/actionContext';
-import { allowEveryone } from '../../__testUtils__/access';
+import { allowEveryone, denyEveryone } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createArgoCdRegisterAction } from './register';
 import { RESOURCES_FINALIZER } from './application';
@@ -26,9 +26,13 @@ describe('argocd:application:register', () => {
   });
   afterEach(() => argocd.close());
 
-  function makeAction(token = argocd.token, url = argocd.url) {
+  function makeAction(
+    token = argocd.token,
+    url = argocd.url,
+    access = allowEveryone,
+  ) {
     return createArgoCdRegisterAction({
-      access: allowEveryone,
+      access,
       config: new ConfigReader({
         pavedRoad: {
           argocd: {
@@ -389,5 +393,15 @@ describe('argocd:application:register', () => {
         argocd,
       );
     });
+  });
+
+  it('refuses a user outside the owner team before any call, saying who may run it', async () => {
+    await expectRefusedBeforeAnyCall(
+      makeAction(argocd.token, argocd.url, denyEveryone),
+      { ...baseInput },
+      'may not register ArgoCD application',
+      argocd,
+      'NotAllowedError',
+    );
   });
 });

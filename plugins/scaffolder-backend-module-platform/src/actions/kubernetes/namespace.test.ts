@@ -14,7 +14,7 @@ import {
   outputsOf as outputs,
   visibleText,
 } from '../../__testUtils__/actionContext';
-import { allowEveryone } from '../../__testUtils__/access';
+import { allowEveryone, denyEveryone } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createNamespaceProvisionAction } from './namespace';
 import { examples } from './namespace.examples';
@@ -33,9 +33,9 @@ describe('kubernetes:namespace:provision', () => {
   });
   afterEach(() => k8s.close());
 
-  function makeAction(token = k8s.token) {
+  function makeAction(token = k8s.token, access = allowEveryone) {
     return createNamespaceProvisionAction({
-      access: allowEveryone,
+      access,
       config: new ConfigReader({
         pavedRoad: {
           reservedNamespaces: ['billing-*'],
@@ -557,5 +557,15 @@ describe('kubernetes:namespace:provision', () => {
         k8s,
       );
     });
+  });
+
+  it('refuses a user outside the owner team before any call, saying who may run it', async () => {
+    await expectRefusedBeforeAnyCall(
+      makeAction(k8s.token, denyEveryone),
+      { ...baseInput },
+      'may not provision namespace "orders-service" for team "fulfilment-team"',
+      k8s,
+      'NotAllowedError',
+    );
   });
 });

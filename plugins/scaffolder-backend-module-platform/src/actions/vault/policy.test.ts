@@ -8,7 +8,7 @@ import {
   fastRetries,
   outputsOf as outputs,
 } from '../../__testUtils__/actionContext';
-import { allowEveryone } from '../../__testUtils__/access';
+import { allowEveryone, denyEveryone } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createVaultPolicyAction } from './policy';
 
@@ -33,9 +33,9 @@ describe('vault:policy:write', () => {
   });
   afterEach(() => vault.close());
 
-  function makeAction(token = vault.token) {
+  function makeAction(token = vault.token, access = allowEveryone) {
     return createVaultPolicyAction({
-      access: allowEveryone,
+      access,
       config: new ConfigReader({
         pavedRoad: {
           vault: {
@@ -507,5 +507,15 @@ describe('vault:policy:write', () => {
         vault,
       );
     });
+  });
+
+  it('refuses a user outside the owner team before any call, saying who may run it', async () => {
+    await expectRefusedBeforeAnyCall(
+      makeAction(vault.token, denyEveryone),
+      { ...baseInput, owner: 'fulfilment-team' },
+      'for team "fulfilment-team"',
+      vault,
+      'NotAllowedError',
+    );
   });
 });
