@@ -2,14 +2,30 @@
  * The Node.js golden path as a newcomer runs it on the embedded default: the
  * wizard in a real browser, every step against the local stand-ins (git,
  * ArgoCD, Vault, Kubernetes), then the new component in the catalog with its
- * docs.
+ * docs. And as someone who names a service after a platform namespace: the
+ * run is refused before anything is written anywhere.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Page } from 'playwright-core';
 import {
   EmbeddedDefault,
   startEmbeddedDefault,
 } from './__testUtils__/embeddedDefault';
-import { RunningBackend, withScreenshot } from './harness';
+import {
+  eventually,
+  guestToken,
+  RunningBackend,
+  withScreenshot,
+} from './harness';
+
+/** The embedded default's stand-ins (app-config.yaml, pavedRoad.standIns). */
+const standIns = {
+  token: 'paved-road-dev-token',
+  argocd: 'http://127.0.0.1:7011',
+  vault: 'http://127.0.0.1:7012',
+  kubernetes: 'http://127.0.0.1:7013',
+};
 
 describe('the Node.js golden path in a browser (embedded default)', () => {
   let portal: EmbeddedDefault;
@@ -27,6 +43,70 @@ describe('the Node.js golden path in a browser (embedded default)', () => {
 
   afterAll(() => portal?.stop());
 
+  /**
+   * What a run for the service `name` left behind: its repository, its
+   * catalog entity, its ArgoCD application, its Vault policy and role, and
+   * its namespace's owner label and quota.
+   */
+  async function tracesOf(name: string) {
+    const bearer = { Authorization: `Bearer ${standIns.token}` };
+    const vaultToken = { 'X-Vault-Token': standIns.token };
+    const found = async (url: string, headers: Record<string, string>) =>
+      (await fetch(url, { headers })).ok;
+    const namespace = await fetch(
+      `${standIns.kubernetes}/api/v1/namespaces/${name}`,
+      { headers: bearer },
+    );
+    return {
+      repository: fs.existsSync(
+        path.join(portal.bundleDir, '.data/repositories', `${name}.git`),
+      ),
+      catalogEntity: await found(
+        `${backend.baseUrl}/api/catalog/entities/by-name/component/default/${name}`,
+        { Authorization: `Bearer ${await guestToken(backend.baseUrl)}` },
+      ),
+      argocdApplication: await found(
+        `${standIns.argocd}/api/v1/applications/${name}`,
+        bearer,
+      ),
+      vaultPolicy: await found(
+        `${standIns.vault}/v1/sys/policies/acl/${name}-read`,
+        vaultToken,
+      ),
+      vaultRole: await found(
+        `${standIns.vault}/v1/auth/kubernetes/role/${name}`,
+        vaultToken,
+      ),
+      namespaceOwner: namespace.ok
+        ? (await namespace.json()).metadata.labels?.['paved-road.io/owner']
+        : undefined,
+      quota: await found(
+        `${standIns.kubernetes}/api/v1/namespaces/${name}/resourcequotas/paved-road-quota`,
+        bearer,
+      ),
+    };
+  }
+
+  const nothingWritten = {
+    repository: false,
+    catalogEntity: false,
+    argocdApplication: false,
+    vaultPolicy: false,
+    vaultRole: false,
+    namespaceOwner: undefined,
+    quota: false,
+  };
+
+  /** The wizard's first page, answered for `name` by the fulfilment team. */
+  async function answerServicePage(name: string, description: string) {
+    await page.getByLabel('Name').first().fill(name);
+    await page.getByLabel('Description').first().fill(description);
+    await page.getByLabel('Owner').first().click();
+    await page.getByRole('option', { name: /Fulfilment Team/ }).click();
+    await page.getByLabel('System').first().click();
+    await page.getByRole('option', { name: /Order Management/ }).click();
+  }
+
   it(
     'creates a service through the wizard and finds it in the catalog with its docs',
     () =>
@@ -38,12 +118,7 @@ describe('the Node.js golden path in a browser (embedded default)', () => {
         );
 
         // Page 1: the service.
-        await page.getByLabel('Name').first().fill('parcel-tracker');
-        await page.getByLabel('Description').first().fill('Tracks parcels');
-        await page.getByLabel('Owner').first().click();
-        await page.getByRole('option', { name: /Fulfilment Team/ }).click();
-        await page.getByLabel('System').first().click();
-        await page.getByRole('option', { name: /Order Management/ }).click();
+        await answerServicePage('parcel-tracker', 'Tracks parcels');
         await page.getByRole('button', { name: 'Next' }).click();
         // Page 2: runtime defaults (dev environment, small, 2 replicas).
         await page.getByRole('button', { name: 'Review' }).click();
@@ -76,7 +151,112 @@ describe('the Node.js golden path in a browser (embedded default)', () => {
           .getByRole('heading', { name: /parcel-tracker/i })
           .first()
           .waitFor({ timeout: 90_000 });
+
+        // Everything the golden path writes is there, so tracesOf() sees it.
+        expect(await tracesOf('parcel-tracker')).toEqual({
+          repository: true,
+          catalogEntity: true,
+          argocdApplication: true,
+          vaultPolicy: true,
+          vaultRole: true,
+          namespaceOwner: 'fulfilment-team',
+          quota: true,
+        });
       }),
     240_000,
+  );
+
+  it(
+    'refuses a service named kube-system in the wizard before anything is written',
+    () =>
+      withScreenshot(page, 'golden-path-reserved-name', async () => {
+        await page.goto(
+          `${backend.baseUrl}/create/templates/default/nodejs-service`,
+        );
+        await answerServicePage('kube-system', 'Runs in the system namespace');
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.getByRole('button', { name: 'Review' }).click();
+        await page.getByRole('button', { name: 'Create' }).click();
+
+        // The task page shows the refusal of the first step, in words.
+        await page
+          .getByText(/Preflight refused/)
+          .first()
+          .waitFor({ timeout: 60_000 });
+        // Read as written: the pattern keeps its "*" (Markdown would have
+        // eaten it and set the rest in italics).
+        await expect(
+          page
+            .getByText(
+              'namespace "kube-system" is reserved for the cluster or the platform (it matches "kube-*" in pavedRoad.reservedNamespaces)',
+            )
+            .first()
+            .isVisible(),
+        ).resolves.toBe(true);
+        expect(await tracesOf('kube-system')).toEqual(nothingWritten);
+      }),
+    120_000,
+  );
+
+  it.each([
+    ['go-service', 'argocd'],
+    ['go-service', 'vault'],
+    ['nodejs-service', 'cert-manager'],
+    ['go-service', 'kube-public'],
+  ])(
+    '%s refuses the reserved name %s before anything is written',
+    async (template, name) => {
+      const token = await guestToken(backend.baseUrl);
+      const headers = {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      };
+      const created = await fetch(
+        `${backend.baseUrl}/api/scaffolder/v2/tasks`,
+        {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            templateRef: `template:default/${template}`,
+            values: {
+              name,
+              description: 'Named after a platform namespace',
+              owner: 'group:default/fulfilment-team',
+              system: 'system:default/order-management',
+              database: 'postgres',
+              environment: 'dev',
+              size: 'small',
+              replicas: 2,
+            },
+          }),
+        },
+      );
+      expect(created.status).toBe(201);
+      const { id } = await created.json();
+      const task = await eventually(async () => {
+        const body = await (
+          await fetch(`${backend.baseUrl}/api/scaffolder/v2/tasks/${id}`, {
+            headers,
+          })
+        ).json();
+        return ['completed', 'failed'].includes(body.status) ? body : undefined;
+      }, `the ${template} task for ${name} to finish`);
+      const events = await (
+        await fetch(`${backend.baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
+          headers,
+        })
+      ).json();
+      const failure = events.find(
+        (e: { body: { stepId?: string; status?: string } }) =>
+          e.body.status === 'failed',
+      );
+      expect({ status: task.status, step: failure?.body.stepId }).toEqual({
+        status: 'failed',
+        step: 'preflight',
+      });
+      expect(JSON.stringify(events)).toContain(`\\"${name}\\" is reserved`);
+      expect(await tracesOf(name)).toEqual(nothingWritten);
+    },
+    60_000,
   );
 });

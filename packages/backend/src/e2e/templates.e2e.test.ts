@@ -92,6 +92,8 @@ describe('golden-path templates (scaffolder dry run)', () => {
     const template = yaml.parse(
       fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
     );
+    // The namespace step and its preflight share one input (a YAML anchor):
+    // the preflight, the first step, refuses it before anything is written.
     const namespaceStep = template.spec.steps.find(
       (s: { id: string }) => s.id === 'namespace',
     );
@@ -104,7 +106,9 @@ describe('golden-path templates (scaffolder dry run)', () => {
         templateDir,
         template,
       }),
-    ).rejects.toThrow(/Template "nodejs-service", step "namespace": .*size/);
+    ).rejects.toThrow(
+      /Template "nodejs-service", step "preflight": Preflight refused 1 of 3 steps[^\n]*\n- step 3 of 3 \(kubernetes:namespace:provision\): .*size/,
+    );
   }, 60_000);
 
   it('renders a Node.js starter that builds and passes its own tests', async () => {

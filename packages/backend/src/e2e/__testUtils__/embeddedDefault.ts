@@ -12,6 +12,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface EmbeddedDefault {
   backend: RunningBackend;
+  /** Where the bundle runs: local repositories land in `.data/repositories`. */
+  bundleDir: string;
   browser: Browser;
   page: Page;
   stop(): Promise<void>;
@@ -36,23 +38,31 @@ export async function startEmbeddedDefault(
       APP_CONFIG_techdocs_publisher_local_publishDirectory: docsDir,
     },
   });
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  // Without a browser, stop the backend: a leftover would hold the
+  // stand-ins' fixed ports and every later suite would fail to start.
+  const browser = await chromium
+    .launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+    .catch(async error => {
+      await backend.stop();
+      throw error;
+    });
   const page = await browser.newPage({
     viewport: { width: 1600, height: 1000 },
   });
   page.setDefaultTimeout(30_000);
   return {
     backend,
+    bundleDir,
     browser,
     page,
     async stop() {

@@ -104,10 +104,12 @@ export async function dryRunTemplate(options: {
     );
   }
   if (!response.ok) {
-    // The scaffolder names the action whose input was refused; name the
-    // template's step that uses it.
+    // The scaffolder names the action whose input was refused, and a
+    // preflight's refusal says so; name the template's step that uses it.
     const message: string = body.error?.message ?? JSON.stringify(body);
-    const action = message.match(/action ([\w:.-]+)/)?.[1];
+    const action = message.startsWith('Preflight refused')
+      ? 'paved-road:preflight'
+      : message.match(/action ([\w:.-]+)/)?.[1];
     const step = template?.spec?.steps?.find(
       (s: { action?: string }) => s.action === action,
     );

@@ -96,14 +96,17 @@ export function createPreflightAction(options: {
         }
       }
       if (refusals.length) {
+        // One line per refused step: the task page renders the message as
+        // Markdown, where a list keeps a "kube-*" pattern from turning the
+        // rest of the text italic.
         throw refusalLike(
           refusals[0].error,
-          `Preflight refused ${refusals
-            .map(
-              ({ at, error }) =>
-                `${at}: ${(error as Error).message.replace(/\.+$/, '')}`,
-            )
-            .join(' | ')}. Nothing was written; fix the input and run again.`,
+          [
+            `Preflight refused ${refusals.length} of ${steps.length} steps; nothing was written. Fix the input and run again:`,
+            ...refusals.map(
+              ({ at, error }) => `- ${at}: ${(error as Error).message}`,
+            ),
+          ].join('\n'),
         );
       }
     },
