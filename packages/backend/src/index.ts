@@ -81,4 +81,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.start();
+// A plugin that refuses to boot (e.g. the stand-ins under NODE_ENV=production)
+// fails start(); exit instead of serving an unready backend forever, so the
+// operator or the orchestrator sees the failure at once.
+backend.start().catch(error => {
+  process.stderr.write(`Backend failed to start: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

@@ -165,4 +165,21 @@ describe('dev stand-ins', () => {
       expect(app.status.health.status).toBe('Healthy');
     });
   });
+
+  it('refuses to start with NODE_ENV=production, and serves nothing', async () => {
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await expect(withBackend(async () => {})).rejects.toThrow(
+        'pavedRoad.standIns is configured but NODE_ENV is "production"',
+      );
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+    for (const port of Object.values(ports)) {
+      await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow(
+        'fetch failed',
+      );
+    }
+  });
 });

@@ -16,7 +16,9 @@ import { startGitServer } from './gitServer';
  * Starts the embedded default's stand-ins for ArgoCD, Vault and Kubernetes
  * (the API doubles the tests use) and an HTTP git server, when
  * `pavedRoad.standIns` is configured and not `enabled: false` (which
- * app-config.production.yaml sets), so it never runs in production.
+ * app-config.production.yaml sets). With NODE_ENV=production it refuses to
+ * start at all: a production portal that simulated ArgoCD, Vault and its
+ * clusters would report golden paths as done that changed nothing real.
  */
 export const scaffolderModuleDevStandIns = createBackendModule({
   pluginId: 'scaffolder',
@@ -32,6 +34,11 @@ export const scaffolderModuleDevStandIns = createBackendModule({
         const settings = config.getOptionalConfig('pavedRoad.standIns');
         if (!settings || settings.getOptionalBoolean('enabled') === false) {
           return;
+        }
+        if (process.env.NODE_ENV === 'production') {
+          throw new Error(
+            'pavedRoad.standIns is configured but NODE_ENV is "production": the stand-ins simulate ArgoCD, Vault, Kubernetes and git and must never run in production. Layer app-config.production.yaml (it sets pavedRoad.standIns.enabled: false), or run the embedded default with NODE_ENV=development.',
+          );
         }
         const token = settings.getString('token');
         const argocd = await new ArgoCdDouble(token).start(

@@ -6,7 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { eventually, repoRoot, RunningBackend } from './harness';
+import {
+  eventually,
+  extractBundle,
+  repoRoot,
+  RunningBackend,
+  startBackend,
+} from './harness';
 import { productionBundle, withDatabase } from './production';
 
 /** Every entity the example organisation declares, as kind:namespace/name. */
@@ -173,4 +179,39 @@ describe('production configuration on PostgreSQL', () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('outside of a development environment');
   });
+
+  it('runs none of the stand-ins: nothing answers on their ports', async () => {
+    // app-config.yaml's pavedRoad.standIns ports (ArgoCD, Vault, Kubernetes,
+    // git, GitHub): the production layer turns them off.
+    for (const port of [7011, 7012, 7013, 7014, 7015]) {
+      await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow(
+        'fetch failed',
+      );
+    }
+  });
+});
+
+describe('the embedded default with NODE_ENV=production', () => {
+  it('refuses to start, saying the stand-ins never run in production', async () => {
+    const bundleDir = extractBundle();
+    try {
+      await expect(
+        startBackend({
+          bundleDir,
+          port: 7109,
+          configs: ['app-config.yaml'],
+          workingDir: 'packages/backend',
+          env: { NODE_ENV: 'production' },
+          readyTimeoutMs: 60_000,
+        }),
+      ).rejects.toThrow(
+        /backend exited with 1:[\s\S]*pavedRoad\.standIns is configured but NODE_ENV is "production"/,
+      );
+      await expect(fetch('http://127.0.0.1:7011/')).rejects.toThrow(
+        'fetch failed',
+      );
+    } finally {
+      fs.rmSync(bundleDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
