@@ -33,6 +33,13 @@ export interface Config {
       cloneBaseUrl?: string;
     };
     argocd?: {
+      /**
+       * Repositories applications may deploy from, as ArgoCD glob patterns
+       * of host and organisation, e.g. "https://github.com/acme-freight/*".
+       * Every team project allows exactly these; any other repoUrl is
+       * refused. Empty or unset: no application may be registered.
+       */
+      sourceRepos?: string[];
       instances: Array<{
         /** Name templates use, e.g. "prod". */
         name: string;
@@ -45,6 +52,12 @@ export interface Config {
         token: string;
         /** UI base URL for links, when it differs from url. */
         uiUrl?: string;
+        /**
+         * Let applications use the project "default", which in a stock
+         * ArgoCD permits every repository, destination and cluster-scoped
+         * kind. Default false: applications go into their team's project.
+         */
+        allowDefaultProject?: boolean;
       }>;
     };
     vault?: {

@@ -40,11 +40,14 @@ export class ArgoCdDouble extends HttpDouble {
 
   constructor(readonly token = 'argocd-test-token') {
     super(request => this.route(request));
+    // As a stock ArgoCD installs it: every repository, every destination,
+    // every cluster-scoped kind.
     this.projects.set('default', {
       metadata: { name: 'default', namespace: 'argocd', resourceVersion: '1' },
       spec: {
         sourceRepos: ['*'],
         destinations: [{ server: '*', namespace: '*' }],
+        clusterResourceWhitelist: [{ group: '*', kind: '*' }],
       },
     });
   }
@@ -233,6 +236,15 @@ export class ArgoCdDouble extends HttpDouble {
         ? { status: 200, body: project }
         : notFound('appprojects', name);
     }
+    if (request.method === 'GET') {
+      return {
+        status: 200,
+        body: { metadata: {}, items: [...this.projects.values()] },
+      };
+    }
+    if (request.method === 'PUT' && name) {
+      return this.updateProject(name, (request.body as Json)?.project);
+    }
     if (request.method === 'POST' && !name) {
       const project = (request.body as Json)?.project;
       const projectName = project?.metadata?.name;
@@ -248,17 +260,42 @@ export class ArgoCdDouble extends HttpDouble {
           'existing project spec is different, use upsert flag to force update',
         );
       }
-      const stored = {
-        ...project,
-        metadata: {
-          ...project.metadata,
-          namespace: 'argocd',
-          resourceVersion: String(++this.version),
-        },
-      };
-      this.projects.set(projectName, stored);
-      return { status: 200, body: stored };
+      return { status: 200, body: this.storeProject(project) };
     }
     return grpcError(501, 12, 'Method Not Allowed');
+  }
+
+  private updateProject(name: string, project: Json): DoubleResponse {
+    const existing = this.projects.get(name);
+    if (!existing) {
+      return notFound('appprojects', name);
+    }
+    if (project?.metadata?.name !== name) {
+      return invalid(
+        `project name in path (${name}) does not match the body (${project?.metadata?.name})`,
+      );
+    }
+    const sentVersion = project.metadata.resourceVersion;
+    if (sentVersion && sentVersion !== existing.metadata.resourceVersion) {
+      return grpcError(
+        409,
+        10,
+        `Operation cannot be fulfilled on appprojects.argoproj.io "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+    return { status: 200, body: this.storeProject(project) };
+  }
+
+  private storeProject(project: Json) {
+    const stored = {
+      ...project,
+      metadata: {
+        ...project.metadata,
+        namespace: 'argocd',
+        resourceVersion: String(++this.version),
+      },
+    };
+    this.projects.set(project.metadata.name, stored);
+    return stored;
   }
 }

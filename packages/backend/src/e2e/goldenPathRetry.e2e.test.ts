@@ -1,7 +1,8 @@
 /*
- * A golden-path task that failed halfway (ArgoCD unreachable on the first
- * try) converges when retried through the scaffolder API once ArgoCD is
- * back: earlier steps are not repeated or duplicated, later ones complete.
+ * A golden-path task that failed halfway (its preflight went through, then
+ * ArgoCD answered 503 to the application create past every retry) converges
+ * when retried through the scaffolder API once ArgoCD is back: earlier steps
+ * are not repeated or duplicated, later ones complete.
  */
 import fs from 'node:fs';
 import { ArgoCdDouble } from '@internal/platform-api-doubles';
@@ -19,10 +20,11 @@ const argoCdPort = 7241;
 describe('retrying a failed golden-path task', () => {
   let bundleDir: string;
   let backend: RunningBackend;
-  let argocd: ArgoCdDouble | undefined;
+  let argocd: ArgoCdDouble;
   let token: string;
 
   beforeAll(async () => {
+    argocd = await new ArgoCdDouble(standInToken).start(argoCdPort);
     bundleDir = extractBundle();
     backend = await startBackend({
       bundleDir,
@@ -31,8 +33,8 @@ describe('retrying a failed golden-path task', () => {
       workingDir: 'packages/backend',
       env: {
         NODE_ENV: 'development',
-        // A "staging" environment whose ArgoCD is down at first; its Vault
-        // and cluster are the dev stand-ins.
+        // A "staging" environment whose ArgoCD fails the first run's
+        // application create; its Vault and cluster are the dev stand-ins.
         APP_CONFIG_pavedRoad_argocd_instances: JSON.stringify([
           {
             name: 'staging',
@@ -89,7 +91,19 @@ describe('retrying a failed golden-path task', () => {
     throw new Error(`task ${taskId} did not settle`);
   }
 
-  it('fails at the ArgoCD step, then completes on retry without duplicates', async () => {
+  it('fails at the ArgoCD step after publishing, then completes on retry without duplicates', async () => {
+    // Four 503s: the first attempt and the client's three retries.
+    argocd.failNext(
+      4,
+      503,
+      {
+        error: 'upstream connect error',
+        code: 14,
+        message: 'upstream connect error',
+      },
+      request =>
+        request.method === 'POST' && request.path === '/api/v1/applications',
+    );
     // Templates are ingested shortly after start.
     await waitForEntity(
       backend.baseUrl,
@@ -112,9 +126,15 @@ describe('retrying a failed golden-path task', () => {
     const { id } = await created.json();
     expect(await settled(id)).toBe('failed');
     const events = await (await scaffolder(`/tasks/${id}/events`)).json();
-    expect(JSON.stringify(events)).toContain('Could not reach ArgoCD');
+    const failedStep = events.find(
+      (e: { body: { status?: string } }) => e.body.status === 'failed',
+    )?.body.stepId;
+    expect(failedStep).toBe('argocd');
+    expect(JSON.stringify(events)).toContain(
+      'answered 503 Service Unavailable to POST /api/v1/applications',
+    );
+    expect(argocd.applications.has('argocd/retry-demo')).toBe(false);
 
-    argocd = await new ArgoCdDouble(standInToken).start(argoCdPort);
     const retry = await scaffolder(`/tasks/${id}/retry`, {});
     expect(retry.status).toBeLessThan(300);
     expect(await settled(id)).toBe('completed');

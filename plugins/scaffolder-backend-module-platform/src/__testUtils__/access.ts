@@ -14,3 +14,20 @@ export const denyEveryone = GoldenPathAccess.fromConfig(
   new ConfigReader({}),
   mockServices.permissions({ result: AuthorizeResult.DENY }),
 );
+
+/** Production for a member of `team` only: the platform team's rights are denied. */
+export function memberOf(team: string) {
+  return GoldenPathAccess.fromConfig(
+    new ConfigReader({}),
+    mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(request => ({
+          result:
+            'resourceRef' in request &&
+            request.resourceRef === `group:default/${team}`
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        })),
+    }),
+  );
+}

@@ -8,6 +8,12 @@ export interface ArgoCdInstance {
   url: string;
   uiUrl: string;
   token: string;
+  /**
+   * Whether applications may go into the project "default", which in a
+   * stock ArgoCD permits every repository, destination and cluster-scoped
+   * kind. Off unless the instance's config says so.
+   */
+  allowDefaultProject: boolean;
 }
 
 export interface VaultServer {
@@ -48,6 +54,7 @@ export function readArgoCdInstances(config: Config): ArgoCdInstance[] {
       url,
       uiUrl: normaliseBaseUrl(c.getOptionalString('uiUrl') ?? url),
       token: c.getString('token'),
+      allowDefaultProject: c.getOptionalBoolean('allowDefaultProject') ?? false,
     };
   });
 }

@@ -100,6 +100,23 @@ export class ArgoCdClient {
     return this.send('POST', '/api/v1/projects', { project, upsert: false });
   }
 
+  /** Every project on the instance (the API's AppProjectList). */
+  async listProjects(): Promise<ArgoCdObject[]> {
+    const list = (await this.send('GET', '/api/v1/projects', undefined)) as {
+      items?: ArgoCdObject[] | null;
+    };
+    return list.items ?? [];
+  }
+
+  /** Replaces a project; its resourceVersion makes a concurrent change a 409. */
+  async updateProject(project: ArgoCdObject): Promise<ArgoCdObject> {
+    return this.send(
+      'PUT',
+      `/api/v1/projects/${encodeURIComponent(project.metadata.name)}`,
+      { project },
+    );
+  }
+
   private async lookup(path: string): Promise<ArgoCdObject | undefined> {
     const response = await this.call({ method: 'GET', path });
     if (response.status === 404) {

@@ -9,7 +9,11 @@ import {
   outputsOf as outputs,
   visibleText,
 } from '../../__testUtils__/actionContext';
-import { allowEveryone, denyEveryone } from '../../__testUtils__/access';
+import {
+  allowEveryone,
+  denyEveryone,
+  memberOf,
+} from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createArgoCdRegisterAction } from './register';
 import { RESOURCES_FINALIZER } from './application';
@@ -36,6 +40,10 @@ describe('argocd:application:register', () => {
       config: new ConfigReader({
         pavedRoad: {
           argocd: {
+            sourceRepos: [
+              'https://github.com/acme-freight/*',
+              'git@github.com:acme-freight/*',
+            ],
             instances: [
               // Pasted with the API suffix and a trailing slash on purpose.
               {
@@ -64,6 +72,13 @@ describe('argocd:application:register', () => {
     owner: 'fulfilment-team',
   };
 
+  /** The application lookup the action sent. */
+  const appLookup = () =>
+    argocd.requests.find(
+      r =>
+        r.method === 'GET' && r.path === '/api/v1/applications/orders-service',
+    )!;
+
   it('creates the application with sync policy, finalizer and owner label', async () => {
     const ctx = context(baseInput);
     await makeAction().handler(ctx);
@@ -75,7 +90,7 @@ describe('argocd:application:register', () => {
       'app.kubernetes.io/managed-by': 'paved-road',
     });
     expect(app.spec).toEqual({
-      project: 'default',
+      project: 'fulfilment-team',
       source: {
         repoURL: 'https://github.com/acme-freight/orders-service.git',
         path: 'k8s',
@@ -95,18 +110,19 @@ describe('argocd:application:register', () => {
       },
     });
     // The lookup names the project, so a missing app reads 404, not 403.
-    expect(argocd.requests[1]).toMatchObject({
-      method: 'GET',
-      path: '/api/v1/applications/orders-service',
-    });
-    expect(argocd.requests[1].query.get('project')).toBe('default');
-    expect(argocd.writes().map(r => r.query.get('validate'))).toEqual(['true']);
+    expect(appLookup().query.get('project')).toBe('fulfilment-team');
+    expect(
+      argocd
+        .writes()
+        .filter(r => r.path === '/api/v1/applications')
+        .map(r => r.query.get('validate')),
+    ).toEqual(['true']);
     expect(outputs(ctx)).toEqual({
       appName: 'orders-service',
-      project: 'default',
+      project: 'fulfilment-team',
       url: 'https://argocd.acme.example/applications/orders-service',
       state: 'created',
-      projectState: 'unchanged',
+      projectState: 'created',
     });
   });
 
@@ -162,9 +178,7 @@ describe('argocd:application:register', () => {
     expect(argocd.applications.has('team-fulfilment/orders-service')).toBe(
       true,
     );
-    expect(argocd.requests[1].query.get('appNamespace')).toBe(
-      'team-fulfilment',
-    );
+    expect(appLookup().query.get('appNamespace')).toBe('team-fulfilment');
     expect(outputs(ctx).url).toBe(
       'https://argocd.acme.example/applications/team-fulfilment/orders-service',
     );
@@ -274,6 +288,7 @@ describe('argocd:application:register', () => {
 
   it('replays a completed step from its checkpoint instead of repeating it', async () => {
     const store = checkpointStore({
+      'argocd.project.v1:prod/fulfilment-team/orders-service': null,
       'argocd.app.v1:prod//orders-service': null,
     });
 
@@ -281,7 +296,10 @@ describe('argocd:application:register', () => {
       context(baseInput, { checkpoint: store.checkpoint }),
     );
 
-    expect(store.replayed).toEqual(['argocd.app.v1:prod//orders-service']);
+    expect(store.replayed).toEqual([
+      'argocd.project.v1:prod/fulfilment-team/orders-service',
+      'argocd.app.v1:prod//orders-service',
+    ]);
     expect(argocd.writes()).toHaveLength(0);
   });
 
@@ -306,7 +324,7 @@ describe('argocd:application:register', () => {
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringContaining(
-        'ArgoCD "prod" answered 403 Forbidden to GET /api/v1/projects/default: permission denied. The token configured for ArgoCD "prod" is valid but lacks permission',
+        'ArgoCD "prod" answered 403 Forbidden to GET /api/v1/projects/fulfilment-team: permission denied. The token configured for ArgoCD "prod" is valid but lacks permission',
       ),
     });
 
@@ -316,7 +334,7 @@ describe('argocd:application:register', () => {
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringContaining(
-        '401 Unauthorized to GET /api/v1/projects/default: invalid session',
+        '401 Unauthorized to GET /api/v1/projects/fulfilment-team: invalid session',
       ),
     });
 
@@ -329,7 +347,7 @@ describe('argocd:application:register', () => {
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringMatching(
-        /Could not reach ArgoCD "staging" at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/projects\/default: ECONNREFUSED/,
+        /Could not reach ArgoCD "staging" at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/projects\/fulfilment-team: ECONNREFUSED/,
       ),
     });
   });
@@ -385,6 +403,18 @@ describe('argocd:application:register', () => {
         { instance: 'dev' },
         'Unknown ArgoCD instance "dev". Configured: "prod", "staging"',
       ],
+      [
+        { repoUrl: 'https://github.com/someone-else/orders-service.git' },
+        'repoUrl "https://github.com/someone-else/orders-service.git" is not in an organisation the platform allows (pavedRoad.argocd.sourceRepos: https://github.com/acme-freight/*, git@github.com:acme-freight/*)',
+      ],
+      [
+        { repoUrl: 'https://github.com/acme-freight/../evil/repo.git' },
+        'is not in an organisation the platform allows',
+      ],
+      [
+        { repoUrl: 'https://gitlab.example/acme-freight/orders-service.git' },
+        'is not in an organisation the platform allows',
+      ],
     ])('%j', async (override, message) => {
       await expectRefusedBeforeAnyCall(
         makeAction(),
@@ -403,5 +433,172 @@ describe('argocd:application:register', () => {
       argocd,
       'NotAllowedError',
     );
+  });
+
+  describe("the owner team's project", () => {
+    const teamProjectSpec = (...namespaces: string[]) => ({
+      description: 'Applications of fulfilment-team, managed by Paved Road',
+      sourceRepos: [
+        'https://github.com/acme-freight/*',
+        'git@github.com:acme-freight/*',
+      ],
+      destinations: namespaces.map(namespace => ({
+        server: 'https://kubernetes.default.svc',
+        namespace,
+      })),
+      clusterResourceWhitelist: [],
+    });
+    const projectWrites = () =>
+      argocd.writes().filter(r => r.path.startsWith('/api/v1/projects'));
+
+    it('is created with the allowed organisations, the namespace and no cluster-scoped kinds, then extended and left alone', async () => {
+      await makeAction().handler(context(baseInput));
+      expect(argocd.projects.get('fulfilment-team')).toMatchObject({
+        metadata: {
+          labels: {
+            'paved-road.io/owner': 'fulfilment-team',
+            'app.kubernetes.io/managed-by': 'paved-road',
+          },
+        },
+        spec: teamProjectSpec('orders-service'),
+      });
+
+      // The team's next service adds its namespace.
+      const next = context({
+        ...baseInput,
+        name: 'returns-service',
+        repoUrl: 'https://github.com/acme-freight/returns-service.git',
+        destinationNamespace: 'returns-service',
+      });
+      await makeAction().handler(next);
+      expect(outputs(next).projectState).toBe('updated');
+      expect(argocd.projects.get('fulfilment-team')!.spec).toEqual(
+        teamProjectSpec('orders-service', 'returns-service'),
+      );
+
+      // A re-run writes nothing.
+      const writes = argocd.writes().length;
+      const again = context(baseInput);
+      await makeAction().handler(again);
+      expect(argocd.writes()).toHaveLength(writes);
+      expect(outputs(again)).toMatchObject({
+        state: 'unchanged',
+        projectState: 'unchanged',
+      });
+      expect(projectWrites().map(r => r.method)).toEqual(['POST', 'PUT']);
+    });
+
+    it("refuses another team's namespace, and writes nothing", async () => {
+      await makeAction().handler(context(baseInput));
+      const writes = argocd.writes().length;
+
+      await expect(
+        makeAction().handler(
+          context({
+            ...baseInput,
+            name: 'sneaky',
+            repoUrl: 'https://github.com/acme-freight/payments-service.git',
+            owner: 'payments-team',
+          }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message:
+          'Namespace "orders-service" on https://kubernetes.default.svc is already a destination of project "fulfilment-team" on ArgoCD "prod"; a team deploys only into namespaces of its own. Choose a namespace named after your service.',
+      });
+      expect(argocd.writes()).toHaveLength(writes);
+      expect(argocd.projects.has('payments-team')).toBe(false);
+    });
+
+    it("refuses a project of the team's name that Paved Road does not keep", async () => {
+      argocd.projects.set('fulfilment-team', {
+        metadata: { name: 'fulfilment-team', resourceVersion: '1' },
+        spec: {
+          sourceRepos: ['*'],
+          destinations: [{ server: '*', namespace: '*' }],
+        },
+      });
+      await expect(
+        makeAction().handler(context(baseInput)),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          'Project "fulfilment-team" on ArgoCD "prod" exists but is not the project Paved Road keeps for team "fulfilment-team"',
+        ),
+      });
+      expect(argocd.writes()).toHaveLength(0);
+    });
+
+    it('refuses the default project, which permits everything, unless the instance allows it', async () => {
+      const input = { ...baseInput, project: 'default' };
+      await expect(makeAction().handler(context(input))).rejects.toThrow(
+        'Project "default" on ArgoCD "prod" permits every repository, destination and cluster-scoped kind, so Paved Road does not use it.',
+      );
+      expect(argocd.requests).toHaveLength(0);
+
+      const allowing = createArgoCdRegisterAction({
+        access: allowEveryone,
+        config: new ConfigReader({
+          pavedRoad: {
+            argocd: {
+              sourceRepos: ['https://github.com/acme-freight/*'],
+              instances: [
+                {
+                  name: 'prod',
+                  url: argocd.url,
+                  token: argocd.token,
+                  allowDefaultProject: true,
+                },
+              ],
+            },
+          },
+        }),
+        retryPolicy: fastRetries,
+      });
+      const ctx = context(input);
+      await allowing.handler(ctx);
+      expect(outputs(ctx)).toMatchObject({
+        project: 'default',
+        state: 'created',
+      });
+    });
+
+    it("keeps projects other than the team's for the platform team", async () => {
+      await expect(
+        makeAction(
+          argocd.token,
+          argocd.url,
+          memberOf('fulfilment-team'),
+        ).handler(
+          context({ ...baseInput, project: 'payments', createProject: true }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(
+          'may not put ArgoCD application "orders-service" in project "payments" (not the owner team\'s) for team "platform-team"',
+        ),
+      });
+      expect(argocd.requests).toHaveLength(0);
+
+      // A member of the team may use the team's own project.
+      const ctx = context(baseInput);
+      await makeAction(
+        argocd.token,
+        argocd.url,
+        memberOf('fulfilment-team'),
+      ).handler(ctx);
+      expect(outputs(ctx).project).toBe('fulfilment-team');
+    });
+
+    it('plans the project in a dry run without writing', async () => {
+      const ctx = context(baseInput, { isDryRun: true });
+      await makeAction().handler(ctx);
+      expect(argocd.writes()).toHaveLength(0);
+      expect(outputs(ctx)).toMatchObject({
+        project: 'fulfilment-team',
+        projectState: 'created',
+        state: 'created',
+      });
+    });
   });
 });

@@ -23,6 +23,7 @@ import {
   projectRefusals,
 } from './application';
 import { ArgoCdClient, ArgoCdObject } from './client';
+import { assertAllowedRepository, planTeamProject } from './teamProject';
 import { examples } from './register.examples';
 
 /** Git remotes ArgoCD can clone: https URLs or scp-style ssh. */
@@ -61,14 +62,14 @@ const inputFields = {
     dns1123Label(z, 'project')
       .optional()
       .describe(
-        'ArgoCD project; an existing one is reused (default "default").',
+        'ArgoCD project. Default: the owner team\'s project (named after the team), created or extended with this destination. Another project is for the platform team; "default" only where the instance allows it.',
       ),
   createProject: (z: Zod) =>
     z
       .boolean()
       .optional()
       .describe(
-        'Create the project, scoped to this repo and destination, when it does not exist (default false).',
+        "Create a project other than the team's, scoped to this repo and destination, when it does not exist (default false).",
       ),
   repoUrl: (z: Zod) =>
     matching(
@@ -180,6 +181,8 @@ export function createArgoCdRegisterAction(options: {
 }) {
   const instances = readArgoCdInstances(options.config);
   const reserved = ReservedNames.fromConfig(options.config);
+  const sourceRepos =
+    options.config.getOptionalStringArray('pavedRoad.argocd.sourceRepos') ?? [];
 
   return createTemplateAction({
     id: ACTION_ID,
@@ -201,7 +204,7 @@ export function createArgoCdRegisterAction(options: {
             .describe('What happened to the application'),
         projectState: z =>
           z
-            .enum(['created', 'unchanged'])
+            .enum(['created', 'updated', 'unchanged'])
             .describe('What happened to the project'),
       },
     },
@@ -210,7 +213,7 @@ export function createArgoCdRegisterAction(options: {
         instance: instanceName,
         name,
         appNamespace,
-        project = 'default',
+        project: projectInput,
         createProject = false,
         repoUrl,
         path = '.',
@@ -237,12 +240,29 @@ export function createArgoCdRegisterAction(options: {
       reserved.assertAllowed(appNamespace, 'appNamespace');
       assertValidLabels(labels);
       assertNoReservedLabels(labels);
+      assertAllowedRepository(repoUrl, sourceRepos);
       await options.access.assertMayActFor(
         ctx,
         owner,
         `register ArgoCD application "${name}"`,
       );
+      // Applications go into their team's project; any other project could
+      // let the application reach what the team does not own.
+      const project = projectInput ?? owner ?? 'default';
+      const isTeamProject = owner !== undefined && project === owner;
+      if (!isTeamProject) {
+        await options.access.assertMayActFor(
+          ctx,
+          undefined,
+          `put ArgoCD application "${name}" in project "${project}" (not the owner team's)`,
+        );
+      }
       const instance = pickTarget(instances, instanceName, 'ArgoCD instance');
+      if (project === 'default' && !instance.allowDefaultProject) {
+        throw new InputError(
+          `Project "default" on ArgoCD "${instance.name}" permits every repository, destination and cluster-scoped kind, so Paved Road does not use it. Give the owner team (its project is created for it), or ask the platform team to set allowDefaultProject on this instance in pavedRoad.argocd.instances.`,
+        );
+      }
       const client = new ArgoCdClient(instance, {
         signal: ctx.signal,
         retryPolicy: options.retryPolicy,
@@ -271,8 +291,18 @@ export function createArgoCdRegisterAction(options: {
 
       // Read and compare first; only then decide what to write.
       const existingProject = await client.getProject(project);
-      let projectState: 'created' | 'unchanged' = 'unchanged';
-      if (existingProject) {
+      let projectState: ObjectState = 'unchanged';
+      let projectToWrite: ArgoCdObject | undefined;
+      if (isTeamProject) {
+        ({ state: projectState, project: projectToWrite } = planTeamProject({
+          owner: project,
+          sourceRepos,
+          destination: desired.spec.destination,
+          existing: existingProject,
+          allProjects: await client.listProjects(),
+          where,
+        }));
+      } else if (existingProject) {
         const refusals = projectRefusals(existingProject, desired);
         if (refusals.length) {
           throw new InputError(
@@ -287,6 +317,7 @@ export function createArgoCdRegisterAction(options: {
         );
       } else {
         projectState = 'created';
+        projectToWrite = desiredProject(project, desired, owner);
       }
 
       const existing = await client.getApplication(name, project, appNamespace);
@@ -314,13 +345,15 @@ export function createArgoCdRegisterAction(options: {
         } project "${project}" ${projectState}, application "${name}" ${state} on ${where}`,
       );
       if (!ctx.isDryRun) {
-        if (projectState === 'created') {
+        if (projectState !== 'unchanged') {
           await ctx.checkpoint({
-            key: `argocd.project.v1:${instance.name}/${project}`,
+            key: `argocd.project.v1:${instance.name}/${project}/${destinationNamespace}`,
             fn: async () => {
-              await client.createProject(
-                desiredProject(project, desired, owner),
-              );
+              if (projectState === 'created') {
+                await client.createProject(projectToWrite!);
+              } else {
+                await client.updateProject(projectToWrite!);
+              }
             },
           });
         }

@@ -37,6 +37,7 @@ describe('paved-road:preflight', () => {
     const config = new ConfigReader({
       pavedRoad: {
         argocd: {
+          sourceRepos: ['https://github.com/acme-freight/*'],
           instances: [{ name: 'dev', url: argocd.url, token: argocd.token }],
         },
         vault: {
