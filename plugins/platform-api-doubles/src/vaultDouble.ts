@@ -46,6 +46,44 @@ function seconds(value: unknown): number | undefined {
   return Number(match[1]) * { s: 1, m: 60, h: 3600, '': 1 }[match[2]]!;
 }
 
+/**
+ * A new Kubernetes auth role: every field Vault stores, with its defaults.
+ * Vault has no field of free metadata on a role, so neither has the double.
+ */
+const NEW_ROLE: Json = {
+  alias_name_source: 'serviceaccount_uid',
+  audience: '',
+  bound_service_account_names: [],
+  bound_service_account_namespace_selector: '',
+  bound_service_account_namespaces: [],
+  token_bound_cidrs: [],
+  token_explicit_max_ttl: 0,
+  token_max_ttl: 0,
+  token_no_default_policy: false,
+  token_num_uses: 0,
+  token_period: 0,
+  token_policies: [],
+  token_ttl: 0,
+  token_type: 'default',
+};
+
+/**
+ * A role as Vault's read returns it: the stored fields only (whatever a
+ * test seeded beyond them is not Vault's), `audience` only when set.
+ */
+function roleAsRead(stored: Json): Json {
+  const role = Object.fromEntries(
+    Object.keys(NEW_ROLE).map(field => [
+      field,
+      stored[field] ?? NEW_ROLE[field],
+    ]),
+  );
+  if (!role.audience) {
+    delete role.audience;
+  }
+  return role;
+}
+
 interface SecretVersion {
   data: Record<string, unknown>;
   created_time: string;
@@ -60,9 +98,9 @@ interface SecretVersion {
  * and KV v2 with versions and check-and-set.
  */
 export class VaultDouble extends HttpDouble {
-  /** ACL policies by (lowercased) name: the HCL text. */
+  /** ACL policies by (lowercased) name: the HCL text, returned verbatim. */
   readonly policies = new Map<string, string>();
-  /** Kubernetes auth roles by `<mount>/<name>`, stored as Vault returns them. */
+  /** Kubernetes auth roles by `<mount>/<name>`, as Vault stores them. */
   readonly roles = new Map<string, Json>();
   /** KV v2 secrets by `<mount>/<path>`: every version, oldest first. */
   readonly secrets = new Map<string, SecretVersion[]>();
@@ -147,7 +185,7 @@ export class VaultDouble extends HttpDouble {
     const key = `${mount}/${name.toLowerCase()}`;
     if (request.method === 'GET') {
       const role = this.roles.get(key);
-      return role ? ok(role) : missing();
+      return role ? ok(roleAsRead(role)) : missing();
     }
     if (request.method !== 'POST' && request.method !== 'PUT') {
       return vaultError(405);
@@ -155,24 +193,7 @@ export class VaultDouble extends HttpDouble {
     const body = (request.body ?? {}) as Json;
     const existing = this.roles.get(key);
     // Fields left out keep their value on update, as in Vault.
-    const role: Json = existing
-      ? { ...existing }
-      : {
-          alias_name_source: 'serviceaccount_uid',
-          audience: '',
-          bound_service_account_names: [],
-          bound_service_account_namespace_selector: '',
-          bound_service_account_namespaces: [],
-          token_bound_cidrs: [],
-          token_explicit_max_ttl: 0,
-          token_max_ttl: 0,
-          token_no_default_policy: false,
-          token_num_uses: 0,
-          token_period: 0,
-          token_policies: [],
-          token_ttl: 0,
-          token_type: 'default',
-        };
+    const role: Json = structuredClone(existing ?? NEW_ROLE);
     for (const field of [
       'bound_service_account_names',
       'bound_service_account_namespaces',

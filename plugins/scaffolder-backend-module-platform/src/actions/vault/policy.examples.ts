@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Give a new service read access to its own secrets on the production Vault: policy "orders-service-read" and a Kubernetes auth role bound to the service account "orders-service" in the namespace "orders-service".',
+      'Give a new service of team "fulfilment-team" read access to its own secrets on the production Vault: policy "orders-service-read" (marked as written by Paved Road for that service and team) and a Kubernetes auth role bound to the service account "orders-service" in the namespace "orders-service".',
     example: yaml.stringify({
       steps: [
         {
@@ -14,6 +14,7 @@ export const examples: TemplateExample[] = [
           input: {
             server: 'prod',
             service: 'orders-service',
+            owner: 'fulfilment-team',
           },
         },
       ],
@@ -21,7 +22,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Name the service account, namespace and role from the wizard, shorten the token lifetime, require an audience, and seed placeholder secrets that are created only if missing (an existing secret is never overwritten).',
+      'Name the service account, a namespace of the service (here a preview namespace "<service>-pr-<n>") and role from the wizard, shorten the token lifetime, require an audience, and seed placeholder secrets that are created only if missing (an existing secret is never overwritten).',
     example: yaml.stringify({
       steps: [
         {
@@ -33,7 +34,8 @@ export const examples: TemplateExample[] = [
             service: '${{ parameters.name }}',
             policyName: '${{ parameters.name }}-read',
             serviceAccount: '${{ parameters.name }}',
-            namespace: 'team-payments',
+            namespace:
+              '${{ parameters.name }}-pr-${{ parameters.pullRequest }}',
             roleName: 'payments-${{ parameters.name }}',
             tokenTtl: '15m',
             tokenMaxTtl: '4h',

@@ -12,7 +12,8 @@ import { allowEveryone, denyEveryone } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createVaultPolicyAction } from './policy';
 
-const expectedPolicy = `path "secret/data/orders-service/*" {
+const expectedPolicy = `# Managed by Paved Road: service=orders-service owner=fulfilment-team
+path "secret/data/orders-service/*" {
   capabilities = ["read"]
 }
 
@@ -67,6 +68,7 @@ describe('vault:policy:write', () => {
   const baseInput = {
     server: 'prod',
     service: 'orders-service',
+    owner: 'fulfilment-team',
     audience: 'vault',
     seedSecrets: { 'db-password': 'placeholder-db' },
   };
@@ -121,13 +123,13 @@ describe('vault:policy:write', () => {
     });
   });
 
-  it('uses the given names, namespace, ttls and mounts', async () => {
+  it('uses the given names, namespace (a preview namespace of the service), ttls and mounts', async () => {
     const ctx = context({
       server: 'prod',
       service: 'payments',
       policyName: 'payments-secrets',
       serviceAccount: 'payments-api',
-      namespace: 'team-payments',
+      namespace: 'payments-pr-42',
       roleName: 'payments_api',
       tokenTtl: '15m',
       tokenMaxTtl: '4h',
@@ -140,7 +142,7 @@ describe('vault:policy:write', () => {
     );
     expect(vault.roles.get('kubernetes/payments_api')).toMatchObject({
       bound_service_account_names: ['payments-api'],
-      bound_service_account_namespaces: ['team-payments'],
+      bound_service_account_namespaces: ['payments-pr-42'],
       token_policies: ['payments-secrets'],
       token_ttl: 900,
       token_max_ttl: 14400,
@@ -173,7 +175,7 @@ describe('vault:policy:write', () => {
   it('treats a re-indented copy of the generated policy as unchanged', async () => {
     vault.policies.set(
       'orders-service-read',
-      'path "secret/data/orders-service/*" {capabilities=["read"]}\r\n\tpath "secret/metadata/orders-service/*" { capabilities = [ "read","list" ] }',
+      '\n  #Managed by Paved Road:  service=orders-service   owner=fulfilment-team\r\npath "secret/data/orders-service/*" {capabilities=["read"]}\r\n\tpath "secret/metadata/orders-service/*" { capabilities = [ "read","list" ] }',
     );
 
     const ctx = context(baseInput);
@@ -185,10 +187,10 @@ describe('vault:policy:write', () => {
     ).toHaveLength(0);
   });
 
-  it('rewrites a different existing policy and role, logging what differed', async () => {
+  it('updates a differing policy and role Paved Road wrote for the same service and team, logging what differed', async () => {
     vault.policies.set(
       'orders-service-read',
-      'path "secret/data/*" { capabilities = ["read", "list"] }',
+      '# Managed by Paved Road: service=orders-service owner=fulfilment-team\npath "secret/data/*" { capabilities = ["read", "list"] }',
     );
     vault.roles.set('kubernetes/orders-service', {
       bound_service_account_names: ['orders-service'],
@@ -226,6 +228,143 @@ describe('vault:policy:write', () => {
         ),
       ]),
     );
+  });
+
+  describe('never rewrites what Paved Road did not write for the same service and team', () => {
+    const otherTeamPolicy = `# Managed by Paved Road: service=orders-service owner=billing-team
+path "secret/data/orders-service/*" {
+  capabilities = ["read", "list"]
+}
+`;
+    const roleBinding = (policy: string) => () =>
+      vault.roles.set('kubernetes/orders-service', {
+        bound_service_account_names: ['orders-service'],
+        bound_service_account_namespaces: ['orders-service'],
+        token_policies: [policy],
+      });
+
+    it.each([
+      [
+        'a policy Paved Road did not create',
+        () =>
+          vault.policies.set(
+            'orders-service-read',
+            'path "secret/data/*" { capabilities = ["read"] }',
+          ),
+        {},
+        'ConflictError',
+        'Policy "orders-service-read" already exists on Vault "prod" and was not created by Paved Road (its text does not begin with "# Managed by Paved Road: …"), so it is left as it is; nothing was written. Choose another policyName, or ask the platform team to adopt it.',
+      ],
+      [
+        'an unmarked copy of the generated policy',
+        () =>
+          vault.policies.set(
+            'orders-service-read',
+            expectedPolicy.split('\n').slice(1).join('\n'),
+          ),
+        {},
+        'ConflictError',
+        'Policy "orders-service-read" already exists on Vault "prod" and was not created by Paved Road',
+      ],
+      [
+        'a role Paved Road did not create',
+        () => {
+          vault.policies.set(
+            'ci-deployer',
+            'path "*" { capabilities = ["sudo"] }',
+          );
+          roleBinding('ci-deployer')();
+        },
+        {},
+        'ConflictError',
+        'Kubernetes auth role "auth/kubernetes/role/orders-service" already exists on Vault "prod" and was not created by Paved Road (it binds no policy whose text begins with "# Managed by Paved Road: …"), so it is left as it is; nothing was written. Choose another roleName, or ask the platform team to adopt it.',
+      ],
+      [
+        "another team's policy",
+        () => vault.policies.set('orders-service-read', otherTeamPolicy),
+        {},
+        'ConflictError',
+        'Policy "orders-service-read" on Vault "prod" was created by Paved Road for service "orders-service" of team "billing-team", not for service "orders-service" of team "fulfilment-team"; it is only ever updated for the same service and team, so nothing was written. Choose another policyName, or ask the platform team to hand it over.',
+      ],
+      [
+        "another team's role",
+        () => {
+          vault.policies.set('orders-legacy-read', otherTeamPolicy);
+          roleBinding('orders-legacy-read')();
+        },
+        {},
+        'ConflictError',
+        'Kubernetes auth role "auth/kubernetes/role/orders-service" on Vault "prod" was created by Paved Road for service "orders-service" of team "billing-team", not for service "orders-service" of team "fulfilment-team"',
+      ],
+      [
+        "the team's policy of another service",
+        () =>
+          vault.policies.set(
+            'payments-read',
+            '# Managed by Paved Road: service=payments owner=fulfilment-team\n',
+          ),
+        { policyName: 'payments-read' },
+        'ConflictError',
+        'Policy "payments-read" on Vault "prod" was created by Paved Road for service "payments" of team "fulfilment-team", not for service "orders-service" of team "fulfilment-team"',
+      ],
+      [
+        'a namespace of another service',
+        () => {},
+        { namespace: 'payments' },
+        'InputError',
+        'namespace "payments" is not a namespace of service "orders-service"',
+      ],
+    ])(
+      'refuses %s, in a dry run exactly as in a real run, writing nothing',
+      async (_, seed, override, name, message) => {
+        seed();
+        const refusal = (isDryRun: boolean) =>
+          makeAction()
+            .handler(context({ ...baseInput, ...override }, { isDryRun }))
+            .catch(e => e);
+
+        const dryRun = await refusal(true);
+        const realRun = await refusal(false);
+
+        expect(realRun).toMatchObject({
+          name,
+          message: expect.stringContaining(message),
+        });
+        expect(dryRun).toMatchObject({
+          name: realRun.name,
+          message: realRun.message,
+        });
+        expect(vault.writes()).toEqual([]);
+      },
+    );
+
+    it('binds a role through a policy of its own team, and a re-run writes nothing', async () => {
+      // An older run of the same team bound the role to another policy.
+      vault.policies.set(
+        'orders-legacy-read',
+        otherTeamPolicy.replace('billing-team', 'fulfilment-team'),
+      );
+      roleBinding('orders-legacy-read')();
+
+      const first = context(baseInput);
+      await makeAction().handler(first);
+      const writes = vault.writes().length;
+      const again = context(baseInput);
+      await makeAction().handler(again);
+
+      expect(outputs(first)).toMatchObject({
+        policyState: 'created',
+        roleState: 'updated',
+      });
+      expect(vault.roles.get('kubernetes/orders-service')).toMatchObject({
+        token_policies: ['orders-service-read'],
+      });
+      expect(vault.writes()).toHaveLength(writes);
+      expect(outputs(again)).toMatchObject({
+        policyState: 'unchanged',
+        roleState: 'unchanged',
+      });
+    });
   });
 
   it('converges when re-run after Vault failed halfway', async () => {
@@ -482,6 +621,15 @@ describe('vault:policy:write', () => {
       [{ namespace: 'ns\nkind: x' }, 'namespace: namespace must be'],
       [{ namespace: 'kube-system' }, 'namespace "kube-system" is reserved'],
       [{ namespace: 'istio-system' }, 'namespace "istio-system" is reserved'],
+      [
+        { namespace: 'team-payments' },
+        'namespace "team-payments" is not a namespace of service "orders-service": the Vault role may bind only "orders-service" or a namespace starting with "orders-service-", e.g. the preview namespace "orders-service-pr-42".',
+      ],
+      [
+        { namespace: 'orders-service2' },
+        'namespace "orders-service2" is not a namespace of service "orders-service"',
+      ],
+      [{ namespace: 'orders' }, 'namespace "orders" is not a namespace of'],
       [{ serviceAccount: 'default' }, 'serviceAccount "default" is shared'],
       [{ tokenTtl: '1d' }, 'tokenTtl: tokenTtl must be a whole number'],
       [{ tokenMaxTtl: '-1h' }, 'tokenMaxTtl: tokenMaxTtl must be'],

@@ -14,7 +14,14 @@ import {
   targetName,
 } from '../../lib/validation';
 import { VaultClient } from './client';
-import { samePolicy, servicePolicy } from './hcl';
+import {
+  PavedRoadMark,
+  RESERVED_POLICIES,
+  readMark,
+  samePolicy,
+  servicePolicy,
+} from './hcl';
+import { assertOwned, roleMark } from './ownership';
 import { examples } from './policy.examples';
 import {
   DURATION,
@@ -35,13 +42,6 @@ const VAULT_NAME_MESSAGE =
 const SECRET_KEY = /^[A-Za-z0-9]([-_A-Za-z0-9]*[A-Za-z0-9])?$/;
 /** A token audience: a name or URL, never a quote, space or newline. */
 const AUDIENCE = /^[A-Za-z0-9]([-A-Za-z0-9._:/]*[A-Za-z0-9])?$/;
-/** Built into Vault: writing these would change every token, or fail. */
-const RESERVED_POLICIES = [
-  'root',
-  'default',
-  'response-wrapping',
-  'control-group',
-];
 const MAX_SECRETS = 50;
 
 const ACTION_ID = 'vault:policy:write';
@@ -56,7 +56,7 @@ const inputFields = {
     dns1123Label(z, 'owner')
       .optional()
       .describe(
-        'Owning team (catalog group name); the user who runs the task must be a member (or on the platform team). Without it, only the platform team may write.',
+        'Owning team (catalog group name); the user who runs the task must be a member (or on the platform team). Without it, only the platform team may write. Recorded in the policy, so another team cannot re-bind it.',
       ),
   policyName: (z: Zod) =>
     matching(z, VAULT_NAME, `policyName ${VAULT_NAME_MESSAGE}`, 128)
@@ -72,7 +72,7 @@ const inputFields = {
     dns1123Label(z, 'namespace')
       .optional()
       .describe(
-        'Kubernetes namespace of the service account (default: the service name).',
+        'Kubernetes namespace of the service account: the service name (default) or one starting with "<service>-", e.g. the preview namespace "<service>-pr-42".',
       ),
   roleName: (z: Zod) =>
     matching(z, VAULT_NAME, `roleName ${VAULT_NAME_MESSAGE}`, 128)
@@ -149,7 +149,7 @@ export function createVaultPolicyAction(options: {
   return createTemplateAction({
     id: ACTION_ID,
     description:
-      'Writes a least-privilege Vault ACL policy for a service (read its KV v2 secrets) and binds it to the service account through a Kubernetes auth role; optionally seeds placeholder secrets without overwriting. Idempotent: a re-run reports "unchanged".',
+      'Writes a least-privilege Vault ACL policy for a service (read its KV v2 secrets) and binds it to the service account through a Kubernetes auth role; optionally seeds placeholder secrets without overwriting. Idempotent: a re-run reports "unchanged". Never rewrites a policy or role that Paved Road did not write for the same service and team.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -193,6 +193,13 @@ export function createVaultPolicyAction(options: {
       } = parseInput<typeof ctx.input>(ACTION_ID, inputFields, ctx.input);
 
       reserved.assertAllowed(namespace, 'namespace');
+      // The role hands the service's secrets to whatever runs in the
+      // namespace, so only the service's own namespaces qualify.
+      if (namespace !== service && !namespace.startsWith(`${service}-`)) {
+        throw new InputError(
+          `namespace "${namespace}" is not a namespace of service "${service}": the Vault role may bind only "${service}" or a namespace starting with "${service}-", e.g. the preview namespace "${service}-pr-42".`,
+        );
+      }
       if (serviceAccount === 'default') {
         throw new InputError(
           'serviceAccount "default" is shared by every pod of the namespace that names no account of its own; give the service an account of its own, e.g. the service name.',
@@ -214,7 +221,8 @@ export function createVaultPolicyAction(options: {
         `write the Vault policy of "${service}"`,
       );
       const vault = pickTarget(servers, serverName, 'Vault server');
-      const policy = servicePolicy(vault.kvMount, service);
+      const mark: PavedRoadMark = owner ? { service, owner } : { service };
+      const policy = servicePolicy(vault.kvMount, mark);
       const role = desiredRole({
         serviceAccount,
         namespace,
@@ -234,12 +242,36 @@ export function createVaultPolicyAction(options: {
       });
 
       // Read and compare everything first; only then decide what to write.
+      // Ownership is checked here too, so a dry run refuses what a real run
+      // would.
       const existingPolicy = await client.readPolicy(policyName);
+      if (existingPolicy !== undefined) {
+        assertOwned(readMark(existingPolicy), mark, {
+          object: `Policy "${policyName}"`,
+          where,
+          field: 'policyName',
+          unmarked: 'its text does not begin with "# Managed by Paved Road: …"',
+        });
+      }
       const policyState = stateFor(
         existingPolicy,
         existingPolicy !== undefined && samePolicy(existingPolicy, policy),
       );
       const existingRole = await client.readKubernetesRole(roleName);
+      if (existingRole) {
+        const found = await roleMark(existingRole, mark, name =>
+          name === policyName
+            ? Promise.resolve(existingPolicy)
+            : client.readPolicy(name),
+        );
+        assertOwned(found, mark, {
+          object: `Kubernetes auth role "${rolePath}"`,
+          where,
+          field: 'roleName',
+          unmarked:
+            'it binds no policy whose text begins with "# Managed by Paved Road: …"',
+        });
+      }
       const roleDiff = existingRole ? roleDifferences(role, existingRole) : [];
       const roleState = stateFor(existingRole, roleDiff.length === 0);
       const secretStates: Record<string, SecretState> = {};
