@@ -74,14 +74,18 @@ export function kubernetesStatus(
 
 /** Every leaf path of an applied object, arrays being atomic (as for most list fields). */
 function leafPaths(value: unknown, path: string[] = []): string[][] {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const entries = Object.entries(value as Json);
+  if (isMap(value)) {
+    const entries = Object.entries(value);
     if (entries.length === 0) {
       return [path];
     }
     return entries.flatMap(([key, child]) => leafPaths(child, [...path, key]));
   }
   return [path];
+}
+
+function isMap(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function valueAt(object: unknown, path: string[]): unknown {
@@ -94,12 +98,27 @@ function valueAt(object: unknown, path: string[]): unknown {
 function setAt(object: Json, path: string[], value: unknown) {
   let current = object;
   for (const key of path.slice(0, -1)) {
-    if (typeof current[key] !== 'object' || current[key] === null) {
+    if (!isMap(current[key])) {
       current[key] = {};
     }
     current = current[key];
   }
   current[path[path.length - 1]] = value;
+}
+
+function deleteAt(object: Json, path: string[]) {
+  const parent = valueAt(object, path.slice(0, -1));
+  if (isMap(parent)) {
+    delete parent[path[path.length - 1]];
+  }
+}
+
+/** An applied `{}` asserts the map exists; it does not clear what others set in it. */
+function sameValue(current: unknown, applied: unknown) {
+  if (isMap(applied) && Object.keys(applied).length === 0) {
+    return isMap(current);
+  }
+  return JSON.stringify(current) === JSON.stringify(applied);
 }
 
 const IDENTITY_FIELDS = new Set([
@@ -109,18 +128,43 @@ const IDENTITY_FIELDS = new Set([
   'metadata.namespace',
 ]);
 
+/** What one field manager set on an object: one `managedFields` entry. */
+interface ManagerEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time: string;
+  /** Owned field paths, each a JSON array of keys (label keys hold dots). */
+  fields: Set<string>;
+}
+
+/** The `fieldsV1` tree of owned paths: `f:<key>` per level, `{}` at leaves. */
+function fieldsV1(fields: Set<string>): Json {
+  const tree: Json = {};
+  for (const field of fields) {
+    let node = tree;
+    for (const key of JSON.parse(field) as string[]) {
+      const name = key === '.' ? key : `f:${key}`;
+      node[name] = node[name] ?? {};
+      node = node[name];
+    }
+  }
+  return tree;
+}
+
 /**
  * An in-memory Kubernetes API server for the parts our actions and the
  * Kubernetes plugin use: discovery, get/list (label selectors), server-side
- * apply with field managers and conflicts, `dryRun=All`, delete with a uid
- * precondition, bearer tokens, and `Status` bodies with real reasons
- * (NotFound, AlreadyExists, Invalid, Conflict, Forbidden).
+ * apply with field managers, conflicts and `managedFields`, `dryRun=All`,
+ * delete with a uid precondition (namespaces terminate, and stay
+ * Terminating while a finalizer holds them), bearer tokens, and `Status`
+ * bodies with real reasons (NotFound, Invalid, Conflict, Forbidden).
  */
 export class KubernetesDouble extends HttpDouble {
   /** Stored objects by `<apiVersion>/<plural>/<namespace>/<name>`. */
   readonly objects = new Map<string, Json>();
-  /** Field owners per object key: field path → field manager. */
-  private readonly owners = new Map<string, Map<string, string>>();
+  /** The managedFields entries of each stored object, by object key. */
+  private readonly managers = new Map<string, ManagerEntry[]>();
   /** When true, every request other than discovery answers 403. */
   forbidden = false;
   private version = 100;
@@ -129,8 +173,18 @@ export class KubernetesDouble extends HttpDouble {
     super(request => this.route(request));
   }
 
-  /** Seeds an object as another tool (kubectl, a controller) would have applied it. */
-  seed(object: Json, fieldManager = 'kubectl') {
+  /**
+   * Seeds an object as another tool would have written it: by default a
+   * forced server-side apply (`kubectl apply --server-side --force-conflicts`);
+   * with `operation: 'Update'`, a merge as `kubectl label`, `kubectl create`
+   * or a controller makes, which takes over every field it changes.
+   * `metadata.finalizers` on a namespace keeps it Terminating once deleted.
+   */
+  seed(
+    object: Json,
+    fieldManager = 'kubectl',
+    operation: ManagerEntry['operation'] = 'Apply',
+  ) {
     const response = this.apply(
       this.typeOf(object.apiVersion, object.kind)!,
       object.apiVersion,
@@ -138,6 +192,7 @@ export class KubernetesDouble extends HttpDouble {
       object.metadata.name,
       object,
       new URLSearchParams({ fieldManager, force: 'true' }),
+      operation,
     );
     if (response.status >= 300) {
       throw new Error(`seed failed: ${JSON.stringify(response.body)}`);
@@ -148,6 +203,16 @@ export class KubernetesDouble extends HttpDouble {
   get(apiVersion: string, kind: string, name: string, namespace?: string) {
     const type = this.typeOf(apiVersion, kind)!;
     return this.objects.get(this.key(apiVersion, type, namespace, name));
+  }
+
+  /** Deletes an object as another client (`kubectl delete`) would; not recorded as a request. */
+  delete(apiVersion: string, kind: string, name: string, namespace?: string) {
+    const type = this.typeOf(apiVersion, kind)!;
+    const response = this.deleteObject(type, apiVersion, namespace, name, {});
+    if (response.status >= 300) {
+      throw new Error(`delete failed: ${JSON.stringify(response.body)}`);
+    }
+    return response.body as Json;
   }
 
   /** Writes that really changed state (dry runs excluded). */
@@ -281,7 +346,7 @@ export class KubernetesDouble extends HttpDouble {
           request.query,
         );
       case 'DELETE':
-        return this.delete(
+        return this.deleteObject(
           type,
           apiVersion,
           namespace,
@@ -351,6 +416,7 @@ export class KubernetesDouble extends HttpDouble {
     name: string,
     body: Json,
     query: URLSearchParams,
+    operation: ManagerEntry['operation'] = 'Apply',
   ): DoubleResponse {
     const manager = query.get('fieldManager');
     if (!manager) {
@@ -389,55 +455,91 @@ export class KubernetesDouble extends HttpDouble {
         },
       );
     }
-    if (
-      type.namespaced &&
-      !this.objects.get(
-        this.key('v1', RESOURCE_TYPES.v1[0], undefined, namespace!),
-      )
-    ) {
-      return kubernetesStatus(
-        404,
-        'NotFound',
-        `namespaces "${namespace}" not found`,
-        {
-          name: namespace,
-          kind: 'namespaces',
-        },
-      );
-    }
-
     const key = this.key(apiVersion, type, namespace, name);
     const live = this.objects.get(key);
-    const owners = new Map(this.owners.get(key) ?? []);
+    if (type.namespaced) {
+      const home = this.objects.get(this.namespaceKey(namespace!));
+      if (!home) {
+        return kubernetesStatus(
+          404,
+          'NotFound',
+          `namespaces "${namespace}" not found`,
+          { name: namespace, kind: 'namespaces' },
+        );
+      }
+      // The NamespaceLifecycle admission plugin refuses creates only.
+      if (home.metadata.deletionTimestamp && !live) {
+        const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+        const resource = group ? `${type.name}.${group}` : type.name;
+        return kubernetesStatus(
+          403,
+          'Forbidden',
+          `${resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+          {
+            name,
+            group,
+            kind: type.name,
+            causes: [
+              {
+                reason: 'NamespaceTerminating',
+                message: `namespace ${namespace} is being terminated`,
+                field: 'metadata.namespace',
+              },
+            ],
+          },
+        );
+      }
+    }
+
+    const entries = (this.managers.get(key) ?? []).map(entry => ({
+      ...entry,
+      fields: new Set(entry.fields),
+    }));
     const force = query.get('force') === 'true';
     const result: Json = structuredClone(live ?? {});
-    const conflicts: string[] = [];
+    const conflicts: Array<{ field: string; manager: string }> = [];
+    const setNow = new Set<string>();
     for (const path of leafPaths(body)) {
-      const dotted = path.join('.');
-      if (IDENTITY_FIELDS.has(dotted)) {
+      if (IDENTITY_FIELDS.has(path.join('.'))) {
         continue;
       }
+      const field = JSON.stringify(path);
       const value = valueAt(body, path);
-      const current = valueAt(live, path);
-      const owner = owners.get(dotted);
-      if (
-        owner &&
-        owner !== manager &&
-        JSON.stringify(current) !== JSON.stringify(value) &&
-        !force
-      ) {
-        conflicts.push(dotted);
-        continue;
+      const changed = !sameValue(valueAt(live, path), value);
+      const others = entries.filter(
+        e => e.manager !== manager && e.fields.has(field),
+      );
+      if (changed && others.length) {
+        if (operation === 'Apply' && !force) {
+          conflicts.push(
+            ...others.map(o => ({ field: path.join('.'), manager: o.manager })),
+          );
+          continue;
+        }
+        // Forced, or an Update: the field changes hands.
+        others.forEach(o => o.fields.delete(field));
       }
-      setAt(result, path, structuredClone(value));
-      owners.set(dotted, manager);
+      if (changed) {
+        setAt(result, path, structuredClone(value));
+      }
+      // An applier owns what it applies (shared when the value was equal);
+      // an updater owns what it changed, and on create the maps it made.
+      if (operation === 'Apply' || changed) {
+        setNow.add(field);
+      }
+      if (operation === 'Update') {
+        for (let depth = 2; depth < path.length; depth++) {
+          if (valueAt(live, path.slice(0, depth)) === undefined) {
+            setNow.add(JSON.stringify([...path.slice(0, depth), '.']));
+          }
+        }
+      }
     }
     if (conflicts.length) {
-      const other = owners.get(conflicts[0]);
-      const causes = conflicts.map(field => ({
+      const causes = conflicts.map(c => ({
         reason: 'FieldManagerConflict',
-        message: `conflict with "${other}"`,
-        field: `.${field}`,
+        message: `conflict with "${c.manager}"`,
+        field: `.${c.field}`,
       }));
       return kubernetesStatus(
         409,
@@ -447,6 +549,36 @@ export class KubernetesDouble extends HttpDouble {
         }: ${causes.map(c => `${c.message}: ${c.field}`).join(', ')}`,
         { causes },
       );
+    }
+
+    const previous = entries.find(
+      e => e.manager === manager && e.operation === operation,
+    );
+    const entry: ManagerEntry = {
+      manager,
+      operation,
+      apiVersion,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      fields:
+        operation === 'Apply'
+          ? setNow
+          : new Set([...(previous?.fields ?? []), ...setNow]),
+    };
+    const next = [...entries.filter(e => e !== previous), entry].filter(
+      e => e.fields.size > 0,
+    );
+    // A field its applier no longer applies is removed, unless someone
+    // else still owns it (or something below it).
+    for (const field of previous?.fields ?? []) {
+      if (operation === 'Apply' && !setNow.has(field)) {
+        const prefix = field.slice(0, -1);
+        const owned = next.some(e =>
+          [...e.fields].some(f => f === field || f.startsWith(`${prefix},`)),
+        );
+        if (!owned) {
+          deleteAt(result, JSON.parse(field));
+        }
+      }
     }
 
     result.apiVersion = apiVersion;
@@ -459,10 +591,13 @@ export class KubernetesDouble extends HttpDouble {
       creationTimestamp:
         live?.metadata.creationTimestamp ?? new Date().toISOString(),
       resourceVersion: String(++this.version),
-      managedFields: [...new Set(owners.values())].map(m => ({
-        manager: m,
-        operation: 'Apply',
-        apiVersion,
+      managedFields: next.map(e => ({
+        manager: e.manager,
+        operation: e.operation,
+        apiVersion: e.apiVersion,
+        time: e.time,
+        fieldsType: 'FieldsV1',
+        fieldsV1: fieldsV1(e.fields),
       })),
     };
     if (type.kind === 'Namespace') {
@@ -472,16 +607,30 @@ export class KubernetesDouble extends HttpDouble {
         'kubernetes.io/metadata.name': name,
       };
       result.spec = { finalizers: ['kubernetes'] };
-      result.status = { phase: 'Active' };
+      result.status = {
+        phase: result.metadata.deletionTimestamp ? 'Terminating' : 'Active',
+      };
     }
     if (query.get('dryRun') !== 'All') {
       this.objects.set(key, result);
-      this.owners.set(key, owners);
+      this.managers.set(key, next);
+      if (type.kind === 'Namespace' && result.metadata.deletionTimestamp) {
+        this.terminate(name);
+      }
     }
     return { status: live ? 200 : 201, body: result };
   }
 
-  private delete(
+  private namespaceKey(name: string) {
+    return this.key('v1', RESOURCE_TYPES.v1[0], undefined, name);
+  }
+
+  /**
+   * Deletes an object. A namespace first turns Terminating (deletionTimestamp
+   * set) and the API answers 200 with the namespace itself, as it does again
+   * for each later delete until the namespace is gone.
+   */
+  private deleteObject(
     type: ResourceType,
     apiVersion: string,
     namespace: string | undefined,
@@ -498,21 +647,27 @@ export class KubernetesDouble extends HttpDouble {
       return kubernetesStatus(
         409,
         'Conflict',
-        `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${live.metadata.uid}`,
+        `Operation cannot be fulfilled on ${type.name} "${name}": Precondition failed: UID in precondition: ${uid}, UID in object meta: ${live.metadata.uid}`,
+        { name, kind: type.name },
       );
     }
-    this.objects.delete(key);
-    this.owners.delete(key);
     if (type.kind === 'Namespace') {
-      // The namespace controller removes everything inside.
-      for (const other of [...this.objects.keys()]) {
-        const object = this.objects.get(other)!;
-        if (object.metadata.namespace === name) {
-          this.objects.delete(other);
-          this.owners.delete(other);
-        }
+      if (!live.metadata.deletionTimestamp) {
+        live.metadata.deletionTimestamp = new Date()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z');
+        live.metadata.resourceVersion = String(++this.version);
+        live.status = { phase: 'Terminating' };
       }
+      const answer = structuredClone(live);
+      this.terminate(name);
+      return {
+        status: options?.orphanDependents === false ? 202 : 200,
+        body: answer,
+      };
     }
+    this.objects.delete(key);
+    this.managers.delete(key);
     return {
       status: 200,
       body: {
@@ -523,6 +678,25 @@ export class KubernetesDouble extends HttpDouble {
         details: { name, kind: type.name, uid: live.metadata.uid },
       },
     };
+  }
+
+  /**
+   * The namespace controller, done at once: removes everything inside a
+   * terminating namespace, then the namespace, unless a finalizer in its
+   * `metadata.finalizers` holds it (stuck Terminating, as on real clusters).
+   */
+  private terminate(name: string) {
+    for (const [key, object] of [...this.objects]) {
+      if (object.metadata.namespace === name) {
+        this.objects.delete(key);
+        this.managers.delete(key);
+      }
+    }
+    const key = this.namespaceKey(name);
+    if (!this.objects.get(key)?.metadata.finalizers?.length) {
+      this.objects.delete(key);
+      this.managers.delete(key);
+    }
   }
 }
 

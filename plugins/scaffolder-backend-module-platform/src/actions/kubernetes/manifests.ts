@@ -2,6 +2,7 @@
  * The objects a provisioned namespace consists of. Pure functions: the action
  * applies what these return, the tests and the dry-run plan read them.
  */
+import { ManagedFieldsEntry } from './ownership';
 
 /** Server-side apply field manager: fixed, so re-runs own the same fields. */
 export const FIELD_MANAGER = 'paved-road-scaffolder';
@@ -95,6 +96,9 @@ export interface ManifestObject {
     namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    /** Set by the API server on objects read back. */
+    managedFields?: ManagedFieldsEntry[];
+    deletionTimestamp?: string;
   };
   [field: string]: unknown;
 }

@@ -14,7 +14,11 @@ import {
   outputsOf as outputs,
   visibleText,
 } from '../../__testUtils__/actionContext';
-import { allowEveryone, denyEveryone } from '../../__testUtils__/access';
+import {
+  allowEveryone,
+  denyEveryone,
+  memberOf,
+} from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
 import { createNamespaceProvisionAction } from './namespace';
 import { examples } from './namespace.examples';
@@ -249,6 +253,97 @@ describe('kubernetes:namespace:provision', () => {
       makeAction().handler(context({ ...baseInput, namespace: 'payments' })),
     ).rejects.toThrow('belongs to team "payments-team", not "fulfilment-team"');
     expect(k8s.mutations()).toHaveLength(0);
+  });
+
+  it('will not adopt a namespace carrying Paved Road labels someone else set, whoever asks', async () => {
+    // kubectl-created, with our labels copied: the values match, the field
+    // manager does not.
+    k8s.seed({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'orders-service',
+        labels: {
+          'app.kubernetes.io/managed-by': 'paved-road',
+          'paved-road.io/owner': 'fulfilment-team',
+        },
+      },
+    });
+    await expect(
+      makeAction(k8s.token, allowEveryone).handler(context(baseInput)),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'Namespace "orders-service" already exists on Kubernetes cluster "dev" and was not created by Paved Road. Pick another name, or set overwrite: true to adopt it.',
+    });
+    expect(k8s.mutations()).toHaveLength(0);
+  });
+
+  it('asks whether the initiator may adopt before any call when overwrite is set', async () => {
+    k8s.seed({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'orders-service' },
+    });
+    // A member of the owner team, not of the platform team.
+    const teamMember = memberOf('fulfilment-team');
+    const requestsBefore = k8s.requests.length;
+    await expect(
+      makeAction(k8s.token, teamMember).handler(
+        context({ ...baseInput, overwrite: true }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'may not set overwrite: true on namespace "orders-service": taking over a namespace or fields someone else manages is for the platform-team only',
+      ),
+    });
+    expect(k8s.requests).toHaveLength(requestsBefore);
+
+    // The platform team adopts it; from then on it is ours.
+    await makeAction(k8s.token, allowEveryone).handler(
+      context({ ...baseInput, overwrite: true }),
+    );
+    const owners = k8s
+      .get('v1', 'Namespace', 'orders-service')!
+      .metadata.managedFields.filter(
+        (e: any) =>
+          e.fieldsV1['f:metadata']?.['f:labels']?.['f:paved-road.io/owner'],
+      )
+      .map((e: any) => e.manager);
+    expect(owners).toEqual(['paved-road-scaffolder']);
+    const rerun = context(baseInput);
+    await makeAction(k8s.token, teamMember).handler(rerun);
+    expect(outputs(rerun).state).toBe('unchanged');
+  });
+
+  it('refuses a namespace that is being deleted, writing nothing', async () => {
+    await makeAction().handler(context(baseInput));
+    // A finalizer holds it Terminating after someone deleted it.
+    k8s.seed(
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'orders-service',
+          finalizers: ['example.com/backup'],
+        },
+      },
+      'backup-operator',
+      'Update',
+    );
+    k8s.delete('v1', 'Namespace', 'orders-service');
+    const writesBefore = k8s.mutations().length;
+
+    await expect(
+      makeAction().handler(context({ ...baseInput, overwrite: true })),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(
+        /^Namespace "orders-service" on Kubernetes cluster "dev" is being deleted \(since .+\)\. Wait until it is gone, or pick another name\.$/,
+      ),
+    });
+    expect(k8s.mutations()).toHaveLength(writesBefore);
   });
 
   it('sets a TTL that stays fixed across retries of the task', async () => {

@@ -17,14 +17,15 @@ import {
 } from '../../lib/validation';
 import { KubernetesClusterClient } from './client';
 import {
+  FIELD_MANAGER,
   LABELS,
-  MANAGED_BY,
   ManifestObject,
   NAMESPACE_SIZES,
   NamespaceSize,
   namespaceManifests,
 } from './manifests';
 import { examples } from './namespace.examples';
+import { managersOf } from './ownership';
 
 const ACTION_ID = 'kubernetes:namespace:provision';
 
@@ -216,9 +217,22 @@ export function createNamespaceProvisionAction(options: {
 
       // Read and compare everything before writing anything.
       const liveNamespace = await client.get(manifests[0]);
+      const { deletionTimestamp } = liveNamespace?.metadata ?? {};
+      if (deletionTimestamp) {
+        throw new ConflictError(
+          `Namespace "${namespace}" on ${where} is being deleted (since ${deletionTimestamp}). Wait until it is gone, or pick another name.`,
+        );
+      }
       if (liveNamespace && !overwrite) {
         const liveLabels = liveNamespace.metadata.labels ?? {};
-        if (liveLabels[LABELS.managedBy] !== MANAGED_BY) {
+        // Labels can be copied by anyone; ours are the ones our field
+        // manager set (server-side apply records who set each field).
+        const createdByUs = [LABELS.managedBy, LABELS.owner].every(key =>
+          managersOf(liveNamespace.metadata, 'labels', key).includes(
+            FIELD_MANAGER,
+          ),
+        );
+        if (!createdByUs) {
           throw new ConflictError(
             `Namespace "${namespace}" already exists on ${where} and was not created by Paved Road. Pick another name, or set overwrite: true to adopt it.`,
           );
