@@ -111,6 +111,7 @@ describe('deploy/kubernetes', () => {
       'POSTGRES_PASSWORD',
       'AUTH_GITHUB_CLIENT_SECRET',
       'BACKSTAGE_API_TOKEN',
+      'PLATFORM_API_TOKEN',
       'GITHUB_TOKEN',
       'K8S_CLUSTER_TOKEN',
       'ARGOCD_TOKEN',

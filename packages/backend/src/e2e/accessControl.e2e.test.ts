@@ -8,12 +8,13 @@
  * (payments-team), priya-shah (platform-team).
  */
 import {
+  ArgoCdDouble,
   closedPortUrl,
   GitHubOAuthDouble,
   HttpDouble,
   KubernetesDouble,
+  VaultDouble,
 } from '@internal/platform-api-doubles';
-import { randomBytes } from 'node:crypto';
 import { eventually, RunningBackend, waitForEntity } from './harness';
 import {
   loopbackClusterEnv,
@@ -22,9 +23,12 @@ import {
 } from './production';
 
 const production = productionBundle('access');
-const { prefix, apiToken } = production;
-/** A valid service token whose subject is not a DORA ingestion subject. */
-const otherServiceToken = randomBytes(24).toString('hex');
+/**
+ * The two tokens of app-config.production.yaml: CI's (DORA events, catalog
+ * and scorecard reads) and the platform automation's (every API, but DORA
+ * ingestion is not its subject).
+ */
+const { prefix, apiToken, platformToken } = production;
 
 interface SignIn {
   /** What the popup would post back to the app (response or error). */
@@ -39,6 +43,8 @@ describe('access control in production', () => {
   let backend: RunningBackend;
   let github: GitHubOAuthDouble;
   let kubernetes: KubernetesDouble;
+  let argocd: ArgoCdDouble;
+  let vault: VaultDouble;
   /** Serves catalog-info files for registration (production reads only URLs). */
   let catalogServer: HttpDouble;
   const catalogFiles = new Map<string, unknown>();
@@ -101,10 +107,14 @@ describe('access control in production', () => {
     };
   }
 
+  const tokenOf = (user: string) => {
+    if (user === 'service') {
+      return apiToken;
+    }
+    return user === 'platform-automation' ? platformToken : users[user].token;
+  };
   const as = (user: string) => ({
-    Authorization: `Bearer ${
-      user === 'service' ? apiToken : users[user].token
-    }`,
+    Authorization: `Bearer ${tokenOf(user)}`,
     'Content-Type': 'application/json',
   });
 
@@ -125,9 +135,57 @@ describe('access control in production', () => {
     return res.ok ? res.json() : undefined;
   }
 
+  /**
+   * Runs a template as `user`: the HTTP status of the request and, for a
+   * task that started, how it ended, which step failed and its log.
+   */
+  async function runTask(
+    user: string,
+    templateRef: string,
+    values: Record<string, unknown>,
+  ) {
+    const res = await api(user, 'POST', 'scaffolder/v2/tasks', {
+      templateRef,
+      values,
+    });
+    if (res.status !== 201) {
+      return { created: res.status };
+    }
+    const { id } = await res.json();
+    const status = await eventually(async () => {
+      const task = await (
+        await api(user, 'GET', `scaffolder/v2/tasks/${id}`)
+      ).json();
+      return ['completed', 'failed'].includes(task.status)
+        ? (task.status as string)
+        : undefined;
+    }, `the ${templateRef} task to finish`);
+    const events: Array<{
+      body: { message?: string; stepId?: string; status?: string };
+    }> = await (
+      await api(user, 'GET', `scaffolder/v2/tasks/${id}/events`)
+    ).json();
+    return {
+      created: 201,
+      id: id as string,
+      status,
+      failedStep: events.find(e => e.body.status === 'failed')?.body.stepId,
+      log: events.map(e => e.body.message ?? '').join('\n'),
+    };
+  }
+
+  /** How many writes each platform double has seen so far. */
+  const platformWrites = () => ({
+    argocd: argocd.writes().length,
+    vault: vault.writes().length,
+    kubernetes: kubernetes.mutations().length,
+  });
+
   beforeAll(async () => {
     github = await new GitHubOAuthDouble().start();
     kubernetes = await new KubernetesDouble().start();
+    argocd = await new ArgoCdDouble().start();
+    vault = await new VaultDouble().start();
     catalogServer = await new HttpDouble(request => {
       const file = catalogFiles.get(request.path);
       return file ? { status: 200, body: file } : { status: 404 };
@@ -139,18 +197,10 @@ describe('access control in production', () => {
         AUTH_GITHUB_CLIENT_SECRET: github.clientSecret,
         APP_CONFIG_auth_providers_github_production_enterpriseInstanceUrl:
           github.url,
-        APP_CONFIG_backend_auth_externalAccess: JSON.stringify([
-          {
-            type: 'static',
-            options: { token: apiToken, subject: 'external-ci' },
-          },
-          {
-            type: 'static',
-            options: { token: otherServiceToken, subject: 'e2e-reporting' },
-          },
-        ]),
-        // The platform template provisions its namespace on the double.
+        // The golden paths write to the doubles: production as configured,
+        // and a staging target for the ephemeral environments.
         ...loopbackClusterEnv(kubernetes),
+        ...stagingTargets(),
         // Scorecard re-evaluates after a waiver; GitHub answers at once (refused).
         APP_CONFIG_scorecard_github_baseUrl: await closedPortUrl(),
         APP_CONFIG_backend_reading_allow: JSON.stringify([
@@ -175,10 +225,36 @@ describe('access control in production', () => {
     }
   }, 240_000);
 
+  /** ArgoCD, Vault and the cluster for "production" and "staging". */
+  function stagingTargets(): Record<string, string> {
+    const both = <T>(target: (name: string) => T) =>
+      JSON.stringify(['production', 'staging'].map(target));
+    return {
+      APP_CONFIG_pavedRoad_argocd_instances: both(name => ({
+        name,
+        url: argocd.url,
+        token: argocd.token,
+      })),
+      APP_CONFIG_pavedRoad_vault_servers: both(name => ({
+        name,
+        address: vault.url,
+        token: vault.token,
+      })),
+      APP_CONFIG_pavedRoad_kubernetes_clusters: both(name => ({
+        name,
+        url: kubernetes.url,
+        serviceAccountToken: kubernetes.token,
+        skipTLSVerify: true,
+      })),
+    };
+  }
+
   afterAll(async () => {
     await production.stop();
     await github?.close();
     await kubernetes?.close();
+    await argocd?.close();
+    await vault?.close();
     await catalogServer?.close();
   }, 60_000);
 
@@ -381,14 +457,11 @@ describe('access control in production', () => {
   describe('platform templates', () => {
     /** `user` asks for the payments team's sandbox namespace. */
     const runTemplate = (user: string) =>
-      api(user, 'POST', 'scaffolder/v2/tasks', {
-        templateRef: 'template:default/team-namespace',
-        values: {
-          namespace: 'payments-sandbox',
-          owner: 'group:default/payments-team',
-          size: 'small',
-          environment: 'production',
-        },
+      runTask(user, 'template:default/team-namespace', {
+        namespace: 'payments-sandbox',
+        owner: 'group:default/payments-team',
+        size: 'small',
+        environment: 'production',
       });
 
     it('hides a platform-team template from other teams and refuses to run it', async () => {
@@ -412,8 +485,7 @@ describe('access control in production', () => {
         ).status,
       ).toBe(200);
 
-      const res = await runTemplate('chen-wei');
-      expect(res.status).toBe(404);
+      expect(await runTemplate('chen-wei')).toEqual({ created: 404 });
       const tasks = await withDatabase(`${prefix}scaffolder`, client =>
         client.query('SELECT count(*)::int AS n FROM tasks'),
       );
@@ -422,34 +494,264 @@ describe('access control in production', () => {
     });
 
     it('runs it for a platform team member: the namespace exists', async () => {
-      const res = await runTemplate('priya-shah');
-      expect(res.status).toBe(201);
-      const { id } = await res.json();
-      const status = await eventually(async () => {
-        const t = await (
-          await api('priya-shah', 'GET', `scaffolder/v2/tasks/${id}`)
-        ).json();
-        return ['completed', 'failed'].includes(t.status)
-          ? t.status
-          : undefined;
-      }, 'the team-namespace task to finish');
-      // On failure, the task's log says which step and why.
-      const log =
-        status === 'completed'
-          ? []
-          : (
-              await (
-                await api(
-                  'priya-shah',
-                  'GET',
-                  `scaffolder/v2/tasks/${id}/events`,
-                )
-              ).json()
-            ).map((e: { body: { message?: string } }) => e.body.message);
-      expect({ status, log }).toEqual({ status: 'completed', log: [] });
+      // On failure, the outcome shows which step failed and its log.
+      expect(await runTemplate('priya-shah')).toMatchObject({
+        status: 'completed',
+      });
       expect(
         kubernetes.get('v1', 'Namespace', 'payments-sandbox')?.metadata.labels,
       ).toMatchObject({ 'paved-road.io/owner': 'payments-team' });
+    }, 90_000);
+  });
+
+  describe("golden-path writes in another team's name", () => {
+    /** The ephemeral-environment wizard's answers for pull request `pr`. */
+    const preview = (options: {
+      owner: string;
+      pr: number;
+      repoUrl?: string;
+    }) => ({
+      service: 'component:default/orders-service',
+      owner: `group:default/${options.owner}`,
+      repoUrl:
+        options.repoUrl ?? 'https://github.com/acme-freight/orders-service.git',
+      branch: 'feature/faster-checkout',
+      pullRequest: options.pr,
+      ttl: '24h',
+      size: 'small',
+      environment: 'staging',
+    });
+    let ownersTask: string | undefined;
+
+    it('refuses a Node.js service for a team the user is not in, before anything is written', async () => {
+      const before = platformWrites();
+      const outcome = await runTask(
+        'chen-wei',
+        'template:default/nodejs-service',
+        {
+          name: 'cargo-tracker',
+          description: 'Tracks cargo',
+          owner: 'group:default/fulfilment-team',
+          system: 'system:default/order-management',
+          database: 'none',
+          environment: 'production',
+          size: 'small',
+          replicas: 2,
+        },
+      );
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        failedStep: 'preflight',
+      });
+      expect(outcome.log).toContain(
+        'User "chen-wei" may not register ArgoCD application "cargo-tracker" for team "fulfilment-team"',
+      );
+      expect(outcome.log).toContain(
+        'Ask a member of fulfilment-team or the platform-team to run it.',
+      );
+      expect(platformWrites()).toEqual(before);
+      expect(await entity('component/default/cargo-tracker')).toBeUndefined();
+    }, 90_000);
+
+    it("refuses a preview environment in another team's name, and writes nothing", async () => {
+      const before = platformWrites();
+      const outcome = await runTask(
+        'chen-wei',
+        'template:default/ephemeral-environment',
+        preview({ owner: 'fulfilment-team', pr: 42 }),
+      );
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        failedStep: 'preflight',
+      });
+      expect(outcome.log).toContain(
+        'User "chen-wei" may not provision namespace "orders-service-pr-42" for team "fulfilment-team"',
+      );
+      expect(platformWrites()).toEqual(before);
+      expect(
+        kubernetes.get('v1', 'Namespace', 'orders-service-pr-42'),
+      ).toBeUndefined();
+    }, 90_000);
+
+    it("runs the same preview for the owning team, in the team's own ArgoCD project", async () => {
+      const outcome = await runTask(
+        'lena-vogel',
+        'template:default/ephemeral-environment',
+        preview({ owner: 'fulfilment-team', pr: 42 }),
+      );
+      expect(outcome).toMatchObject({ status: 'completed' });
+      ownersTask = outcome.id;
+      expect(
+        kubernetes.get('v1', 'Namespace', 'orders-service-pr-42')?.metadata
+          .labels,
+      ).toMatchObject({ 'paved-road.io/owner': 'fulfilment-team' });
+      expect(
+        argocd.applications.get('argocd/orders-service-pr-42')?.spec.project,
+      ).toBe('fulfilment-team');
+      expect(argocd.projects.get('fulfilment-team')?.spec).toMatchObject({
+        sourceRepos: [
+          'https://github.com/acme-freight/*',
+          'git@github.com:acme-freight/*',
+        ],
+        clusterResourceWhitelist: [],
+      });
+    }, 90_000);
+
+    it('refuses a repository outside the allowed organisations, to the owning team too', async () => {
+      const before = platformWrites();
+      const outcome = await runTask(
+        'lena-vogel',
+        'template:default/ephemeral-environment',
+        preview({
+          owner: 'fulfilment-team',
+          pr: 43,
+          repoUrl: 'https://github.com/someone-else/orders-service.git',
+        }),
+      );
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        failedStep: 'preflight',
+      });
+      expect(outcome.log).toContain(
+        'repoUrl "https://github.com/someone-else/orders-service.git" is not in an organisation the platform allows',
+      );
+      expect(platformWrites()).toEqual(before);
+    }, 90_000);
+
+    it('keeps a task to who started it and the platform team', async () => {
+      expect(ownersTask).toBeDefined();
+      const route = `scaffolder/v2/tasks/${ownersTask}`;
+      const other = await api('chen-wei', 'GET', route);
+      expect(other.status).toBe(403);
+      expect(
+        (await api('chen-wei', 'POST', `${route}/cancel`, {})).status,
+      ).toBe(403);
+      expect((await api('lena-vogel', 'GET', route)).status).toBe(200);
+      expect((await api('priya-shah', 'GET', route)).status).toBe(200);
+    });
+
+    it('keeps dry runs of template bodies for the platform team', async () => {
+      const dryRun = (user: string) =>
+        api(user, 'POST', 'scaffolder/v2/dry-run', {
+          template: {
+            apiVersion: 'scaffolder.backstage.io/v1beta3',
+            kind: 'Template',
+            metadata: { name: 'probe' },
+            spec: {
+              owner: 'group:default/platform-team',
+              type: 'service',
+              parameters: [],
+              steps: [
+                {
+                  id: 'namespace',
+                  action: 'kubernetes:namespace:provision',
+                  input: {
+                    cluster: 'production',
+                    namespace: 'orders-service',
+                    owner: 'payments-team',
+                  },
+                },
+              ],
+            },
+          },
+          values: {},
+          directoryContents: [],
+        });
+      const reads = kubernetes.requests.length;
+      expect((await dryRun('chen-wei')).status).toBe(403);
+      // Refused before the action ran: not even a read of the cluster.
+      expect(kubernetes.requests).toHaveLength(reads);
+      expect((await dryRun('priya-shah')).status).toBe(200);
+    });
+  });
+
+  describe('the CI token', () => {
+    const locations = async () =>
+      (await (await api('service', 'GET', 'catalog/locations')).json())
+        .length as number;
+    const taskCount = async () =>
+      (
+        await withDatabase(`${prefix}scaffolder`, client =>
+          client.query('SELECT count(*)::int AS n FROM tasks'),
+        )
+      ).rows[0].n as number;
+
+    it.each([
+      [
+        'run a template',
+        'scaffolder/v2/tasks',
+        {
+          templateRef: 'template:default/team-namespace',
+          values: {
+            namespace: 'ci-sandbox',
+            owner: 'group:default/payments-team',
+            size: 'small',
+            environment: 'production',
+          },
+        },
+      ],
+      [
+        'register a location',
+        'catalog/locations',
+        {
+          type: 'url',
+          target:
+            'https://github.com/acme-freight/x/blob/main/catalog-info.yaml',
+        },
+      ],
+      [
+        'waive a scorecard check',
+        'scorecard/waivers',
+        {
+          entityRef: 'component:default/shipping-service',
+          checkId: 'has-backups',
+          reason: 'CI said so',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      ],
+    ])('may not %s, and nothing is written', async (_what, route, body) => {
+      const before = {
+        tasks: await taskCount(),
+        locations: await locations(),
+        writes: platformWrites(),
+      };
+      const res = await api('service', 'POST', route, body);
+      expect(res.status).toBe(403);
+      expect({
+        tasks: await taskCount(),
+        locations: await locations(),
+        writes: platformWrites(),
+      }).toEqual(before);
+    });
+
+    it('reads the catalog and the scorecards', async () => {
+      expect(
+        (
+          await api(
+            'service',
+            'GET',
+            'catalog/entities/by-name/component/default/shipping-service',
+          )
+        ).status,
+      ).toBe(200);
+      expect((await api('service', 'GET', 'scorecard/checks')).status).toBe(
+        200,
+      );
+    });
+
+    it('leaves templates to the platform automation token', async () => {
+      expect(
+        await runTask(
+          'platform-automation',
+          'template:default/team-namespace',
+          {
+            namespace: 'automation-sandbox',
+            owner: 'group:default/payments-team',
+            size: 'small',
+            environment: 'production',
+          },
+        ),
+      ).toMatchObject({ status: 'completed' });
     }, 90_000);
   });
 
@@ -487,7 +789,7 @@ describe('access control in production', () => {
     it.each([
       ['a user token', () => users['lena-vogel'].token!],
       ['a platform team member’s token', () => users['priya-shah'].token!],
-      ['another service token', () => otherServiceToken],
+      ['the platform automation token', () => platformToken],
     ])('refuses %s and stores nothing', async (_what, token) => {
       expect((await send(token())).status).toBe(403);
       expect(await deployments()).toBe(0);

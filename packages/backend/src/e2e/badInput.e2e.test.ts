@@ -16,7 +16,7 @@ import { RunningBackend, waitForEntity } from './harness';
 import { productionBundle, rowCounts } from './production';
 
 const production = productionBundle('bad_input');
-const { prefix, apiToken } = production;
+const { prefix, apiToken, platformToken } = production;
 const webhookSecret = randomBytes(16).toString('hex');
 const port = 7451;
 
@@ -754,7 +754,11 @@ describe('bad input to the APIs and actions we own (production build)', () => {
     const res = await fetch(`${backend.baseUrl}${c.path}`, {
       method,
       headers: {
-        Authorization: `Bearer ${apiToken}`,
+        // DORA events come from CI's token; the rest (scaffolder dry runs,
+        // waivers, check dry runs) from the platform automation token.
+        Authorization: `Bearer ${
+          c.path.startsWith('/api/dora/') ? apiToken : platformToken
+        }`,
         ...(c.body === undefined ? {} : json),
         ...c.headers,
       },

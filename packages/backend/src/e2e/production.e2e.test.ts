@@ -33,7 +33,7 @@ function exampleEntityRefs(): string[] {
 
 // One database per plugin, all under a prefix unique to this run.
 const production = productionBundle('e2e');
-const { prefix, apiToken } = production;
+const { prefix, apiToken, platformToken } = production;
 
 describe('production configuration on PostgreSQL', () => {
   let backend: RunningBackend;
@@ -91,7 +91,7 @@ describe('production configuration on PostgreSQL', () => {
 
   it('lists the Paved Road scaffolder actions with their examples', async () => {
     const res = await fetch(`${backend.baseUrl}/api/scaffolder/v2/actions`, {
-      headers: { Authorization: `Bearer ${apiToken}` },
+      headers: { Authorization: `Bearer ${platformToken}` },
     });
     expect(res.status).toBe(200);
     const actions: Array<{ id: string; examples?: unknown[] }> =

@@ -52,8 +52,10 @@ export async function startProductionBackend(options: {
   port: number;
   /** Database prefix unique to this run, e.g. `paved_road_e2e_<time>_`. */
   prefix: string;
-  /** The static service token (backend.auth.externalAccess). */
+  /** The CI token (BACKSTAGE_API_TOKEN): DORA, catalog and scorecard reads. */
   apiToken: string;
+  /** The platform automation token (PLATFORM_API_TOKEN): every API. */
+  platformToken?: string;
   env?: Record<string, string>;
   /**
    * Whether `stop()` drops the prefix's databases (default true). False when
@@ -78,6 +80,8 @@ export async function startProductionBackend(options: {
         APP_CONFIG_backend_database_prefix: options.prefix,
         BACKSTAGE_BASE_URL: `http://localhost:${options.port}`,
         BACKSTAGE_API_TOKEN: options.apiToken,
+        PLATFORM_API_TOKEN:
+          options.platformToken ?? randomBytes(24).toString('hex'),
         AUTH_GITHUB_CLIENT_ID: 'unused-client-id',
         AUTH_GITHUB_CLIENT_SECRET: 'unused-client-secret',
         GITHUB_TOKEN: 'unused',
@@ -117,8 +121,10 @@ export async function startProductionBackend(options: {
 export interface ProductionBundle {
   /** `paved_road_<suite>_<time>_`: a plugin's database is `${prefix}<pluginId>`. */
   readonly prefix: string;
-  /** The static service token (backend.auth.externalAccess). */
+  /** The CI token (BACKSTAGE_API_TOKEN): DORA, catalog and scorecard reads. */
   readonly apiToken: string;
+  /** The platform automation token (PLATFORM_API_TOKEN): every API. */
+  readonly platformToken: string;
   /** The bundle's scratch directory, extracted on first use. */
   dir(): string;
   /** Starts a backend on this run's databases; `env` as startProductionBackend's. */
@@ -140,12 +146,14 @@ export interface ProductionBundle {
 export function productionBundle(suite: string): ProductionBundle {
   const prefix = `paved_road_${suite}_${Date.now()}_`;
   const apiToken = randomBytes(24).toString('hex');
+  const platformToken = randomBytes(24).toString('hex');
   let bundleDir: string | undefined;
   const started: RunningBackend[] = [];
   const dir = () => (bundleDir ??= extractBundle());
   return {
     prefix,
     apiToken,
+    platformToken,
     dir,
     async start({ port, env }) {
       const backend = await startProductionBackend({
@@ -153,6 +161,7 @@ export function productionBundle(suite: string): ProductionBundle {
         port,
         prefix,
         apiToken,
+        platformToken,
         env,
         ownsDatabases: false,
       });

@@ -28,7 +28,7 @@ import {
 } from './__testUtils__/doraEvents';
 
 const production = productionBundle('restart');
-const { prefix, apiToken } = production;
+const { prefix, apiToken, platformToken } = production;
 const port = 7410;
 /** A second replica on the same databases, for the take-over case. */
 const peerPort = 7411;
@@ -102,8 +102,10 @@ describe('restarting a production backend mid-work', () => {
   const argocd = new ArgoCdDouble();
   const vault = new VaultDouble();
   const kubernetes = new KubernetesDouble();
+  // Templates run with the platform automation token (the CI token may
+  // only send DORA events and read).
   const headers = {
-    Authorization: `Bearer ${apiToken}`,
+    Authorization: `Bearer ${platformToken}`,
     'Content-Type': 'application/json',
   };
 
