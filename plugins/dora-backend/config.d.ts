@@ -1,6 +1,18 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 
 export interface Config {
+  pavedRoad?: {
+    github?: {
+      /**
+       * GitHub organisations (or users) whose repositories feed DORA,
+       * compared case-insensitively; shared with the scorecard backend. A
+       * webhook delivery from a repository outside them is refused (403) and
+       * the backfill skips it. Unset: any organisation (a warning at
+       * startup); `[]`: none.
+       */
+      allowedOrganizations?: string[];
+    };
+  };
   /** Settings of the DORA metrics backend (@internal/plugin-dora-backend). */
   dora?: {
     ingestion?: {

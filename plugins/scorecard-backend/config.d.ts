@@ -2,6 +2,17 @@ import { HumanDuration } from '@backstage/types';
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 
 export interface Config {
+  pavedRoad?: {
+    github?: {
+      /**
+       * GitHub organisations (or users) whose repositories the portal reads,
+       * compared case-insensitively; shared with the DORA backend. A
+       * `github.com/project-slug` outside them fails ci-passing, with the
+       * reason. Unset: any organisation (a warning at startup); `[]`: none.
+       */
+      allowedOrganizations?: string[];
+    };
+  };
   scorecard?: {
     checks?: {
       /**

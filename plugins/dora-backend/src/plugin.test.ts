@@ -5,11 +5,12 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createHmac } from 'crypto';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { testEntities } from './__testUtils__/fixtures';
+import { component, testEntities } from './__testUtils__/fixtures';
 import { doraPlugin } from './plugin';
 
 jest.setTimeout(60_000);
@@ -61,7 +62,12 @@ describe.each(databases.eachSupportedId())(
     let server: any;
 
     async function start(
-      extra: { permissions?: 'deny'; dora?: Record<string, unknown> } = {},
+      extra: {
+        permissions?: 'deny';
+        dora?: Record<string, unknown>;
+        allowedOrganizations?: string[];
+        entities?: Entity[];
+      } = {},
     ) {
       knex = await databases.init(databaseId);
       const backend = await startTestBackend({
@@ -75,9 +81,20 @@ describe.each(databases.eachSupportedId())(
                 github: { webhookSecret: SECRET },
                 ...extra.dora,
               },
+              ...(extra.allowedOrganizations
+                ? {
+                    pavedRoad: {
+                      github: {
+                        allowedOrganizations: extra.allowedOrganizations,
+                      },
+                    },
+                  }
+                : {}),
             },
           }),
-          catalogServiceMock.factory({ entities: testEntities }),
+          catalogServiceMock.factory({
+            entities: extra.entities ?? testEntities,
+          }),
           ...(extra.permissions === 'deny'
             ? [
                 mockServices.permissions.mock({
@@ -93,6 +110,16 @@ describe.each(databases.eachSupportedId())(
 
     const deployments = async () =>
       Number((await knex('dora_deployments').count({ n: '*' }))[0].n);
+
+    const deliver = (body: string, headers: Record<string, string> = {}) =>
+      request(server)
+        .post('/api/dora/webhooks/github')
+        .set('Content-Type', 'application/json')
+        .set('X-GitHub-Event', 'deployment_status')
+        .set('X-GitHub-Delivery', 'delivery-1')
+        .set('X-Hub-Signature-256', sign(body))
+        .set(headers)
+        .send(body);
 
     describe('POST /events', () => {
       beforeEach(() => start());
@@ -343,18 +370,53 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    describe('POST /webhooks/github with pavedRoad.github.allowedOrganizations', () => {
+      // A team points its component at a repository of another
+      // organisation, whose webhook someone set up with our secret.
+      const outsider = deploymentStatus.replace('acme/a', 'someone-else/x');
+      const entities = [
+        ...testEntities,
+        component('x', 'team-b', 'someone-else/x'),
+      ];
+      const deliveries = async () =>
+        Number((await knex('dora_webhook_deliveries').count({ n: '*' }))[0].n);
+
+      it('refuses a delivery from a repository outside the list and stores nothing', async () => {
+        await start({ allowedOrganizations: ['ACME'], entities });
+        const res = await deliver(outsider);
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toBe(
+          'repository someone-else/x is outside the allowed GitHub organisations (acme; pavedRoad.github.allowedOrganizations): its deliveries are not recorded; remove the webhook from that repository, or add its organisation to the list',
+        );
+        const ping = JSON.stringify({
+          zen: 'Keep it logically awesome.',
+          repository: { full_name: 'someone-else/x' },
+        });
+        const pinged = await deliver(ping, {
+          'X-GitHub-Event': 'ping',
+          'X-GitHub-Delivery': 'ping-1',
+        });
+        expect(pinged.status).toBe(403);
+        expect(await deployments()).toBe(0);
+        expect(await deliveries()).toBe(0);
+
+        // A repository of an allowed organisation is stored as before.
+        const allowed = await deliver(deploymentStatus);
+        expect(allowed.status).toBe(202);
+        expect(await deployments()).toBe(1);
+        expect(await deliveries()).toBe(1);
+      });
+
+      it('stores the same delivery when the list is unset (the default)', async () => {
+        await start({ entities });
+        const res = await deliver(outsider);
+        expect(res.status).toBe(202);
+        expect(await deployments()).toBe(1);
+      });
+    });
+
     describe('POST /webhooks/github', () => {
       beforeEach(() => start());
-
-      const deliver = (body: string, headers: Record<string, string> = {}) =>
-        request(server)
-          .post('/api/dora/webhooks/github')
-          .set('Content-Type', 'application/json')
-          .set('X-GitHub-Event', 'deployment_status')
-          .set('X-GitHub-Delivery', 'delivery-1')
-          .set('X-Hub-Signature-256', sign(body))
-          .set(headers)
-          .send(body);
 
       it('stores a signed delivery once and drops its replay', async () => {
         const first = await deliver(deploymentStatus);

@@ -5,7 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { doraPermissions } from '@internal/plugin-dora-common';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
-import { readDoraConfig } from './service/config';
+import { ALLOWED_ORGANIZATIONS_KEY, readDoraConfig } from './service/config';
 import { IngestionService } from './service/ingestion';
 import { MetricsService } from './service/metrics';
 import { createRouter } from './service/router';
@@ -47,6 +47,14 @@ export const doraPlugin = createBackendPlugin({
         catalog,
       }) {
         const config = readDoraConfig(rootConfig);
+        if (
+          !config.github.allowedOrganizations &&
+          (config.githubWebhookSecret || config.github.backfill.enabled)
+        ) {
+          logger.warn(
+            `${ALLOWED_ORGANIZATIONS_KEY} is not set: GitHub webhooks and the backfill accept repositories of any organisation`,
+          );
+        }
         const store = await DatabaseDoraStore.create({ database });
         permissionsRegistry.addPermissions(doraPermissions);
         const ingestion = new IngestionService({
@@ -82,6 +90,7 @@ export const doraPlugin = createBackendPlugin({
             auth,
             logger,
             lookbackMs: backfill.lookbackDays * 86_400_000,
+            allowedOrganizations: config.github.allowedOrganizations,
           });
           // The scheduler locks the task in the database: one replica runs it.
           await scheduler.scheduleTask({

@@ -2,10 +2,18 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@internal/plugin-scorecard-common';
+import {
+  AuthorizeResult,
+  scorecardCheckDryRunPermission,
+} from '@internal/plugin-scorecard-common';
+import express from 'express';
+import http from 'http';
+import { Knex } from 'knex';
+import { AddressInfo } from 'net';
 import request from 'supertest';
 import { scorecardPlugin } from './plugin';
 
@@ -358,5 +366,262 @@ describe('scorecard plugin', () => {
     await request(server)
       .get('/api/scorecard/entities/component/default/orders')
       .expect(404);
+  });
+});
+
+/** GitHub on loopback: every repository exists and its latest run is green. */
+async function startGreenGitHub() {
+  const requests: string[] = [];
+  const app = express();
+  app.use((req, _res, next) => {
+    requests.push(req.path);
+    next();
+  });
+  app.get('/repos/:owner/:repo', (req, res) => {
+    res.json({ name: req.params.repo, default_branch: 'main' });
+  });
+  app.get('/repos/:owner/:repo/actions/runs', (_req, res) => {
+    res.json({
+      total_count: 1,
+      workflow_runs: [{ id: 1, status: 'completed', conclusion: 'success' }],
+    });
+  });
+  const server = http.createServer(app);
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, requests, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+const service = (
+  name: string,
+  annotations: Record<string, string>,
+  owner = 'team-a',
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', lifecycle: 'production', owner },
+});
+
+const exemptions = (
+  ...entries: Array<{ check: string; expires?: string }>
+): Record<string, string> => ({
+  'paved-road.io/scorecard-exemptions': entries
+    .map(({ check, expires }) =>
+      [
+        `- check: ${check}`,
+        '  reason: we say so',
+        '  approver: user:default/accomplice',
+        ...(expires ? [`  expires: ${expires}`] : []),
+      ].join('\n'),
+    )
+    .join('\n'),
+});
+
+const inDays = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString();
+
+describe.each(databases.eachSupportedId())('guardrails on %s', databaseId => {
+  let github: Awaited<ReturnType<typeof startGreenGitHub>>;
+  let knex: Knex;
+  beforeAll(async () => {
+    github = await startGreenGitHub();
+  });
+  afterAll(() => github.server.close());
+
+  async function startGuarded(options: {
+    entities: Entity[];
+    allowedOrganizations?: string[];
+    denied?: string[];
+  }) {
+    knex = await databases.init(databaseId);
+    github.requests.length = 0;
+    const { server } = await startTestBackend({
+      features: [
+        scorecardPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            scorecard: { github: { baseUrl: github.baseUrl, token: 't' } },
+            ...(options.allowedOrganizations
+              ? {
+                  pavedRoad: {
+                    github: {
+                      allowedOrganizations: options.allowedOrganizations,
+                    },
+                  },
+                }
+              : {}),
+          },
+        }),
+        catalogServiceMock.factory({
+          entities: [entities[0], ...options.entities],
+        }),
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(r => ({
+              result: options.denied?.includes(r.permission.name)
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+            })),
+        }).factory,
+      ],
+    });
+    return server;
+  }
+
+  const rows = async (table: string) =>
+    Number((await knex(table).count({ n: '*' }))[0].n);
+
+  async function check(server: any, name: string, checkId: string) {
+    await request(server)
+      .post(`/api/scorecard/entities/component/default/${name}/evaluate`)
+      .expect(200);
+    const res = await request(server).get(
+      `/api/scorecard/entities/component/default/${name}`,
+    );
+    return {
+      criticalFailing: res.body.criticalFailing,
+      ...res.body.checks.find((c: any) => c.checkId === checkId),
+    };
+  }
+
+  it('POST /waivers refuses an expiry beyond 366 days and stores nothing; grants one within', async () => {
+    const server = await startGuarded({
+      entities: [service('orders', {}, 'ghost')],
+    });
+    const waiver = (expiresAt: string) =>
+      request(server).post('/api/scorecard/waivers').send({
+        entityRef: 'component:default/orders',
+        checkId: 'has-owner',
+        reason: 'team being created',
+        expiresAt,
+      });
+    const tooLong = await waiver(inDays(400));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toMatch(
+      /^expiresAt must be at most 366 days ahead \(\d{4}-\d\d-\d\dT[\d:.]+Z or earlier\)$/,
+    );
+    expect(await rows('scorecard_waivers')).toBe(0);
+
+    expect((await waiver(inDays(365))).status).toBe(201);
+    expect(await rows('scorecard_waivers')).toBe(1);
+  });
+
+  it('does not honour an annotation waiver of a critical check without expires or beyond 366 days, and the entity says why', async () => {
+    const server = await startGuarded({
+      entities: [
+        // No project slug (CI fails) and an owner that does not exist.
+        service(
+          'sneaky',
+          exemptions(
+            { check: 'ci-passing', expires: '2099-01-01' },
+            { check: 'has-owner' },
+          ),
+          'ghost',
+        ),
+        service(
+          'honest',
+          exemptions(
+            { check: 'ci-passing', expires: inDays(30).slice(0, 10) },
+            { check: 'has-owner', expires: inDays(365).slice(0, 10) },
+          ),
+          'ghost',
+        ),
+      ],
+    });
+    const ci = await check(server, 'sneaky', 'ci-passing');
+    expect(ci).toMatchObject({ state: 'fail', criticalFailing: true });
+    expect(ci.reason).toMatch(
+      /; paved-road.io\/scorecard-exemptions entry 1 \(ci-passing\) is not honoured: it expires 2099-01-01, more than 366 days ahead: set expires to \d{4}-\d\d-\d\d or earlier$/,
+    );
+    expect(ci.waiver).toBeUndefined();
+    const owner = await check(server, 'sneaky', 'has-owner');
+    expect(owner.state).toBe('fail');
+    expect(owner.reason).toContain(
+      'entry 2 (has-owner) is not honoured: it has no expires: every entry needs check, reason, approver and expires (YYYY-MM-DD',
+    );
+
+    const honest = await check(server, 'honest', 'ci-passing');
+    expect(honest).toMatchObject({
+      state: 'exempt',
+      criticalFailing: false,
+      reason: expect.stringContaining('waived by user:default/accomplice'),
+    });
+    expect((await check(server, 'honest', 'has-owner')).state).toBe('exempt');
+  });
+
+  it('fails ci-passing for a repository outside pavedRoad.github.allowedOrganizations, without asking GitHub', async () => {
+    const entitiesWithSlugs = [
+      service('orders', { 'github.com/project-slug': 'acme/orders' }),
+      service('copycat', {
+        'github.com/project-slug': 'someone-else/green-repo',
+      }),
+    ];
+    const server = await startGuarded({
+      entities: entitiesWithSlugs,
+      allowedOrganizations: ['ACME'],
+    });
+    expect(await check(server, 'orders', 'ci-passing')).toMatchObject({
+      state: 'pass',
+    });
+    const copycat = await check(server, 'copycat', 'ci-passing');
+    expect(copycat).toMatchObject({
+      state: 'fail',
+      criticalFailing: true,
+      reason: expect.stringContaining(
+        'repository someone-else/green-repo is outside the allowed GitHub organisations (acme; pavedRoad.github.allowedOrganizations): set github.com/project-slug to',
+      ),
+    });
+    expect(github.requests.filter(p => p.includes('someone-else'))).toEqual([]);
+
+    // Unset (the default): any organisation, as before.
+    const open = await startGuarded({ entities: entitiesWithSlugs });
+    expect(await check(open, 'copycat', 'ci-passing')).toMatchObject({
+      state: 'pass',
+      criticalFailing: false,
+    });
+  });
+
+  it('dry-runs checks only with scorecard.check.dryRun: a reader is refused before anything is read', async () => {
+    const yaml =
+      'checks:\n  - id: ci-green\n    title: CI\n    weight: low\n    condition: { fact: github.latestRun.conclusion, equals: success }\n';
+    const entitiesWithSlugs = [
+      service('orders', { 'github.com/project-slug': 'acme/orders' }),
+    ];
+    const reader = await startGuarded({
+      entities: entitiesWithSlugs,
+      denied: [scorecardCheckDryRunPermission.name],
+    });
+    const refused = await request(reader)
+      .post('/api/scorecard/checks/dry-run')
+      .set('Content-Type', 'application/yaml')
+      .send(yaml);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        'Not allowed to dry-run checks across the catalog (permission scorecard.check.dryRun)',
+    });
+    expect(github.requests).toEqual([]);
+    expect(await rows('scorecard_check_results')).toBe(0);
+    // The same reader still reads.
+    await request(reader).get('/api/scorecard/checks').expect(200);
+
+    const platform = await startGuarded({ entities: entitiesWithSlugs });
+    const allowed = await request(platform)
+      .post('/api/scorecard/checks/dry-run')
+      .set('Content-Type', 'application/yaml')
+      .send(yaml);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toMatchObject({
+      evaluatedEntities: 2,
+      summary: { 'ci-green': { pass: 1 } },
+    });
+    expect(github.requests).toContain('/repos/acme/orders/actions/runs');
+    expect(await rows('scorecard_check_results')).toBe(0);
   });
 });

@@ -12,7 +12,10 @@ import { CheckLoader } from './checks/CheckLoader';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { Evaluator } from './evaluation/Evaluator';
 import { HttpCriticalFailureNotifier } from './evaluation/CriticalFailureNotifier';
-import { GitHubFactSource } from './facts/GitHubFactSource';
+import {
+  ALLOWED_ORGANIZATIONS_KEY,
+  GitHubFactSource,
+} from './facts/GitHubFactSource';
 import { TechDocsFactSource } from './facts/TechDocsFactSource';
 import { createRouter } from './service/router';
 
@@ -78,6 +81,10 @@ export const scorecardPlugin = createBackendPlugin({
         if (!github.configured) {
           logger.warn(
             'scorecard.github is not configured: ci-passing will report no data',
+          );
+        } else if (!github.restricted) {
+          logger.warn(
+            `${ALLOWED_ORGANIZATIONS_KEY} is not set: ci-passing reads the workflow runs of whatever repository github.com/project-slug names, in any organisation`,
           );
         }
         const evaluator = new Evaluator({

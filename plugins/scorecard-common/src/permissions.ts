@@ -22,10 +22,25 @@ export const scorecardWaiverCreatePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Dry-run a checks file across the whole catalog (`POST /checks/dry-run`):
+ * it reads every entity the checks apply to and calls GitHub and TechDocs
+ * for each, so it is for the platform engineers who author checks, not for
+ * every reader. No action attribute: a policy that allows reads wholesale
+ * does not allow this by accident.
+ *
+ * @public
+ */
+export const scorecardCheckDryRunPermission = createPermission({
+  name: 'scorecard.check.dryRun',
+  attributes: {},
+});
+
 /** @public */
 export const scorecardPermissions = [
   scorecardReadPermission,
   scorecardWaiverCreatePermission,
+  scorecardCheckDryRunPermission,
 ];
 
 /**

@@ -452,6 +452,38 @@ describe('access control in production', () => {
         expected,
       );
     });
+
+    it('refuses a waiver beyond the 366-day cap, to the owning team too', async () => {
+      const res = await api('lena-vogel', 'POST', 'scorecard/waivers', {
+        ...waiver('has-backups'),
+        expiresAt: new Date(Date.now() + 400 * 86_400_000).toISOString(),
+      });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toContain(
+        'expiresAt must be at most 366 days ahead',
+      );
+      expect(await stored('has-backups')).toBe(0);
+    });
+  });
+
+  describe('scorecard check dry runs', () => {
+    const dryRun = (user: string) =>
+      fetch(`${backend.baseUrl}/api/scorecard/checks/dry-run`, {
+        method: 'POST',
+        headers: {
+          Authorization: as(user).Authorization,
+          'Content-Type': 'application/yaml',
+        },
+        body: 'checks:\n  - id: has-alerts\n    title: Alerts\n    weight: low\n    condition: { fact: annotations, has: prometheus.io/alerts }\n',
+      });
+
+    it.each([
+      ['a developer', 'chen-wei', 403],
+      ['the CI token', 'service', 403],
+      ['the platform team', 'priya-shah', 200],
+    ])('%s: %s', async (_who, user, status) => {
+      expect((await dryRun(user)).status).toBe(status);
+    });
   });
 
   describe('platform templates', () => {

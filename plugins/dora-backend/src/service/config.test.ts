@@ -85,6 +85,19 @@ describe('readDoraConfig', () => {
     });
   });
 
+  it('reads the allowed GitHub organisations shared with the scorecard, lower-cased', () => {
+    expect(
+      readDoraConfig(new ConfigReader({})).github.allowedOrganizations,
+    ).toBeUndefined();
+    expect(
+      readDoraConfig(
+        new ConfigReader({
+          pavedRoad: { github: { allowedOrganizations: ['Acme-Freight'] } },
+        }),
+      ).github.allowedOrganizations,
+    ).toEqual(['acme-freight']);
+  });
+
   it('refuses an unknown environment tier', () => {
     expect(() =>
       readDoraConfig(

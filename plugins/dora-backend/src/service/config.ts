@@ -8,7 +8,11 @@ import {
   EnvironmentTier,
 } from '@internal/plugin-dora-common';
 
-/** The plugin's settings, read once from `dora.*`. */
+/** Shared with the scorecard backend, which reads the same list. */
+export const ALLOWED_ORGANIZATIONS_KEY =
+  'pavedRoad.github.allowedOrganizations';
+
+/** The plugin's settings, read once from `dora.*` (and the key above). */
 export interface DoraConfig {
   /** Service principal subjects allowed to POST events (e.g. `external-ci`). */
   allowedSubjects: string[];
@@ -19,6 +23,11 @@ export interface DoraConfig {
   github: {
     apiBaseUrl: string;
     token?: string;
+    /**
+     * `pavedRoad.github.allowedOrganizations`, lower-cased: the organisations
+     * whose repositories may feed DORA. Undefined: any.
+     */
+    allowedOrganizations?: string[];
     backfill: {
       enabled: boolean;
       schedule: SchedulerServiceTaskScheduleDefinition;
@@ -56,6 +65,9 @@ export function readDoraConfig(config: Config): DoraConfig {
         'https://api.github.com',
       token:
         dora?.getOptionalString('github.token') ?? integrationToken(config),
+      allowedOrganizations: config
+        .getOptionalStringArray(ALLOWED_ORGANIZATIONS_KEY)
+        ?.map(o => o.toLocaleLowerCase('en-US')),
       backfill: {
         enabled: dora?.getOptionalBoolean('github.backfill.enabled') ?? false,
         schedule: backfillSchedule(dora),

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 import { InputError } from '@backstage/errors';
 import { DoraEvent } from '@internal/plugin-dora-common';
+import { ALLOWED_ORGANIZATIONS_KEY } from './config';
 
 /**
  * True when `signatureHeader` (`sha256=<hex>`) is the HMAC-SHA256 of the raw
@@ -20,6 +21,24 @@ export function verifyGithubSignature(
   );
   const given = Buffer.from(signatureHeader, 'utf8');
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Why a repository (`owner/name`) may not feed DORA, or undefined when it
+ * may: its owner must be one of `allowed` (lower-case;
+ * `pavedRoad.github.allowedOrganizations`), unless that is unset.
+ */
+export function outsideAllowedOrganizations(
+  repo: string,
+  allowed: string[] | undefined,
+): string | undefined {
+  const organization = repo.split('/')[0].toLocaleLowerCase('en-US');
+  if (!allowed || allowed.includes(organization)) {
+    return undefined;
+  }
+  return `repository ${repo} is outside the allowed GitHub organisations (${
+    allowed.join(', ') || 'none'
+  }; ${ALLOWED_ORGANIZATIONS_KEY})`;
 }
 
 /** The parts of a GitHub webhook payload we read. */

@@ -18,7 +18,11 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { DoraConfig } from './config';
-import { githubToEvents, verifyGithubSignature } from './github';
+import {
+  githubToEvents,
+  outsideAllowedOrganizations,
+  verifyGithubSignature,
+} from './github';
 import { IngestionService } from './ingestion';
 import { MetricsQuery, MetricsService } from './metrics';
 
@@ -175,6 +179,17 @@ export async function createRouter(
       if (typeof payload !== 'object' || payload === null) {
         throw new InputError('Body must be a JSON object');
       }
+      // Before anything else, pings included: a webhook added to a repository
+      // outside the allowed organisations shows as failing at once.
+      const repo = payload.repository?.full_name;
+      const outside =
+        typeof repo === 'string' &&
+        outsideAllowedOrganizations(repo, config.github.allowedOrganizations);
+      if (outside) {
+        throw new NotAllowedError(
+          `${outside}: its deliveries are not recorded; remove the webhook from that repository, or add its organisation to the list`,
+        );
+      }
       if (event === 'ping') {
         res.status(200).json({ status: 'pong' });
         return;
@@ -183,7 +198,6 @@ export async function createRouter(
         res.status(202).json({ status: 'ignored', reason: `event ${event}` });
         return;
       }
-      const repo = payload.repository?.full_name;
       if (typeof repo !== 'string') {
         throw new InputError('repository.full_name is required');
       }

@@ -9,7 +9,7 @@ import { Octokit } from '@octokit/rest';
 import express from 'express';
 import { AddressInfo } from 'net';
 import { Server } from 'http';
-import { testEntities } from '../__testUtils__/fixtures';
+import { component, testEntities } from '../__testUtils__/fixtures';
 import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
 import { readDoraConfig } from '../service/config';
 import { IngestionService } from '../service/ingestion';
@@ -189,6 +189,65 @@ describe.each(databases.eachSupportedId())(
       expect(logger.info).toHaveBeenCalledWith(
         expect.stringContaining('DORA backfill acme/a deployments page 1'),
       );
+    });
+
+    it('skips repositories outside pavedRoad.github.allowedOrganizations, with a log line', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      // A team points its component at another organisation's repository.
+      const catalog = catalogServiceMock({
+        entities: [...testEntities, component('x', 'team-b', 'someone-else/x')],
+      });
+      const auth = mockServices.auth();
+      const backfill = (
+        allowedOrganizations: string[] | undefined,
+        logger = mockServices.logger.mock(),
+      ) =>
+        new GithubBackfill({
+          octokit: new Octokit({ baseUrl }),
+          store,
+          ingestion: new IngestionService({
+            store,
+            catalog,
+            auth,
+            logger,
+            config: readDoraConfig(new ConfigReader({})),
+          }),
+          catalog,
+          auth,
+          logger,
+          lookbackMs: 30 * 86_400_000,
+          allowedOrganizations,
+          now: () => Date.parse('2026-01-10T00:00:00Z'),
+        });
+      const outsider = () =>
+        double.requests.filter(r => r.startsWith('/repos/someone-else/'));
+
+      double.failPage(undefined);
+      double.requests.length = 0;
+      const logger = mockServices.logger.mock();
+      expect(await backfill(['acme'], logger).run()).toEqual({
+        repositories: 2,
+        events: 4,
+        failed: 0,
+        skipped: 1,
+      });
+      expect(outsider()).toEqual([]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        'DORA backfill skips someone-else/x (component:default/x): repository someone-else/x is outside the allowed GitHub organisations (acme; pavedRoad.github.allowedOrganizations)',
+      );
+      expect(
+        await knex('dora_backfill_cursors').where({ repo: 'someone-else/x' }),
+      ).toEqual([]);
+
+      // Unset (the default): every repository is read, as before.
+      expect(await backfill(undefined).run()).toMatchObject({
+        repositories: 3,
+        skipped: 0,
+      });
+      expect(outsider()).not.toEqual([]);
     });
   },
 );

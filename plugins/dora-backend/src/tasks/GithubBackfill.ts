@@ -4,7 +4,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DoraEvent } from '@internal/plugin-dora-common';
 import { Octokit } from '@octokit/rest';
 import { DoraStore } from '../database/types';
-import { githubToEvents } from '../service/github';
+import { githubToEvents, outsideAllowedOrganizations } from '../service/github';
 import { IngestionService } from '../service/ingestion';
 
 const SLUG = 'github.com/project-slug';
@@ -33,6 +33,8 @@ export class GithubBackfill {
       auth: AuthService;
       logger: LoggerService;
       lookbackMs: number;
+      /** Lower-case; undefined for any (`pavedRoad.github.allowedOrganizations`). */
+      allowedOrganizations?: string[];
       perPage?: number;
       now?: () => number;
     },
@@ -44,8 +46,9 @@ export class GithubBackfill {
     repositories: number;
     events: number;
     failed: number;
+    skipped: number;
   }> {
-    const { catalog, auth, logger } = this.options;
+    const { catalog, auth, logger, allowedOrganizations } = this.options;
     const { items } = await catalog.getEntities(
       {
         filter: {
@@ -72,7 +75,16 @@ export class GithubBackfill {
     }
     let events = 0;
     let failed = 0;
+    let skipped = 0;
     for (const [repo, services] of byRepo) {
+      const outside = outsideAllowedOrganizations(repo, allowedOrganizations);
+      if (outside) {
+        skipped += 1;
+        logger.warn(
+          `DORA backfill skips ${repo} (${services.join(', ')}): ${outside}`,
+        );
+        continue;
+      }
       try {
         events += await this.pass(repo, 'deployments', page =>
           this.deploymentsPage(repo, services, page),
@@ -85,10 +97,11 @@ export class GithubBackfill {
         logger.warn(`DORA backfill of ${repo} failed, will resume: ${error}`);
       }
     }
+    const repositories = byRepo.size - skipped;
     logger.info(
-      `DORA backfill done: ${byRepo.size} repositories, ${events} events, ${failed} failed`,
+      `DORA backfill done: ${repositories} repositories, ${events} events, ${failed} failed, ${skipped} skipped`,
     );
-    return { repositories: byRepo.size, events, failed };
+    return { repositories, events, failed, skipped };
   }
 
   /** Walks newest-first pages until it reaches items already processed. */

@@ -176,7 +176,8 @@ export class Evaluator {
       }
       const facts = new EntityFacts(sources, now, this.options.staleAfterMs);
       // Waivers granted through the API win over those declared in the entity.
-      const entityWaivers = catalogExemptions(entity, ref, now).waivers;
+      const exemptions = catalogExemptions(entity, ref, now);
+      const entityWaivers = exemptions.waivers;
       waivers
         .get(ref)
         ?.forEach((waiver, checkId) => entityWaivers.set(checkId, waiver));
@@ -185,6 +186,7 @@ export class Evaluator {
         checks: set.checks,
         facts,
         waivers: entityWaivers,
+        waiverProblems: exemptions.problemsFor,
         now,
       });
       const spec = (entity.spec ?? {}) as { owner?: unknown };

@@ -90,4 +90,55 @@ describe('evaluateEntity', () => {
       reason: expect.stringContaining('stale'),
     });
   });
+
+  it("adds why the entity's own waiver is not honoured to a failing check only", () => {
+    const [failing, passing] = evaluateEntity({
+      entity,
+      facts,
+      now,
+      checks: [
+        check({ id: 'f', condition: { fact: 'annotations', has: 'y' } }),
+        check({ id: 'p' }),
+      ],
+      waiverProblems: id => [`entry for ${id} is not honoured`],
+    });
+    expect(failing).toMatchObject({
+      state: 'fail',
+      reason: "annotations has no 'y'; entry for f is not honoured",
+    });
+    expect(passing).toMatchObject({
+      state: 'pass',
+      reason: "annotations has 'x'",
+    });
+  });
+
+  it("adds a fact source's note to the reason of a check it fails", () => {
+    const [result] = evaluateEntity({
+      entity,
+      facts: new EntityFacts(
+        {
+          catalog: { source: 'catalog', collectedAt: now, values: {} },
+          github: {
+            source: 'github',
+            collectedAt: now,
+            values: { github: { latestRun: null } },
+            note: 'repository x/y is outside the allowed GitHub organisations',
+          },
+        },
+        now,
+        1000,
+      ),
+      now,
+      checks: [
+        check({
+          condition: { fact: 'github.latestRun.conclusion', equals: 'success' },
+        }),
+      ],
+    });
+    expect(result).toMatchObject({
+      state: 'fail',
+      reason:
+        'github.latestRun.conclusion is missing, expected "success" (github: repository x/y is outside the allowed GitHub organisations)',
+    });
+  });
 });

@@ -41,6 +41,18 @@ export class EntityFacts implements FactLookup {
     return { value: readPath(source.values, path) };
   }
 
+  /** The notes of the given sources whose values are in use, as `source: note`. */
+  notes(ids: Iterable<FactSourceId>): string[] {
+    const out: string[] = [];
+    for (const id of ids) {
+      const source = this.sources[id];
+      if (source?.note && 'value' in this.get(id)) {
+        out.push(`${id}: ${source.note}`);
+      }
+    }
+    return out;
+  }
+
   timestamps(ids: Iterable<FactSourceId>): FactTimestamp[] {
     const out: FactTimestamp[] = [];
     for (const id of ids) {
@@ -113,8 +125,21 @@ export interface EvaluateEntityOptions {
   checks: CheckDefinition[];
   facts: EntityFacts;
   waivers?: Map<string, Waiver>;
+  /**
+   * Why the entity's own exemptions (the catalog annotation) do not exempt a
+   * check; added to the reason of a check that a waiver would have exempted.
+   */
+  waiverProblems?: (checkId: string) => string[];
   now: Date;
 }
+
+/** The states a waiver turns into `exempt`. */
+const WAIVABLE: ReadonlySet<CheckState> = new Set([
+  'fail',
+  'warn',
+  'no_data',
+  'error',
+]);
 
 /**
  * Evaluates every check for one entity. Pure: all facts are given. Never
@@ -123,15 +148,25 @@ export interface EvaluateEntityOptions {
 export function evaluateEntity(
   options: EvaluateEntityOptions,
 ): Array<CheckResult & { weight: CheckWeight }> {
-  const { entity, checks, facts, waivers, now } = options;
+  const { entity, checks, facts, waivers, waiverProblems, now } = options;
   const evaluatedAt = now.toISOString();
   return checks.map(check => {
     const base = { checkId: check.id, weight: check.weight, evaluatedAt };
+    const problems = waiverProblems?.(check.id) ?? [];
     const result = (
       state: CheckState,
       reason: string,
       extra: Partial<CheckResult> = {},
-    ) => ({ ...base, state, reason, facts: [], ...extra });
+    ) => ({
+      ...base,
+      state,
+      reason:
+        problems.length && WAIVABLE.has(state)
+          ? `${reason}; ${problems.join('; ')}`
+          : reason,
+      facts: [],
+      ...extra,
+    });
     try {
       const mismatch = filterMismatch(check, entity);
       if (mismatch) {
@@ -166,17 +201,21 @@ export function evaluateEntity(
       if (outcome.truth) {
         return result('pass', outcome.reason, extra);
       }
+      const notes = facts.notes(sourcesOfCheck(check));
+      const reason = notes.length
+        ? `${outcome.reason} (${notes.join('; ')})`
+        : outcome.reason;
       if (
         check.enforcedFrom &&
         new Date(`${check.enforcedFrom}T00:00:00Z`) > now
       ) {
         return result(
           'warn',
-          `${outcome.reason} (not enforced until ${check.enforcedFrom})`,
+          `${reason} (not enforced until ${check.enforcedFrom})`,
           extra,
         );
       }
-      return result('fail', outcome.reason, extra);
+      return result('fail', reason, extra);
     } catch (error) {
       return result('error', `evaluation failed: ${(error as Error).message}`);
     }

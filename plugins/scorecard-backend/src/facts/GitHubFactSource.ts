@@ -6,6 +6,13 @@ import { FactSourceResult } from './types';
 
 const PROJECT_SLUG = 'github.com/project-slug';
 
+/**
+ * The GitHub organisations whose repositories the portal reads; shared with
+ * the DORA backend. Unset: every organisation.
+ */
+export const ALLOWED_ORGANIZATIONS_KEY =
+  'pavedRoad.github.allowedOrganizations';
+
 export interface GitHubFactSourceOptions {
   /** API base URL, e.g. https://api.github.com or https://ghe.example/api/v3. */
   baseUrl?: string;
@@ -13,6 +20,12 @@ export interface GitHubFactSourceOptions {
   logger: LoggerService;
   /** Milliseconds before a request is abandoned. */
   timeoutMs?: number;
+  /**
+   * Organisations (or users) whose repositories may be read; undefined for
+   * any. A project slug outside them is a definite "no CI": otherwise a team
+   * could pass ci-passing by pointing at someone else's green repository.
+   */
+  allowedOrganizations?: string[];
 }
 
 /**
@@ -30,17 +43,26 @@ export class GitHubFactSource {
     string,
     { branch: string; at: number }
   >();
+  private readonly allowedOrganizations?: Set<string>;
 
   static fromConfig(config: Config, logger: LoggerService): GitHubFactSource {
     const github = config.getOptionalConfig('scorecard.github');
     return new GitHubFactSource({
       baseUrl: github?.getOptionalString('baseUrl'),
       token: github?.getOptionalString('token'),
+      allowedOrganizations: config.getOptionalStringArray(
+        ALLOWED_ORGANIZATIONS_KEY,
+      ),
       logger,
     });
   }
 
   constructor(private readonly options: GitHubFactSourceOptions) {
+    if (options.allowedOrganizations) {
+      this.allowedOrganizations = new Set(
+        options.allowedOrganizations.map(o => o.toLocaleLowerCase('en-US')),
+      );
+    }
     if (options.token || options.baseUrl) {
       this.octokit = new Octokit({
         baseUrl: options.baseUrl ?? 'https://api.github.com',
@@ -60,6 +82,23 @@ export class GitHubFactSource {
     return Boolean(this.octokit);
   }
 
+  /** Whether pavedRoad.github.allowedOrganizations limits the repositories. */
+  get restricted(): boolean {
+    return Boolean(this.allowedOrganizations);
+  }
+
+  /** Why the portal may not read the repository `owner/name`, if it may not. */
+  private outsideAllowedOrganizations(slug: string): string | undefined {
+    const allowed = this.allowedOrganizations;
+    const organization = slug.split('/')[0].toLocaleLowerCase('en-US');
+    if (!allowed || allowed.has(organization)) {
+      return undefined;
+    }
+    return `repository ${slug} is outside the allowed GitHub organisations (${
+      [...allowed].join(', ') || 'none'
+    }; ${ALLOWED_ORGANIZATIONS_KEY}): set ${PROJECT_SLUG} to the component's own repository`;
+  }
+
   private async defaultBranch(owner: string, repo: string): Promise<string> {
     const key = `${owner}/${repo}`;
     const cached = this.defaultBranches.get(key);
@@ -77,6 +116,17 @@ export class GitHubFactSource {
   async collect(entity: Entity): Promise<FactSourceResult> {
     const now = new Date();
     const slug = entity.metadata.annotations?.[PROJECT_SLUG];
+    const valid = slug !== undefined && /^[\w.-]+\/[\w.-]+$/.test(slug);
+    const outside = valid ? this.outsideAllowedOrganizations(slug) : undefined;
+    if (outside) {
+      // Known without asking GitHub, so whether it is configured or not.
+      return {
+        source: 'github',
+        collectedAt: now,
+        values: { github: { repository: null, latestRun: null } },
+        note: outside,
+      };
+    }
     if (!this.octokit) {
       return {
         source: 'github',
@@ -85,19 +135,12 @@ export class GitHubFactSource {
           'GitHub is not configured (set scorecard.github.token in app-config)',
       };
     }
-    if (!slug || !/^[\w.-]+\/[\w.-]+$/.test(slug)) {
+    if (!valid) {
       return {
         source: 'github',
         collectedAt: now,
-        values: {
-          github: {
-            repository: null,
-            latestRun: null,
-            note: slug
-              ? `invalid ${PROJECT_SLUG} '${slug}'`
-              : `no ${PROJECT_SLUG}`,
-          },
-        },
+        values: { github: { repository: null, latestRun: null } },
+        note: slug ? `invalid ${PROJECT_SLUG} '${slug}'` : `no ${PROJECT_SLUG}`,
       };
     }
     const [owner, repo] = slug.split('/');
@@ -125,9 +168,9 @@ export class GitHubFactSource {
                   createdAt: run.created_at,
                 }
               : null,
-            note: run ? undefined : `no completed workflow run on ${branch}`,
           },
         },
+        note: run ? undefined : `no completed workflow run on ${branch}`,
       };
       this.lastGood.set(slug, result);
       return result;
@@ -141,12 +184,9 @@ export class GitHubFactSource {
           source: 'github',
           collectedAt: now,
           values: {
-            github: {
-              repository: null,
-              latestRun: null,
-              note: `repository ${slug} or its workflow runs not found (404)`,
-            },
+            github: { repository: null, latestRun: null },
           },
+          note: `repository ${slug} or its workflow runs not found (404)`,
         };
         this.lastGood.set(slug, result);
         return result;

@@ -7,6 +7,11 @@ export interface FactSourceResult {
   collectedAt: Date;
   /** Present when the facts could be collected. */
   values?: Record<string, unknown>;
+  /**
+   * Why the values are what they are (e.g. the repository is outside the
+   * allowed organisations); added to the reason of a check they fail.
+   */
+  note?: string;
   /** Present when the source has no data for the entity, with the reason. */
   unavailable?: string;
 }

@@ -16,7 +16,10 @@ import {
   computeScore,
   EntityCheckView,
   EntityScorecardResponse,
+  latestWaiverExpiry,
+  MAX_WAIVER_DAYS,
   SCORE_FORMULA,
+  scorecardCheckDryRunPermission,
   scorecardReadPermission,
   scorecardWaiverCreatePermission,
 } from '@internal/plugin-scorecard-common';
@@ -166,17 +169,28 @@ export async function createRouter(
     }),
   );
 
-  async function authorizeRead(req: Request) {
+  /** The caller's credentials, if the policy allows them `permission`. */
+  async function authorize(
+    req: Request,
+    permission: typeof scorecardReadPermission,
+    refusal: string,
+  ) {
     const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize(
-      [{ permission: scorecardReadPermission }],
-      { credentials },
-    );
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('not allowed to read the scorecard');
+      throw new NotAllowedError(refusal);
     }
     return credentials;
   }
+
+  const authorizeRead = (req: Request) =>
+    authorize(
+      req,
+      scorecardReadPermission,
+      'not allowed to read the scorecard',
+    );
 
   async function entityView(entityRef: string) {
     const summary = await store.getEntityScore(entityRef);
@@ -275,7 +289,13 @@ export async function createRouter(
   });
 
   router.post('/checks/dry-run', async (req, res) => {
-    await authorizeRead(req);
+    // Reads the whole catalog and calls GitHub/TechDocs for every entity:
+    // for check authors (the platform team in production), not every reader.
+    await authorize(
+      req,
+      scorecardCheckDryRunPermission,
+      `Not allowed to dry-run checks across the catalog (permission ${scorecardCheckDryRunPermission.name})`,
+    );
     let text: string;
     if (typeof req.body === 'string') {
       text = req.body;
@@ -428,11 +448,15 @@ export async function createRouter(
       );
     }
     const expiresAt = new Date(body.expiresAt);
-    if (expiresAt.getTime() <= Date.now()) {
+    const now = new Date();
+    if (expiresAt <= now) {
       throw new InputError('expiresAt must be in the future');
     }
-    if (expiresAt.getTime() > Date.now() + 366 * 86_400_000) {
-      throw new InputError('expiresAt must be at most one year ahead');
+    const latest = latestWaiverExpiry(now);
+    if (expiresAt > latest) {
+      throw new InputError(
+        `expiresAt must be at most ${MAX_WAIVER_DAYS} days ahead (${latest.toISOString()} or earlier)`,
+      );
     }
     const [decision] = await permissions.authorize(
       [{ permission: scorecardWaiverCreatePermission, resourceRef: entityRef }],
