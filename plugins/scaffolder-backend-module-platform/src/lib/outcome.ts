@@ -11,3 +11,31 @@ export function stateFor(existing: unknown, matches: boolean): ObjectState {
   }
   return matches ? 'unchanged' : 'updated';
 }
+
+/**
+ * Runs an action's writes in order. When one fails, its error also names
+ * what the earlier ones wrote, so a run cut short says exactly what exists
+ * now; running the task again converges from there.
+ */
+export class WriteLog {
+  private readonly written: string[] = [];
+
+  async run<T>(what: string, write: () => Promise<T>): Promise<T> {
+    try {
+      const result = await write();
+      this.written.push(what);
+      return result;
+    } catch (error) {
+      if (error instanceof Error) {
+        error.message = `${error.message} ${
+          this.written.length
+            ? `Written by this step before the failure: ${this.written.join(
+                ', ',
+              )}.`
+            : 'This step wrote nothing.'
+        } Run the task again to finish; it converges.`;
+      }
+      throw error;
+    }
+  }
+}

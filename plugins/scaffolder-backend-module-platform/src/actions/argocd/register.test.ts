@@ -267,7 +267,7 @@ describe('argocd:application:register', () => {
     await expect(
       action.handler(context(input, { checkpoint: store.checkpoint })),
     ).rejects.toThrow(
-      /ArgoCD "prod" answered 503 Service Unavailable to POST \/api\/v1\/applications: upstream connect error/,
+      /ArgoCD "prod" answered 503 Service Unavailable to POST \/api\/v1\/applications: upstream connect error.* Written by this step before the failure: project "fulfilment" \(created\)\./,
     );
     expect(argocd.projects.has('fulfilment')).toBe(true);
     expect(argocd.applications.size).toBe(0);

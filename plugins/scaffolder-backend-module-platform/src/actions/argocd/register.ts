@@ -12,7 +12,7 @@ import {
   parseInput,
   targetName,
 } from '../../lib/validation';
-import { ObjectState } from '../../lib/outcome';
+import { ObjectState, WriteLog } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
 import { ReservedNames, assertNoReservedLabels } from '../../lib/reserved';
 import { pickTarget, readArgoCdInstances } from '../../lib/targets';
@@ -345,43 +345,48 @@ export function createArgoCdRegisterAction(options: {
         } project "${project}" ${projectState}, application "${name}" ${state} on ${where}`,
       );
       if (!ctx.isDryRun) {
+        const writes = new WriteLog();
         if (projectState !== 'unchanged') {
-          await ctx.checkpoint({
-            key: `argocd.project.v1:${instance.name}/${project}/${destinationNamespace}`,
-            fn: async () => {
-              if (projectState === 'created') {
-                await client.createProject(projectToWrite!);
-              } else {
-                await client.updateProject(projectToWrite!);
-              }
-            },
-          });
+          await writes.run(`project "${project}" (${projectState})`, () =>
+            ctx.checkpoint({
+              key: `argocd.project.v1:${instance.name}/${project}/${destinationNamespace}`,
+              fn: async () => {
+                if (projectState === 'created') {
+                  await client.createProject(projectToWrite!);
+                } else {
+                  await client.updateProject(projectToWrite!);
+                }
+              },
+            }),
+          );
         }
         if (state !== 'unchanged') {
           const key = `argocd.app.v1:${instance.name}/${
             appNamespace ?? ''
           }/${name}`;
-          await ctx.checkpoint({
-            key,
-            fn: async () => {
-              if (state === 'created') {
-                await client.createApplication(desired);
-              } else {
-                await client.updateApplication({
-                  ...existing!,
-                  metadata: {
-                    ...existing!.metadata,
-                    labels: {
-                      ...existing!.metadata.labels,
-                      ...desired.metadata.labels,
+          await writes.run(`application "${name}" (${state})`, () =>
+            ctx.checkpoint({
+              key,
+              fn: async () => {
+                if (state === 'created') {
+                  await client.createApplication(desired);
+                } else {
+                  await client.updateApplication({
+                    ...existing!,
+                    metadata: {
+                      ...existing!.metadata,
+                      labels: {
+                        ...existing!.metadata.labels,
+                        ...desired.metadata.labels,
+                      },
+                      finalizers: desired.metadata.finalizers,
                     },
-                    finalizers: desired.metadata.finalizers,
-                  },
-                  spec: desired.spec,
-                });
-              }
-            },
-          });
+                    spec: desired.spec,
+                  });
+                }
+              },
+            }),
+          );
         }
         ctx.logger.info(`Application "${name}" ${state} on ${where}`);
       }

@@ -436,7 +436,7 @@ describe('kubernetes:namespace:provision', () => {
     await expect(
       action.handler(context(baseInput, { checkpoint: store.checkpoint })),
     ).rejects.toThrow(
-      'Kubernetes "dev" answered 500 Internal Server Error to apply LimitRange orders-service/paved-road-limits: etcdserver: request timed out',
+      /Kubernetes "dev" answered 500 Internal Server Error to apply LimitRange orders-service\/paved-road-limits: etcdserver: request timed out.* Written by this step before the failure: Namespace "orders-service" \(created\), ResourceQuota "paved-road-quota" \(created\)\./,
     );
     expect(quota()).toBeDefined();
 

@@ -3,7 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { GoldenPathAccess } from '../../access/GoldenPathAccess';
 import { differences } from '../../lib/compare';
-import { ObjectState, stateFor } from '../../lib/outcome';
+import { ObjectState, stateFor, WriteLog } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
 import { ReservedNames, assertNoReservedLabels } from '../../lib/reserved';
 import { pickTarget, readKubernetesClusters } from '../../lib/targets';
@@ -277,16 +277,19 @@ export function createNamespaceProvisionAction(options: {
           }
         }
       } else {
-        for (const { object } of changed) {
+        const writes = new WriteLog();
+        for (const { object, state } of changed) {
           const { kind, metadata } = object;
-          await ctx.checkpoint({
-            key: `kubernetes.${kind.toLowerCase()}.v1:${cluster.name}/${
-              metadata.namespace ?? namespace
-            }/${metadata.name}`,
-            fn: async () => {
-              await client.apply(object, { force: overwrite });
-            },
-          });
+          await writes.run(`${kind} "${metadata.name}" (${state})`, () =>
+            ctx.checkpoint({
+              key: `kubernetes.${kind.toLowerCase()}.v1:${cluster.name}/${
+                metadata.namespace ?? namespace
+              }/${metadata.name}`,
+              fn: async () => {
+                await client.apply(object, { force: overwrite });
+              },
+            }),
+          );
         }
         ctx.logger.info(
           `Namespace "${namespace}" on ${where}: ${changed.length} of ${plan.length} objects applied`,

@@ -2,7 +2,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { GoldenPathAccess } from '../../access/GoldenPathAccess';
-import { stateFor } from '../../lib/outcome';
+import { stateFor, WriteLog } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
 import { ReservedNames } from '../../lib/reserved';
 import { pickTarget, readVaultServers } from '../../lib/targets';
@@ -313,39 +313,49 @@ export function createVaultPolicyAction(options: {
       }
 
       if (!ctx.isDryRun) {
+        const writes = new WriteLog();
         // The policy first: the role refers to it by name.
         if (policyState !== 'unchanged') {
-          await ctx.checkpoint({
-            key: `vault.policy.v1:${vault.name}/${policyName}`,
-            fn: async () => {
-              await client.writePolicy(policyName, policy);
-            },
-          });
+          await writes.run(`policy "${policyName}" (${policyState})`, () =>
+            ctx.checkpoint({
+              key: `vault.policy.v1:${vault.name}/${policyName}`,
+              fn: async () => {
+                await client.writePolicy(policyName, policy);
+              },
+            }),
+          );
         }
         if (roleState !== 'unchanged') {
-          await ctx.checkpoint({
-            key: `vault.role.v1:${vault.name}/${vault.kubernetesAuthMount}/${roleName}`,
-            fn: async () => {
-              const warnings = await client.writeKubernetesRole(roleName, role);
-              for (const warning of warnings) {
-                ctx.logger.warn(
-                  `${where} warned about role "${rolePath}": ${warning}`,
+          await writes.run(`role "${rolePath}" (${roleState})`, () =>
+            ctx.checkpoint({
+              key: `vault.role.v1:${vault.name}/${vault.kubernetesAuthMount}/${roleName}`,
+              fn: async () => {
+                const warnings = await client.writeKubernetesRole(
+                  roleName,
+                  role,
                 );
-              }
-            },
-          });
+                for (const warning of warnings) {
+                  ctx.logger.warn(
+                    `${where} warned about role "${rolePath}": ${warning}`,
+                  );
+                }
+              },
+            }),
+          );
         }
         for (const [key, state] of Object.entries(secretStates)) {
           if (state === 'created') {
             // cas: 0 inside seedSecret: if the secret appeared since the
             // read, Vault refuses and the state becomes "unchanged".
-            secretStates[key] = await ctx.checkpoint({
-              key: `vault.secret.v1:${vault.name}/${secretPath}/${key}`,
-              fn: () =>
-                client.seedSecret(`${service}/${key}`, {
-                  value: seedSecrets[key],
-                }),
-            });
+            secretStates[key] = await writes.run(`secret "${key}"`, () =>
+              ctx.checkpoint({
+                key: `vault.secret.v1:${vault.name}/${secretPath}/${key}`,
+                fn: () =>
+                  client.seedSecret(`${service}/${key}`, {
+                    value: seedSecrets[key],
+                  }),
+              }),
+            );
           }
         }
         ctx.logger.info(`Done on ${where}: ${summary()}`);
