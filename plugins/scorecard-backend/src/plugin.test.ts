@@ -10,12 +10,10 @@ import {
   AuthorizeResult,
   scorecardCheckDryRunPermission,
 } from '@internal/plugin-scorecard-common';
-import express from 'express';
-import http from 'http';
 import { Knex } from 'knex';
-import { AddressInfo } from 'net';
 import request from 'supertest';
 import { scorecardPlugin } from './plugin';
+import { startGreenGitHub } from './__testUtils__/greenGitHub';
 
 jest.setTimeout(30_000);
 
@@ -368,29 +366,6 @@ describe('scorecard plugin', () => {
       .expect(404);
   });
 });
-
-/** GitHub on loopback: every repository exists and its latest run is green. */
-async function startGreenGitHub() {
-  const requests: string[] = [];
-  const app = express();
-  app.use((req, _res, next) => {
-    requests.push(req.path);
-    next();
-  });
-  app.get('/repos/:owner/:repo', (req, res) => {
-    res.json({ name: req.params.repo, default_branch: 'main' });
-  });
-  app.get('/repos/:owner/:repo/actions/runs', (_req, res) => {
-    res.json({
-      total_count: 1,
-      workflow_runs: [{ id: 1, status: 'completed', conclusion: 'success' }],
-    });
-  });
-  const server = http.createServer(app);
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, requests, baseUrl: `http://127.0.0.1:${port}` };
-}
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 

@@ -1,33 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import express from 'express';
-import http from 'http';
-import { AddressInfo } from 'net';
 import { GitHubFactSource } from './GitHubFactSource';
-
-/** GitHub on loopback: every repository exists and its latest run is green. */
-async function startGitHubDouble() {
-  const requests: string[] = [];
-  const app = express();
-  app.use((req, _res, next) => {
-    requests.push(req.path);
-    next();
-  });
-  app.get('/repos/:owner/:repo', (req, res) => {
-    res.json({ name: req.params.repo, default_branch: 'main' });
-  });
-  app.get('/repos/:owner/:repo/actions/runs', (_req, res) => {
-    res.json({
-      total_count: 1,
-      workflow_runs: [{ id: 1, status: 'completed', conclusion: 'success' }],
-    });
-  });
-  const server = http.createServer(app);
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, requests, baseUrl: `http://127.0.0.1:${port}` };
-}
+import { startGreenGitHub } from '../__testUtils__/greenGitHub';
 
 const withSlug = (slug: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -36,9 +11,9 @@ const withSlug = (slug: string): Entity => ({
 });
 
 describe('GitHubFactSource', () => {
-  let github: Awaited<ReturnType<typeof startGitHubDouble>>;
+  let github: Awaited<ReturnType<typeof startGreenGitHub>>;
   beforeAll(async () => {
-    github = await startGitHubDouble();
+    github = await startGreenGitHub();
   });
   afterAll(() => github.server.close());
   beforeEach(() => {
