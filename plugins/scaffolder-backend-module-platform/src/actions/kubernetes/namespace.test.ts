@@ -386,6 +386,29 @@ describe('kubernetes:namespace:provision', () => {
     });
   });
 
+  it('makes a preview permanent when run again without a TTL, so the sweep keeps it', async () => {
+    const input = { ...baseInput, namespace: 'orders-pr-42' };
+    await makeAction().handler(context({ ...input, ttl: '24h' }));
+
+    const ctx = context(input);
+    await makeAction().handler(ctx);
+
+    expect(outputs(ctx).state).toBe('updated');
+    const { labels, annotations } = k8s.get(
+      'v1',
+      'Namespace',
+      'orders-pr-42',
+    )!.metadata;
+    expect(labels['paved-road.io/ephemeral']).toBeUndefined();
+    expect(annotations?.['paved-road.io/expires-at']).toBeUndefined();
+    expect(labels['paved-road.io/owner']).toBe('fulfilment-team');
+
+    // And a third run converges.
+    const again = context(input);
+    await makeAction().handler(again);
+    expect(outputs(again).state).toBe('unchanged');
+  });
+
   it('plans with server-side dry runs and mutates nothing', async () => {
     const ctx = context({ ...baseInput, ttl: '7d' }, { isDryRun: true });
     await makeAction().handler(ctx);

@@ -17,6 +17,7 @@ import {
 } from '../../lib/validation';
 import { KubernetesClusterClient } from './client';
 import {
+  ANNOTATIONS,
   FIELD_MANAGER,
   LABELS,
   ManifestObject,
@@ -256,6 +257,23 @@ export function createNamespaceProvisionAction(options: {
             ? liveNamespace
             : liveNamespace && (await client.get(object));
         const diff = live ? differences(managedFields(object), live) : [];
+        // A permanent namespace that was a preview: applying without the TTL
+        // drops the ephemeral label and expiry our manager set, so the sweep
+        // no longer deletes it. Field presence alone would call it unchanged.
+        if (object === manifests[0] && live && !expiresAt) {
+          const stillEphemeral =
+            managersOf(live.metadata, 'labels', LABELS.ephemeral).includes(
+              FIELD_MANAGER,
+            ) ||
+            managersOf(
+              live.metadata,
+              'annotations',
+              ANNOTATIONS.expiresAt,
+            ).includes(FIELD_MANAGER);
+          if (stillEphemeral) {
+            diff.push('ttl (no longer ephemeral)');
+          }
+        }
         plan.push({ object, state: stateFor(live, diff.length === 0), diff });
       }
       for (const { object, state, diff } of plan) {
