@@ -554,52 +554,95 @@ describe('access control in production', () => {
       environment: 'staging',
     });
     let ownersTask: string | undefined;
-
-    it('refuses a Node.js service for a team the user is not in, before anything is written', async () => {
+    /** The Node.js service wizard's answers for `name`, owned by `owner`. */
+    const service = (name: string, owner: string) => ({
+      name,
+      description: `The ${name}`,
+      owner: `group:default/${owner}`,
+      system: 'system:default/order-management',
+      database: 'none',
+      environment: 'production',
+      size: 'small',
+      replicas: 2,
+    });
+    /**
+     * Runs a template as `user` and expects the preflight to refuse it with
+     * no write to ArgoCD, Vault or the cluster; returns the task's log.
+     */
+    async function refusedAtPreflight(
+      user: string,
+      template: string,
+      values: Record<string, unknown>,
+    ): Promise<string> {
       const before = platformWrites();
       const outcome = await runTask(
-        'chen-wei',
-        'template:default/nodejs-service',
-        {
-          name: 'cargo-tracker',
-          description: 'Tracks cargo',
-          owner: 'group:default/fulfilment-team',
-          system: 'system:default/order-management',
-          database: 'none',
-          environment: 'production',
-          size: 'small',
-          replicas: 2,
-        },
+        user,
+        `template:default/${template}`,
+        values,
       );
       expect(outcome).toMatchObject({
         status: 'failed',
         failedStep: 'preflight',
       });
-      expect(outcome.log).toContain(
+      expect(platformWrites()).toEqual(before);
+      return outcome.log!;
+    }
+
+    it('refuses a Node.js service for a team the user is not in, before anything is written', async () => {
+      const log = await refusedAtPreflight(
+        'chen-wei',
+        'nodejs-service',
+        service('cargo-tracker', 'fulfilment-team'),
+      );
+      expect(log).toContain(
         'User "chen-wei" may not register ArgoCD application "cargo-tracker" for team "fulfilment-team"',
       );
-      expect(outcome.log).toContain(
+      expect(log).toContain(
         'Ask a member of fulfilment-team or the platform-team to run it.',
       );
-      expect(platformWrites()).toEqual(before);
       expect(await entity('component/default/cargo-tracker')).toBeUndefined();
     }, 90_000);
 
-    it("refuses a preview environment in another team's name, and writes nothing", async () => {
-      const before = platformWrites();
-      const outcome = await runTask(
+    it("refuses another team's Vault policy and a namespace Paved Road did not create, before anything is written", async () => {
+      // invoice-service's Vault policy belongs to the fulfilment team, and
+      // someone created its namespace by hand.
+      vault.policies.set(
+        'invoice-service-read',
+        '# Managed by Paved Road: service=invoice-service owner=fulfilment-team\npath "secret/data/invoice-service/*" {\n  capabilities = ["read"]\n}\n',
+      );
+      kubernetes.seed({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'invoice-service' },
+      });
+      const log = await refusedAtPreflight(
         'chen-wei',
-        'template:default/ephemeral-environment',
+        'nodejs-service',
+        service('invoice-service', 'payments-team'),
+      );
+      expect(log).toContain(
+        'Preflight refused 2 of 3 steps; nothing was written.',
+      );
+      expect(log).toContain(
+        'Policy "invoice-service-read" on Vault "production" was created by Paved Road for service "invoice-service" of team "fulfilment-team", not for service "invoice-service" of team "payments-team"',
+      );
+      expect(log).toContain(
+        'Namespace "invoice-service" already exists on Kubernetes cluster "production" and was not created by Paved Road',
+      );
+      expect(vault.policies.get('invoice-service-read')).toContain(
+        'owner=fulfilment-team',
+      );
+    }, 90_000);
+
+    it("refuses a preview environment in another team's name, and writes nothing", async () => {
+      const log = await refusedAtPreflight(
+        'chen-wei',
+        'ephemeral-environment',
         preview({ owner: 'fulfilment-team', pr: 42 }),
       );
-      expect(outcome).toMatchObject({
-        status: 'failed',
-        failedStep: 'preflight',
-      });
-      expect(outcome.log).toContain(
+      expect(log).toContain(
         'User "chen-wei" may not provision namespace "orders-service-pr-42" for team "fulfilment-team"',
       );
-      expect(platformWrites()).toEqual(before);
       expect(
         kubernetes.get('v1', 'Namespace', 'orders-service-pr-42'),
       ).toBeUndefined();
@@ -630,24 +673,18 @@ describe('access control in production', () => {
     }, 90_000);
 
     it('refuses a repository outside the allowed organisations, to the owning team too', async () => {
-      const before = platformWrites();
-      const outcome = await runTask(
+      const log = await refusedAtPreflight(
         'lena-vogel',
-        'template:default/ephemeral-environment',
+        'ephemeral-environment',
         preview({
           owner: 'fulfilment-team',
           pr: 43,
           repoUrl: 'https://github.com/someone-else/orders-service.git',
         }),
       );
-      expect(outcome).toMatchObject({
-        status: 'failed',
-        failedStep: 'preflight',
-      });
-      expect(outcome.log).toContain(
+      expect(log).toContain(
         'repoUrl "https://github.com/someone-else/orders-service.git" is not in an organisation the platform allows',
       );
-      expect(platformWrites()).toEqual(before);
     }, 90_000);
 
     it('keeps a task to who started it and the platform team', async () => {
