@@ -3,11 +3,16 @@ import {
   createBackendFeatureLoader,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { readAccessConfig } from './config';
 import { createLocationOwnershipRouter } from './locationOwnership';
+import { PlatformLocationsProcessor } from './platformLocationsProcessor';
 import { PavedRoadPermissionPolicy } from './policy';
+import { RuntimeLocationRules } from './runtimeLocations';
 
 /** Installs {@link PavedRoadPermissionPolicy} as the permission backend's policy. */
 export const permissionModulePavedRoadPolicy = createBackendModule({
@@ -34,8 +39,10 @@ export const permissionModulePavedRoadPolicy = createBackendModule({
 
 /**
  * Checks that users outside the platform team register and unregister only
- * locations whose entities they own. Off when `permission.enabled` is not
- * true, like the policy itself.
+ * locations whose entities they own, and that locations registered at runtime
+ * bring no Templates, Groups or Users and point only at the integrations'
+ * hosts (at registration for users, on processing for everyone). Off when
+ * `permission.enabled` is not true, like the policy itself.
  */
 export const catalogModuleLocationOwnership = createBackendModule({
   pluginId: 'catalog',
@@ -49,17 +56,32 @@ export const catalogModuleLocationOwnership = createBackendModule({
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
+        reader: coreServices.urlReader,
+        processing: catalogProcessingExtensionPoint,
       },
-      async init({ config, httpRouter, httpAuth, auth, userInfo, catalog }) {
+      async init({
+        config,
+        httpRouter,
+        httpAuth,
+        auth,
+        userInfo,
+        catalog,
+        reader,
+        processing,
+      }) {
         if (!config.getOptionalBoolean('permission.enabled')) {
           return;
         }
+        const rules = RuntimeLocationRules.fromConfig(config);
+        processing.addProcessor(new PlatformLocationsProcessor(rules));
         // Modules start before their plugin, so this runs ahead of the catalog's routes.
         httpRouter.use(
           createLocationOwnershipRouter({
             httpAuth,
             auth,
             catalog,
+            reader,
+            rules,
             platformTeam: readAccessConfig(config).platformTeam,
             getUserInfo: credentials => userInfo.getUserInfo(credentials),
           }),
