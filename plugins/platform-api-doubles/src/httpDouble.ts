@@ -13,7 +13,10 @@ export interface RecordedRequest {
 
 export interface DoubleResponse {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is instead of `body` (a YAML file, plain text). */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -109,10 +112,17 @@ export class HttpDouble {
         }
       }
       res.writeHead(response.status, {
-        'Content-Type': 'application/json',
+        'Content-Type':
+          response.text === undefined ? 'application/json' : 'text/plain',
         ...response.headers,
       });
-      res.end(response.body === undefined ? '' : JSON.stringify(response.body));
+      if (response.text !== undefined) {
+        res.end(response.text);
+      } else {
+        res.end(
+          response.body === undefined ? '' : JSON.stringify(response.body),
+        );
+      }
     });
   }
 }

@@ -188,6 +188,9 @@ describe('access control in production', () => {
     vault = await new VaultDouble().start();
     catalogServer = await new HttpDouble(request => {
       const file = catalogFiles.get(request.path);
+      if (typeof file === 'string') {
+        return { status: 200, text: file };
+      }
       return file ? { status: 200, body: file } : { status: 404 };
     }).start();
     backend = await production.start({
@@ -370,6 +373,113 @@ describe('access control in production', () => {
       });
       return `${catalogServer.url}/${name}/catalog-info.yaml`;
     }
+
+    /** A catalog file of several documents (JSON is YAML); returns its URL. */
+    function catalogDocuments(name: string, documents: unknown[]): string {
+      catalogFiles.set(
+        `/${name}/catalog-info.yaml`,
+        documents.map(d => JSON.stringify(d)).join('\n---\n'),
+      );
+      return `${catalogServer.url}/${name}/catalog-info.yaml`;
+    }
+    const component = (name: string) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name },
+      spec: {
+        type: 'service',
+        lifecycle: 'experimental',
+        owner: 'payments-team',
+      },
+    });
+    const nestedLocation = (name: string, target: string, type?: string) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Location',
+      metadata: { name },
+      spec: { ...(type ? { type } : {}), targets: [target] },
+    });
+
+    it.each([
+      [
+        'a nested file location',
+        () => [
+          component('e2e-nested-file'),
+          nestedLocation('e2e-nested-file', '/etc/passwd', 'file'),
+        ],
+        'target file:/etc/passwd is not an HTTP(S) URL',
+      ],
+      [
+        'a nested location on a host the portal does not read',
+        () => [
+          component('e2e-nested-host'),
+          nestedLocation(
+            'e2e-nested-host',
+            `${github.url}/acme/x/catalog-info.yaml`,
+          ),
+        ],
+        /is on 127\.0\.0\.1:\d+, which is neither an integration host/,
+      ],
+      [
+        'a Group that would make its author a platform team member',
+        () => [
+          component('e2e-group-smuggler'),
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: 'e2e-shadow-platform' },
+            spec: {
+              type: 'team',
+              children: [],
+              members: ['chen-wei'],
+              parent: 'platform-team',
+            },
+          },
+        ],
+        "Templates, Groups and Users come only from the platform's locations",
+      ],
+    ])(
+      'refuses a location carrying %s, and registers nothing',
+      async (_what, documents, message) => {
+        const target = catalogDocuments(
+          `e2e-${Math.random().toString(36).slice(2)}`,
+          documents(),
+        );
+        const before = await (
+          await api('service', 'GET', 'catalog/locations')
+        ).json();
+        const res = await api('chen-wei', 'POST', 'catalog/locations', {
+          type: 'url',
+          target,
+        });
+        expect(res.status).toBe(403);
+        expect((await res.json()).error.message).toMatch(message);
+        const after = await (
+          await api('service', 'GET', 'catalog/locations')
+        ).json();
+        expect(after).toHaveLength(before.length);
+      },
+    );
+
+    it('accepts a nested location on the same catalog server', async () => {
+      catalogFiles.set(
+        '/e2e-nested-ok/more.yaml',
+        component('e2e-nested-more'),
+      );
+      const target = catalogDocuments('e2e-nested-ok', [
+        component('e2e-nested-ok'),
+        nestedLocation('e2e-nested-ok', './more.yaml'),
+      ]);
+      const res = await api('chen-wei', 'POST', 'catalog/locations', {
+        type: 'url',
+        target,
+      });
+      expect(res.status).toBe(201);
+      await waitForEntity(
+        backend.baseUrl,
+        apiToken,
+        'component/default/e2e-nested-more',
+      );
+    });
 
     it('registers only entities the user’s team owns, unless the user is on the platform team', async () => {
       const own = catalogFile('e2e-payments-tool', 'payments-team');
