@@ -14,7 +14,6 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  EmptyState,
   InfoCard,
   Link,
   Progress,
@@ -349,24 +348,27 @@ export function EntityScorecardCard() {
   } else if (stored.error && !scorecard) {
     content = <ResponseErrorPanel error={stored.error} />;
   } else if (!scorecard) {
+    // Text and a button, no illustration: EmptyState's picture is taller
+    // than a card's row and was cut off.
     content = (
-      <EmptyState
-        missing="data"
-        title="Not evaluated yet"
-        description={`The scorecard has not evaluated ${
-          entity.metadata.title ?? entity.metadata.name
-        } yet. It runs on a schedule and when the entity changes; evaluate it now to see its checks.`}
-        action={
-          <Button
-            variant="contained"
-            color="primary"
-            onClick={evaluate}
-            disabled={evaluating}
-          >
-            {evaluating ? 'Evaluating…' : 'Evaluate now'}
-          </Button>
-        }
-      />
+      <Box>
+        <Typography variant="h6" component="h3" gutterBottom>
+          Not evaluated yet
+        </Typography>
+        <Typography variant="body2" paragraph>
+          {`The scorecard has not evaluated ${
+            entity.metadata.title ?? entity.metadata.name
+          } yet. It runs on a schedule and when the entity changes; evaluate it now to see its checks.`}
+        </Typography>
+        <Button
+          variant="contained"
+          color="primary"
+          onClick={evaluate}
+          disabled={evaluating}
+        >
+          {evaluating ? 'Evaluating…' : 'Evaluate now'}
+        </Button>
+      </Box>
     );
   } else {
     const counts = scorecard.checks.reduce<Partial<Record<CheckState, number>>>(
