@@ -2,12 +2,15 @@
  * The embedded default as a newcomer meets it, in a real browser: the built
  * portal with app-config.yaml (SQLite, guest sign-in, example catalog).
  */
+import os from 'node:os';
+import path from 'node:path';
 import { Page } from 'playwright-core';
 import {
   EmbeddedDefault,
   startEmbeddedDefault,
 } from './__testUtils__/embeddedDefault';
 import { guestToken, RunningBackend, withScreenshot } from './harness';
+import { clippedBoxes, overflowsHorizontally } from './__testUtils__/screen';
 
 describe('the portal in a browser (embedded default)', () => {
   let portal: EmbeddedDefault;
@@ -20,6 +23,8 @@ describe('the portal in a browser (embedded default)', () => {
   }, 180_000);
 
   afterAll(() => portal?.stop());
+
+  const startViewport = { width: 1600, height: 1000 };
 
   it(
     'signs in as guest, lists the example components and shows an owner',
@@ -87,6 +92,41 @@ describe('the portal in a browser (embedded default)', () => {
         );
       }),
     120_000,
+  );
+
+  it.each([
+    [1440, 900],
+    [1024, 768],
+  ])(
+    'shows every section of the on-call card and every card whole at %ix%i',
+    (width, height) =>
+      withScreenshot(page, `overview-${width}`, async () => {
+        await page.setViewportSize({ width, height });
+        await page.goto(
+          `${backend.baseUrl}/catalog/default/component/orders-service`,
+        );
+        for (const section of ['Depends on', 'Used by']) {
+          const heading = page.getByRole('heading', {
+            name: section,
+            exact: true,
+          });
+          await heading.scrollIntoViewIfNeeded();
+          expect(await heading.isVisible()).toBe(true);
+        }
+        await page
+          .getByRole('link', { name: 'Storefront web' })
+          .first()
+          .waitFor();
+        // Cut off by a card, or tucked behind a scroll of its own: neither
+        // is on the screen for a person.
+        expect(await clippedBoxes(page)).toEqual([]);
+        expect(await overflowsHorizontally(page)).toBe(false);
+        await page.screenshot({
+          path: path.join(os.tmpdir(), `paved-road-overview-${width}.png`),
+          fullPage: true,
+        });
+      }).finally(() => page.setViewportSize(startViewport)),
+    60_000,
   );
 
   it(
