@@ -5,7 +5,7 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 export const onCallEntityCard = EntityCardBlueprint.make({
   name: 'on-call',
   params: {
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     // Beside the About card, where an engineer paged at night looks first.
     type: 'info',
     loader: () => import('./components/OnCallCard').then(m => <m.OnCallCard />),

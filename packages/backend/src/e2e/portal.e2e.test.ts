@@ -129,6 +129,45 @@ describe('the portal in a browser (embedded default)', () => {
     60_000,
   );
 
+  it.each([
+    [1440, 900],
+    [1024, 768],
+  ])(
+    'opens Home on search, the golden paths and the services at %ix%i',
+    (width, height) =>
+      withScreenshot(page, `home-${width}`, async () => {
+        await page.setViewportSize({ width, height });
+        await page.goto(`${backend.baseUrl}/home`);
+        await page
+          .getByRole('link', { name: 'Node.js service (TypeScript)' })
+          .waitFor();
+        await page
+          .getByRole('link', { name: 'Orders service' })
+          .first()
+          .waitFor();
+        expect(
+          await page
+            .getByPlaceholder('Services, APIs, docs, teams…')
+            .isVisible(),
+        ).toBe(true);
+        expect(await page.getByText('No widgets added').count()).toBe(0);
+        expect(await clippedBoxes(page)).toEqual([]);
+        expect(await overflowsHorizontally(page)).toBe(false);
+        // The golden path link leads to its wizard.
+        expect(
+          await page
+            .getByRole('link', { name: 'Go service' })
+            .getAttribute('href'),
+        ).toBe('/create/templates/default/go-service');
+      }).finally(async () => {
+        await page.setViewportSize(startViewport);
+        await page.goto(
+          `${backend.baseUrl}/catalog/default/component/orders-service`,
+        );
+      }),
+    60_000,
+  );
+
   it(
     'renders the service docs in the Docs tab',
     () =>

@@ -1,52 +1,47 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
-import { MarkdownContent } from '@backstage/core-components';
+import {
+  HomePageLayoutBlueprint,
+  HomePageWidgetBlueprint,
+} from '@backstage/plugin-home-react/alpha';
 
-const content = `
-## Welcome to Backstage! 👋
+const widgets = [
+  HomePageWidgetBlueprint.make({
+    name: 'search',
+    params: {
+      name: 'search',
+      title: 'Search',
+      components: () =>
+        import('./widgets').then(m => ({ Content: m.SearchWidget })),
+    },
+  }),
+  HomePageWidgetBlueprint.make({
+    name: 'golden-paths',
+    params: {
+      name: 'golden-paths',
+      title: 'Start something new',
+      description: 'The golden paths: a service, an environment',
+      components: () =>
+        import('./widgets').then(m => ({ Content: m.GoldenPathsWidget })),
+    },
+  }),
+  HomePageWidgetBlueprint.make({
+    name: 'team-services',
+    params: {
+      name: 'team-services',
+      title: "Your teams' services",
+      components: () =>
+        import('./widgets').then(m => ({ Content: m.TeamServicesWidget })),
+    },
+  }),
+];
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
-
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
-`;
-
-const gettingStartedWidget = HomePageWidgetBlueprint.make({
-  name: 'getting-started',
+const homeLayout = HomePageLayoutBlueprint.make({
   params: {
-    name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
-    components: async () => ({
-      Content: () => <MarkdownContent content={content} />,
-    }),
+    loader: () => import('./HomeLayout').then(m => m.HomeLayout),
   },
 });
 
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [gettingStartedWidget],
+  extensions: [...widgets, homeLayout],
 });
