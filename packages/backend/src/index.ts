@@ -7,6 +7,8 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { searchModuleInMemoryEngine } from './modules/searchEngine';
+import { techdocsModuleDevPrebuild } from './modules/techdocsPrebuild';
 
 const backend = createBackend();
 
@@ -27,6 +29,8 @@ backend.add(import('@internal/plugin-scaffolder-backend-module-dev-stand-ins'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
+// Embedded default only: every entity's docs built in the background at start
+backend.add(techdocsModuleDevPrebuild);
 
 // auth plugin
 backend.add(import('@backstage/plugin-auth-backend'));
@@ -57,6 +61,9 @@ backend.add(import('@backstage/plugin-search-backend'));
 // search engine
 // See https://backstage.io/docs/features/search/search-engines
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
+// Without PostgreSQL: the in-memory engine, answering "no results" (not a
+// 500) for a document type that is not indexed yet
+backend.add(searchModuleInMemoryEngine);
 
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));

@@ -1,6 +1,7 @@
 /*
  * Scorecard benchmark: 10,000 synthetic components, every default check,
- * GitHub and TechDocs answered by loopback HTTP doubles; then the p95 of the
+ * GitHub and TechDocs answered by loopback HTTP doubles, TechDocs sources
+ * read from a local directory (as for `file` locations); then the p95 of the
  * single-entity API. Each figure has a baseline measured in the same run:
  * evaluating entities one at a time (what an on-demand scorecard does on each
  * page view) and a bare JSON route on the same HTTP stack (the floor).
@@ -16,6 +17,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import { fork } from 'child_process';
@@ -30,6 +33,7 @@ import { Evaluator } from '../src/evaluation/Evaluator';
 import { GitHubFactSource } from '../src/facts/GitHubFactSource';
 import { TechDocsFactSource } from '../src/facts/TechDocsFactSource';
 import { createRouter } from '../src/service/router';
+import { DOCS_SITE, DocsLocations } from '../src/__testUtils__/docsLocations';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 10_000);
 const TEAMS = 50;
@@ -44,7 +48,8 @@ async function listen(app: express.Express) {
   };
 }
 
-function syntheticCatalog(): Entity[] {
+/** `docsLocation`: where components with TechDocs are registered from. */
+function syntheticCatalog(docsLocation: string): Entity[] {
   const entities: Entity[] = [];
   for (let t = 0; t < TEAMS; t++) {
     entities.push({
@@ -70,7 +75,10 @@ function syntheticCatalog(): Entity[] {
       'github.com/project-slug': `acme/svc-${i}`,
       'prometheus.io/alerts': `svc-${i}-alerts`,
     };
-    if (i % 3) annotations['backstage.io/techdocs-ref'] = 'dir:.';
+    if (i % 3) {
+      annotations['backstage.io/techdocs-ref'] = 'dir:.';
+      annotations['backstage.io/managed-by-location'] = docsLocation;
+    }
     if (i % 4) annotations['pagerduty.com/service-id'] = `P${i}`;
     if (i % 7) annotations['paved-road.io/cost-center'] = 'cc-1';
     entities.push({
@@ -192,7 +200,13 @@ async function main() {
     hash: 'bench',
     loadedAt: new Date(),
   };
-  const catalog = catalogServiceMock({ entities: syntheticCatalog() });
+  const docs = new DocsLocations();
+  const diskOnly = async (): Promise<never> => {
+    throw new Error('the benchmark reads docs sources from disk only');
+  };
+  const catalog = catalogServiceMock({
+    entities: syntheticCatalog(docs.location('svc', DOCS_SITE)),
+  });
   const evaluator = new Evaluator({
     catalog,
     auth,
@@ -205,6 +219,8 @@ async function main() {
         logger,
       }),
       techdocs: new TechDocsFactSource({
+        reader: { readUrl: diskOnly, readTree: diskOnly, search: diskOnly },
+        integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
         discovery: {
           getBaseUrl: async () => techdocsServer.url,
           getExternalBaseUrl: async () => techdocsServer.url,
@@ -289,6 +305,7 @@ async function main() {
   agent.destroy();
   api.server.close();
   child.kill();
+  docs.remove();
   await knex.destroy();
   if (admin) {
     await admin.raw(`DROP DATABASE ${benchDb}`);

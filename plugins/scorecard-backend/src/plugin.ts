@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds } from '@backstage/types';
 import { readDurationFromConfig } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scorecardPermissions } from '@internal/plugin-scorecard-common';
 import { CheckLoader } from './checks/CheckLoader';
@@ -49,6 +50,7 @@ export const scorecardPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        urlReader: coreServices.urlReader,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
@@ -63,6 +65,7 @@ export const scorecardPlugin = createBackendPlugin({
         httpAuth,
         auth,
         discovery,
+        urlReader,
         permissions,
         permissionsRegistry,
         auditor,
@@ -93,7 +96,13 @@ export const scorecardPlugin = createBackendPlugin({
           store,
           getChecks: () => checks.getChecks(),
           sources: {
-            techdocs: new TechDocsFactSource({ discovery, auth, logger }),
+            techdocs: new TechDocsFactSource({
+              reader: urlReader,
+              integrations: ScmIntegrations.fromConfig(config),
+              discovery,
+              auth,
+              logger,
+            }),
             github,
           },
           logger,

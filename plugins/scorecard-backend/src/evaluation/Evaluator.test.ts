@@ -1,5 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import fs from 'fs';
@@ -10,11 +12,18 @@ import { parseChecksFile } from '../checks/parseChecksFile';
 import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { GitHubFactSource } from '../facts/GitHubFactSource';
 import { TechDocsFactSource } from '../facts/TechDocsFactSource';
+import { DOCS_SITE, DocsLocations } from '../__testUtils__/docsLocations';
 import { Evaluator } from './Evaluator';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+// Where the components are registered from: with TechDocs sources, or none.
+const locations = new DocsLocations();
+afterAll(() => locations.remove());
+const WITH_DOCS = locations.location('with-docs', DOCS_SITE);
+const WITHOUT_DOCS = locations.location('without-docs', {});
 
 const defaultSet = {
   ...parseChecksFile(
@@ -32,6 +41,7 @@ function component(
     annotations?: Record<string, string>;
     links?: Array<{ title: string; url: string }>;
     dependsOn?: string[];
+    location?: string;
   } = {},
 ): Entity {
   return {
@@ -40,12 +50,15 @@ function component(
     metadata: {
       name,
       namespace: 'default',
-      annotations: options.annotations ?? {
-        'backstage.io/techdocs-ref': 'dir:.',
-        'github.com/project-slug': `acme/${name}`,
-        'pagerduty.com/service-id': 'P123',
-        'prometheus.io/alerts': `${name}-alerts`,
-        'paved-road.io/cost-center': 'cc-1',
+      annotations: {
+        'backstage.io/managed-by-location': options.location ?? WITH_DOCS,
+        ...(options.annotations ?? {
+          'backstage.io/techdocs-ref': 'dir:.',
+          'github.com/project-slug': `acme/${name}`,
+          'pagerduty.com/service-id': 'P123',
+          'prometheus.io/alerts': `${name}-alerts`,
+          'paved-road.io/cost-center': 'cc-1',
+        }),
       },
       links: options.links ?? [
         { title: 'Grafana dashboard', url: 'https://grafana.example/d/x' },
@@ -102,8 +115,13 @@ const catalogEntities: Entity[] = [
       'prometheus.io/alerts': 'orphan-alerts',
     },
   }),
-  // A library: monitoring and on-call do not apply; no database dependency.
-  component('lib', { type: 'library', dependsOn: [] }),
+  // A library: monitoring and on-call do not apply; no database dependency;
+  // declares TechDocs, but its location has no mkdocs.yml.
+  component('lib', {
+    type: 'library',
+    dependsOn: [],
+    location: WITHOUT_DOCS,
+  }),
 ];
 
 /** A GitHub API double on loopback that answers with real status codes. */
@@ -149,7 +167,7 @@ async function startGitHubDouble() {
   return { server, baseUrl: `http://127.0.0.1:${port}`, state };
 }
 
-/** A TechDocs backend double: docs are built for every entity but `lib`. */
+/** A TechDocs backend double: sites are built for every entity but `lib`. */
 async function startTechDocsDouble() {
   const app = express();
   app.get(
@@ -210,6 +228,8 @@ describe.each(databases.eachSupportedId())('Evaluator on %p', databaseId => {
         sources: {
           github: githubSource,
           techdocs: new TechDocsFactSource({
+            reader: mockServices.urlReader.mock(),
+            integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
             discovery: {
               getBaseUrl: async () =>
                 options.techdocsUrl ?? `${techdocs.baseUrl}/api/techdocs`,
@@ -311,6 +331,10 @@ describe.each(databases.eachSupportedId())('Evaluator on %p', databaseId => {
       'has-backups': 'not_applicable',
       'has-techdocs': 'fail',
     });
+    const libDocs = (await store.getCheckResults('component:default/lib')).find(
+      r => r.checkId === 'has-techdocs',
+    )!;
+    expect(libDocs.reason).toContain('techdocs: no mkdocs.yml or mkdocs.yaml');
   });
 
   it('enforces a check once its enforcedFrom date has passed', async () => {
@@ -321,7 +345,7 @@ describe.each(databases.eachSupportedId())('Evaluator on %p', databaseId => {
     expect((await states(store, 'orphan'))['has-cost-tags']).toBe('fail');
   });
 
-  it('reports no data when GitHub is not configured or TechDocs is unreachable', async () => {
+  it('reports no data when GitHub is not configured; an unreachable TechDocs backend does not hide the docs', async () => {
     const { store, evaluator } = await setup({
       githubConfigured: false,
       techdocsUrl: 'http://127.0.0.1:1/api/techdocs',
@@ -333,16 +357,14 @@ describe.each(databases.eachSupportedId())('Evaluator on %p', databaseId => {
       state: 'no_data',
       reason: expect.stringContaining('GitHub is not configured'),
     });
-    expect(byId['has-techdocs']).toMatchObject({
-      state: 'no_data',
-      reason: expect.stringContaining('TechDocs is unreachable'),
-    });
+    // Declared and buildable: whether the site is built yet does not count.
+    expect(byId['has-techdocs'].state).toBe('pass');
     expect(
       (await store.getEntityScore('component:default/good'))!,
     ).toMatchObject({
       score: 1,
       criticalFailing: false,
-      unknownWeight: 12,
+      unknownWeight: 8,
     });
   });
 

@@ -38,6 +38,12 @@ export class EntityFacts implements FactLookup {
         unknown: `stale: ${id} facts were collected at ${source.collectedAt.toISOString()}`,
       };
     }
+    const missing = Object.entries(source.unknown ?? {}).find(
+      ([fact]) => path === fact || path.startsWith(`${fact}.`),
+    );
+    if (missing) {
+      return { unknown: missing[1] };
+    }
     return { value: readPath(source.values, path) };
   }
 

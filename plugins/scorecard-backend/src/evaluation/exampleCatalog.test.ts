@@ -1,5 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'fs';
 import path from 'path';
@@ -8,6 +10,7 @@ import { DEFAULT_CHECKS_FILE } from '../checks/CheckLoader';
 import { parseChecksFile } from '../checks/parseChecksFile';
 import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { GitHubFactSource } from '../facts/GitHubFactSource';
+import { TechDocsFactSource } from '../facts/TechDocsFactSource';
 import { Evaluator } from './Evaluator';
 
 // The default checks against the repository's example organisation
@@ -28,12 +31,24 @@ function loadCatalog(): Entity[] {
   };
   walk(catalogDir);
   return files
-    .flatMap(f => parseAllDocuments(fs.readFileSync(f, 'utf8')))
-    .map(d => d.toJS() as Entity)
-    .filter(e => e?.kind && e.kind !== 'Location')
-    .map(e => ({
+    .flatMap(f =>
+      parseAllDocuments(fs.readFileSync(f, 'utf8')).map(d => ({
+        file: f,
+        entity: d.toJS() as Entity,
+      })),
+    )
+    .filter(({ entity: e }) => e?.kind && e.kind !== 'Location')
+    .map(({ file, entity: e }) => ({
       ...e,
-      metadata: { namespace: 'default', ...e.metadata },
+      metadata: {
+        namespace: 'default',
+        ...e.metadata,
+        // As the catalog records it: where TechDocs resolves `dir:` from.
+        annotations: {
+          ...e.metadata.annotations,
+          'backstage.io/managed-by-location': `file:${file}`,
+        },
+      },
     }));
 }
 
@@ -59,20 +74,20 @@ describe('default checks on the example catalog', () => {
       }),
       sources: {
         github: new GitHubFactSource({ logger }),
-        // Every component with a techdocs-ref has its docs built.
-        techdocs: {
-          collect: async entity => ({
-            source: 'techdocs',
-            collectedAt: new Date(),
-            values: {
-              techdocs: {
-                built: Boolean(
-                  entity.metadata.annotations?.['backstage.io/techdocs-ref'],
-                ),
-              },
+        // The docs sources in catalog/ as they are; no TechDocs backend
+        // runs, so whether a site is built is unknown and does not matter.
+        techdocs: new TechDocsFactSource({
+          reader: mockServices.urlReader.mock(),
+          integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+          discovery: {
+            getBaseUrl: async () => {
+              throw new Error('TechDocs is not running');
             },
-          }),
-        },
+            getExternalBaseUrl: async () => '',
+          },
+          auth: mockServices.auth(),
+          logger,
+        }),
       },
       logger,
       staleAfterMs: 86_400_000,

@@ -14,6 +14,11 @@ export interface FactSourceResult {
   note?: string;
   /** Present when the source has no data for the entity, with the reason. */
   unavailable?: string;
+  /**
+   * Facts (dotted paths) the source could not collect while it did collect
+   * the others, with the reason: a condition on them has no data.
+   */
+  unknown?: Record<string, string>;
 }
 
 export type FactSourceId = 'catalog' | 'techdocs' | 'github';
