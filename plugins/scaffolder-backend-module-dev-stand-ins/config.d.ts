@@ -25,6 +25,16 @@ export interface Config {
       };
       /** Running workloads to show in the Kubernetes tab of example services. */
       workloads?: Array<{ name: string; namespace: string; replicas?: number }>;
+      /**
+       * Six months of example DORA history for the catalog's services and
+       * websites, sent to the dora plugin's ingestion API at start (on unless
+       * enabled: false). Needs `plugin:dora` in dora.ingestion.allowedSubjects.
+       */
+      doraHistory?: {
+        enabled?: boolean;
+        /** Another seed draws another history (default `acme-freight`). */
+        seed?: string;
+      };
     };
   };
 }

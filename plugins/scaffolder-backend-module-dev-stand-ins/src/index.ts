@@ -1,19 +1,27 @@
 /**
  * Local stand-ins for ArgoCD, Vault, Kubernetes, GitHub and a git server,
- * and the catalog setting local repositories need, for the embedded default
- * only. Both modules do nothing unless app-config asks for them.
+ * the catalog setting local repositories need, and six months of example
+ * DORA history sent through the dora plugin's ingestion API, for the
+ * embedded default only. The modules do nothing unless app-config asks for
+ * them (`pavedRoad.standIns`, `pavedRoad.repositories.type: local`).
  *
  * @packageDocumentation
  */
 import { createBackendFeatureLoader } from '@backstage/backend-plugin-api';
 import { catalogModuleLocalRepositories } from './catalogModule';
+import { doraModuleExampleHistory } from './doraModule';
 import { scaffolderModuleDevStandIns } from './module';
 
-export { catalogModuleLocalRepositories, scaffolderModuleDevStandIns };
+export {
+  catalogModuleLocalRepositories,
+  doraModuleExampleHistory,
+  scaffolderModuleDevStandIns,
+};
 
 export default createBackendFeatureLoader({
   *loader() {
     yield scaffolderModuleDevStandIns;
     yield catalogModuleLocalRepositories;
+    yield doraModuleExampleHistory;
   },
 });

@@ -11,6 +11,7 @@ import {
 } from '@internal/platform-api-doubles';
 import { syncApplications } from './argoCdSync';
 import { startGitServer } from './gitServer';
+import { readStandInsConfig } from './standIns';
 
 /**
  * Starts the embedded default's stand-ins for ArgoCD, Vault and Kubernetes
@@ -31,15 +32,8 @@ export const scaffolderModuleDevStandIns = createBackendModule({
         lifecycle: coreServices.lifecycle,
       },
       async init({ config, logger, lifecycle }) {
-        const settings = config.getOptionalConfig('pavedRoad.standIns');
-        if (!settings || settings.getOptionalBoolean('enabled') === false) {
-          return;
-        }
-        if (process.env.NODE_ENV === 'production') {
-          throw new Error(
-            'pavedRoad.standIns is configured but NODE_ENV is "production": the stand-ins simulate ArgoCD, Vault, Kubernetes and git and must never run in production. Layer app-config.production.yaml (it sets pavedRoad.standIns.enabled: false), or run the embedded default with NODE_ENV=development.',
-          );
-        }
+        const settings = readStandInsConfig(config);
+        if (!settings) return;
         const token = settings.getString('token');
         const argocd = await new ArgoCdDouble(token).start(
           settings.getNumber('argocdPort'),
