@@ -30,6 +30,10 @@ export function EnvironmentPicker(props: {
       value={value ?? ''}
       onChange={e => onChange(e.target.value || undefined)}
       SelectProps={{ native: true }}
+      // "All production environments" is the empty value: without shrink
+      // the label sat on top of it.
+      InputLabelProps={{ shrink: true }}
+      InputProps={{ notched: true }}
       style={{ minWidth: 260 }}
       error={Boolean(environments.error)}
       helperText={
