@@ -13,6 +13,7 @@ import {
   mockDoraApi,
 } from '../../__testUtils__/fixtures';
 import { sendDataRouteRef } from '../../routes';
+import { useLocation } from 'react-router-dom';
 import { DoraPage } from './DoraPage';
 
 const entities: Entity[] = [
@@ -46,17 +47,29 @@ const DAY = 24 * 3600_000;
 /** Generous: the machine running the tests is shared. */
 const wait = { timeout: 20_000 };
 
-async function renderPage(api = mockDoraApi()) {
-  await renderInTestApp(<DoraPage />, {
-    apis: [
-      [doraApiRef, api],
-      [catalogApiRef, catalogApiMock({ entities })],
-    ],
-    mountedRoutes: {
-      '/catalog/:namespace/:kind/:name': entityRouteRef,
-      '/dora/send-data': sendDataRouteRef,
+/** Shows the page's query string, as a link to this view would carry it. */
+function UrlProbe() {
+  return <output aria-label="url">{useLocation().search}</output>;
+}
+
+async function renderPage(api = mockDoraApi(), url?: string) {
+  await renderInTestApp(
+    <>
+      <DoraPage />
+      <UrlProbe />
+    </>,
+    {
+      ...(url ? { initialRouteEntries: [url] } : {}),
+      apis: [
+        [doraApiRef, api],
+        [catalogApiRef, catalogApiMock({ entities })],
+      ],
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/dora/send-data': sendDataRouteRef,
+      },
     },
-  });
+  );
   return api;
 }
 
@@ -274,6 +287,55 @@ describe('DoraPage', () => {
     expect(
       (await screen.findAllByText(/than the previous 90 days/)).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('opens the view a link names, and keeps the URL in step with the pickers', async () => {
+    const user = userEvent.setup();
+    const api = await renderPage(
+      undefined,
+      '/dora?scope=team&team=group:default/payments-team&window=90&environment=staging',
+    );
+    await waitFor(() => {
+      const query = api.getMetrics.mock.lastCall![0];
+      expect(query).toMatchObject({
+        scope: 'team',
+        ref: 'group:default/payments-team',
+        environment: 'staging',
+      });
+      expect(
+        Date.parse(String(query.to)) - Date.parse(String(query.from)),
+      ).toBe(90 * DAY);
+    }, wait);
+    await waitFor(
+      () => expect(screen.getByLabelText('Team')).toHaveValue('Payments Team'),
+      wait,
+    );
+    expect(screen.getByRole('button', { name: '90 days' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+
+    await user.click(screen.getByRole('button', { name: '180 days' }));
+    const url = () =>
+      new URLSearchParams(screen.getByLabelText('url').textContent ?? '');
+    await waitFor(() => expect(url().get('window')).toBe('180'), wait);
+    expect(url().get('team')).toBe('group:default/payments-team');
+    expect(url().get('environment')).toBe('staging');
+
+    await user.selectOptions(screen.getByLabelText('Scope'), 'org');
+    await waitFor(() => expect(url().get('scope')).toBeNull(), wait);
+    // A new scope starts from every production environment.
+    expect(url().get('environment')).toBeNull();
+  });
+
+  it('falls back to the organisation and 30 days for a link it cannot show', async () => {
+    const api = await renderPage(undefined, '/dora?scope=galaxy&window=7');
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+    const query = api.getMetrics.mock.lastCall![0];
+    expect(query.scope).toBe('org');
+    expect(Date.parse(String(query.to)) - Date.parse(String(query.from))).toBe(
+      30 * DAY,
+    );
   });
 
   it('counts one environment when picked, and says so', async () => {

@@ -1,9 +1,13 @@
-import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Autocomplete from '@material-ui/lab/Autocomplete';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Content, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
@@ -11,7 +15,7 @@ import { DoraScope } from '@internal/plugin-dora-common';
 import useAsync from 'react-use/esm/useAsync';
 import { DoraMetricsView } from '../DoraMetricsView';
 import { EnvironmentPicker } from '../EnvironmentPicker';
-import { WindowPicker } from '../WindowPicker';
+import { WINDOW_DAYS, WindowPicker } from '../WindowPicker';
 
 interface EntityOption {
   ref: string;
@@ -44,15 +48,61 @@ function byLabel(a: EntityOption, b: EntityOption) {
   return a.label.localeCompare(b.label);
 }
 
+/**
+ * The view as the URL holds it (`?scope=team&team=group:default/x&window=90
+ * &environment=staging`), so a link opens the same figures. Values the page
+ * cannot show fall back to the defaults: the organisation, 30 days, every
+ * production environment.
+ */
+function useViewInUrl() {
+  const [params, setParams] = useSearchParams();
+  const scopeParam = params.get('scope');
+  const scope: DoraScope =
+    scopeParam && scopeParam in SCOPE_LABELS
+      ? (scopeParam as DoraScope)
+      : 'org';
+  const windowParam = Number(params.get('window'));
+  const windowDays = (WINDOW_DAYS as readonly number[]).includes(windowParam)
+    ? windowParam
+    : 30;
+  const update = (changes: Record<string, string | undefined>) =>
+    setParams(
+      previous => {
+        const next = new URLSearchParams(previous);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === undefined) next.delete(key);
+          else next.set(key, value);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  return {
+    scope,
+    teamRef: params.get('team') ?? undefined,
+    serviceRef: params.get('service') ?? undefined,
+    windowDays,
+    environment: params.get('environment') ?? undefined,
+    update,
+  };
+}
+
 /** The DORA page: organisation, a team or a service, over a chosen window. */
 export function DoraPage() {
   const catalogApi = useApi(catalogApiRef);
-  const [scope, setScope] = useState<DoraScope>('org');
-  const [team, setTeam] = useState<EntityOption | null>(null);
-  const [service, setService] = useState<EntityOption | null>(null);
-  const [windowDays, setWindowDays] = useState(30);
-  // Each scope has its own environments: a new scope starts from the default.
-  const [environment, setEnvironment] = useState<string | undefined>();
+  const { scope, teamRef, serviceRef, windowDays, environment, update } =
+    useViewInUrl();
+  // Each scope and subject has its own environments: a new one starts from
+  // the default.
+  const setScope = (next: DoraScope) =>
+    update({
+      scope: next === 'org' ? undefined : next,
+      environment: undefined,
+    });
+  const setWindowDays = (days: number) =>
+    update({ window: days === 30 ? undefined : String(days) });
+  const setEnvironment = (name: string | undefined) =>
+    update({ environment: name });
 
   // Teams are groups of type team (the backend rolls up their child groups);
   // services are components of type service, the unit deployments report on.
@@ -73,7 +123,21 @@ export function DoraPage() {
     };
   }, [catalogApi]);
 
-  const picked = scope === 'team' ? team : service;
+  // Before the catalog answers, a linked ref shows under its name.
+  const optionFor = (
+    ref: string | undefined,
+    list: EntityOption[] | undefined,
+  ): EntityOption | null =>
+    ref
+      ? list?.find(o => o.ref === ref) ?? {
+          ref,
+          label: parseEntityRef(ref).name,
+        }
+      : null;
+  const picked =
+    scope === 'team'
+      ? optionFor(teamRef, options.value?.teams)
+      : optionFor(serviceRef, options.value?.services);
   const pickerLabel = scope === 'team' ? 'Team' : 'Service';
   const pickerOptions =
     (scope === 'team' ? options.value?.teams : options.value?.services) ?? [];
@@ -121,10 +185,7 @@ export function DoraPage() {
             variant="outlined"
             size="small"
             value={scope}
-            onChange={e => {
-              setScope(e.target.value as DoraScope);
-              setEnvironment(undefined);
-            }}
+            onChange={e => setScope(e.target.value as DoraScope)}
             SelectProps={{ native: true }}
             style={{ minWidth: 160 }}
           >
@@ -145,11 +206,9 @@ export function DoraPage() {
               loading={options.loading}
               getOptionLabel={o => o.label}
               getOptionSelected={(o, v) => o.ref === v.ref}
-              onChange={(_e, value) => {
-                if (scope === 'team') setTeam(value);
-                else setService(value);
-                setEnvironment(undefined);
-              }}
+              onChange={(_e, value) =>
+                update({ [scope]: value?.ref, environment: undefined })
+              }
               style={{ width: 320 }}
               renderInput={params => (
                 <TextField
