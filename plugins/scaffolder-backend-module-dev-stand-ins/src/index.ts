@@ -12,6 +12,8 @@ import { catalogModuleLocalRepositories } from './catalogModule';
 import { doraModuleExampleHistory } from './doraModule';
 import { scaffolderModuleDevStandIns } from './module';
 
+export { standInsSettings } from './standIns';
+
 export {
   catalogModuleLocalRepositories,
   doraModuleExampleHistory,

@@ -1,15 +1,28 @@
 import { Config } from '@backstage/config';
 
 /**
- * The `pavedRoad.standIns` settings when the stand-ins should run: configured
- * and not `enabled: false` (which app-config.production.yaml sets). Throws
- * under NODE_ENV=production: a production portal that simulated ArgoCD,
- * Vault, its clusters or its delivery history would report work as done that
- * changed nothing real, so refusing to boot beats quietly running.
+ * The `pavedRoad.standIns` settings when they are configured and not
+ * `enabled: false` (which app-config.production.yaml sets), whatever
+ * NODE_ENV says; what decides whether the embedded default's dev-only
+ * helpers apply.
+ */
+export function standInsSettings(config: Config): Config | undefined {
+  const settings = config.getOptionalConfig('pavedRoad.standIns');
+  return settings?.getOptionalBoolean('enabled') === false
+    ? undefined
+    : settings;
+}
+
+/**
+ * The `pavedRoad.standIns` settings when the stand-ins should run (see
+ * {@link standInsSettings}). Throws under NODE_ENV=production: a production
+ * portal that simulated ArgoCD, Vault, its clusters or its delivery history
+ * would report work as done that changed nothing real, so refusing to boot
+ * beats quietly running.
  */
 export function readStandInsConfig(config: Config): Config | undefined {
-  const settings = config.getOptionalConfig('pavedRoad.standIns');
-  if (!settings || settings.getOptionalBoolean('enabled') === false) {
+  const settings = standInsSettings(config);
+  if (!settings) {
     return undefined;
   }
   if (process.env.NODE_ENV === 'production') {

@@ -20,6 +20,7 @@ import {
   DirectoryPreparer,
   techdocsPreparerExtensionPoint,
 } from '@backstage/plugin-techdocs-node';
+import { standInsSettings } from '@internal/plugin-scaffolder-backend-module-dev-stand-ins';
 import { DirectoryEtagPreparer } from './DirectoryEtagPreparer';
 
 const TECHDOCS_REF = 'backstage.io/techdocs-ref';
@@ -35,11 +36,9 @@ export function prebuildEnabled(
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
   const builder = config.getOptionalString('techdocs.builder') ?? 'local';
-  const standIns = config.getOptionalConfig('pavedRoad.standIns');
   return (
     builder === 'local' &&
-    standIns !== undefined &&
-    standIns.getOptionalBoolean('enabled') !== false &&
+    standInsSettings(config) !== undefined &&
     env.NODE_ENV !== 'production'
   );
 }
