@@ -103,15 +103,17 @@ describe.each(databases.eachSupportedId())(
     });
     afterAll(() => double.stop());
 
-    it('backfills deployments and merged PRs, resumes after a failure, and only fetches what is new', async () => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseDoraStore.create({
-        database: mockServices.database({ knex }),
-      });
-      const catalog = catalogServiceMock({ entities: testEntities });
+    /** A backfill against the double, wired as the plugin wires it. */
+    const newBackfill = (options: {
+      store: DatabaseDoraStore;
+      catalog: ReturnType<typeof catalogServiceMock>;
+      logger: ReturnType<typeof mockServices.logger.mock>;
+      perPage?: number;
+      allowedOrganizations?: string[];
+    }) => {
+      const { store, catalog, logger } = options;
       const auth = mockServices.auth();
-      const logger = mockServices.logger.mock();
-      const backfill = new GithubBackfill({
+      return new GithubBackfill({
         octokit: new Octokit({ baseUrl }),
         store,
         ingestion: new IngestionService({
@@ -125,9 +127,20 @@ describe.each(databases.eachSupportedId())(
         auth,
         logger,
         lookbackMs: 30 * 86_400_000,
-        perPage: 2,
+        perPage: options.perPage,
+        allowedOrganizations: options.allowedOrganizations,
         now: () => Date.parse('2026-01-10T00:00:00Z'),
       });
+    };
+
+    it('backfills deployments and merged PRs, resumes after a failure, and only fetches what is new', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const catalog = catalogServiceMock({ entities: testEntities });
+      const logger = mockServices.logger.mock();
+      const backfill = newBackfill({ store, catalog, logger, perPage: 2 });
       const stored = async () =>
         (
           await knex('dora_deployments')
@@ -200,28 +213,10 @@ describe.each(databases.eachSupportedId())(
       const catalog = catalogServiceMock({
         entities: [...testEntities, component('x', 'team-b', 'someone-else/x')],
       });
-      const auth = mockServices.auth();
       const backfill = (
         allowedOrganizations: string[] | undefined,
         logger = mockServices.logger.mock(),
-      ) =>
-        new GithubBackfill({
-          octokit: new Octokit({ baseUrl }),
-          store,
-          ingestion: new IngestionService({
-            store,
-            catalog,
-            auth,
-            logger,
-            config: readDoraConfig(new ConfigReader({})),
-          }),
-          catalog,
-          auth,
-          logger,
-          lookbackMs: 30 * 86_400_000,
-          allowedOrganizations,
-          now: () => Date.parse('2026-01-10T00:00:00Z'),
-        });
+      ) => newBackfill({ store, catalog, logger, allowedOrganizations });
       const outsider = () =>
         double.requests.filter(r => r.startsWith('/repos/someone-else/'));
 
