@@ -2,6 +2,7 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -20,7 +21,12 @@ const refName = (ref: string) => ref.replace(/^[^:]*:([^/]*\/)?/, '');
 
 /** An owner as the templates pass it: a team name or a full group ref. */
 const teamRefOf = (owner: string) =>
-  owner.includes(':') ? owner : `group:default/${owner}`;
+  stringifyEntityRef(
+    parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    }),
+  );
 
 /**
  * Decides, through the permission framework, whether the person who started
