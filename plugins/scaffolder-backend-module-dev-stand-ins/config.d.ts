@@ -35,6 +35,17 @@ export interface Config {
         /** Another seed draws another history (default `acme-freight`). */
         seed?: string;
       };
+      /**
+       * Months of example scorecard history: a past of the example
+       * organisation (the teams adopting the platform standards) that the
+       * scorecard replays with its evaluator at start, into a database
+       * without history (on unless enabled: false).
+       */
+      scorecardHistory?: {
+        enabled?: boolean;
+        /** Days replayed before today, 1 to 730 (default 120). */
+        days?: number;
+      };
     };
   };
 }

@@ -1,4 +1,9 @@
 import {
+  coreServices,
+  createBackendModule,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -10,6 +15,7 @@ import {
   AuthorizeResult,
   scorecardCheckDryRunPermission,
 } from '@internal/plugin-scorecard-common';
+import { scorecardHistoryExtensionPoint } from '@internal/plugin-scorecard-node';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { scorecardPlugin } from './plugin';
@@ -89,6 +95,91 @@ describe('scorecard plugin', () => {
       }
     }
     expect(items.map(i => i.name)).toEqual(['orphan', 'orders']);
+  });
+
+  it('replays the history a module registers before evaluating today, through the scheduler', async () => {
+    let scheduler: SchedulerService | undefined;
+    const days = 10;
+    const pastModule = createBackendModule({
+      pluginId: 'scorecard',
+      moduleId: 'test-history',
+      register(reg) {
+        reg.registerInit({
+          deps: {
+            history: scorecardHistoryExtensionPoint,
+            pluginScheduler: coreServices.scheduler,
+          },
+          async init({ history, pluginScheduler }) {
+            scheduler = pluginScheduler;
+            // The orphan was created 4 days ago; orders had no alerts
+            // before 6 days ago.
+            history.setPastView({
+              days,
+              entityAsOf(entity, day) {
+                const ago = Math.round(
+                  (Date.now() - day.getTime()) / 86_400_000,
+                );
+                if (entity.metadata.name === 'orphan' && ago > 4) {
+                  return undefined;
+                }
+                if (entity.metadata.name === 'orders' && ago > 6) {
+                  const { 'prometheus.io/alerts': _, ...annotations } =
+                    entity.metadata.annotations ?? {};
+                  return {
+                    ...entity,
+                    metadata: { ...entity.metadata, annotations },
+                  };
+                }
+                return entity;
+              },
+            });
+          },
+        });
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [
+        scorecardPlugin,
+        pastModule,
+        catalogServiceMock.factory({ entities }),
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      ],
+    });
+    const trend = async () =>
+      (await request(server).get('/api/scorecard/trend?days=30')).body.days;
+
+    // The change run waits for the replay, which the full run does first.
+    await scheduler!.triggerTask('scorecard-evaluate-changed');
+    expect(await trend()).toEqual([]);
+    await scheduler!.triggerTask('scorecard-evaluate-all');
+    const replayed = await trend();
+    expect(replayed).toHaveLength(days + 1);
+    expect(replayed.map((d: any) => d.entityCount)).toEqual([
+      ...Array(days - 4).fill(1),
+      ...Array(5).fill(2),
+    ]);
+    // Orders passes 14 of 18 today (no TechDocs; GitHub, not configured,
+    // does not count); 10 of 18 without alerts. The orphan passes nothing.
+    expect(replayed[0].score).toBeCloseTo(10 / 18);
+    expect(replayed[days - 6].score).toBeCloseTo(14 / 18);
+    expect(replayed[days].score).toBeCloseTo(14 / 18 / 2);
+
+    const history = await request(server).get(
+      '/api/scorecard/entities/component/default/orders/history?days=30',
+    );
+    expect(
+      history.body.changes
+        .filter((c: any) => c.checkId === 'has-monitoring')
+        .map((c: any) => [c.previousState, c.state]),
+    ).toEqual([
+      ['fail', 'pass'],
+      [null, 'fail'],
+    ]);
+
+    // Replayed once: the next runs evaluate today only.
+    await scheduler!.triggerTask('scorecard-evaluate-all');
+    await scheduler!.triggerTask('scorecard-evaluate-changed');
+    expect(await trend()).toHaveLength(days + 1);
   });
 
   it('evaluates on demand and serves the entity, list, teams and history', async () => {

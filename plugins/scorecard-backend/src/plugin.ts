@@ -9,10 +9,15 @@ import { readDurationFromConfig } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scorecardPermissions } from '@internal/plugin-scorecard-common';
+import {
+  scorecardHistoryExtensionPoint,
+  ScorecardPastView,
+} from '@internal/plugin-scorecard-node';
 import { CheckLoader } from './checks/CheckLoader';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { Evaluator } from './evaluation/Evaluator';
 import { HttpCriticalFailureNotifier } from './evaluation/CriticalFailureNotifier';
+import { HistoryReplay } from './evaluation/HistoryReplay';
 import {
   ALLOWED_ORGANIZATIONS_KEY,
   GitHubFactSource,
@@ -40,6 +45,18 @@ const DEFAULT_CHANGES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 export const scorecardPlugin = createBackendPlugin({
   pluginId: 'scorecard',
   register(env) {
+    let pastView: ScorecardPastView | undefined;
+    env.registerExtensionPoint(scorecardHistoryExtensionPoint, {
+      setPastView(view) {
+        if (pastView) {
+          throw new Error(
+            'A scorecard past view is already registered: only one module may set it',
+          );
+        }
+        pastView = view;
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -121,6 +138,12 @@ export const scorecardPlugin = createBackendPlugin({
                 }),
         });
 
+        // Development aid (the embedded default's example history): the past
+        // replayed before the first scheduled evaluation of today.
+        const history = pastView
+          ? new HistoryReplay({ evaluator, store, view: pastView, logger })
+          : undefined;
+
         const schedule = (
           key: string,
           fallback: typeof DEFAULT_FULL_SCHEDULE,
@@ -147,6 +170,7 @@ export const scorecardPlugin = createBackendPlugin({
           ...schedule('scorecard.schedule', DEFAULT_FULL_SCHEDULE),
           fn: async () => {
             await checks.reload();
+            await history?.run();
             await evaluator.evaluateAll();
           },
         });
@@ -154,6 +178,12 @@ export const scorecardPlugin = createBackendPlugin({
           id: 'scorecard-evaluate-changed',
           ...schedule('scorecard.changesSchedule', DEFAULT_CHANGES_SCHEDULE),
           fn: async () => {
+            if (history && !(await history.settled())) {
+              logger.debug(
+                'Scorecard change run skipped: the history replay comes first',
+              );
+              return;
+            }
             await checks.reload();
             await evaluator.evaluateAll({ onlyChanged: true });
           },

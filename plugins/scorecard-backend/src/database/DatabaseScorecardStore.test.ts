@@ -169,6 +169,25 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(1);
     });
 
+    it('tells whether it holds history older than a day', async () => {
+      const { store } = await createStore();
+      const today = new Date('2026-11-21T08:00:00Z');
+      expect(await store.hasHistoryBefore(today)).toBe(false);
+      // Earlier today is not older than today.
+      await store.saveEvaluations([
+        evaluation('a', { owner: ['critical', 'pass'] }, today),
+      ]);
+      expect(await store.hasHistoryBefore(today)).toBe(false);
+      await store.saveEvaluations([
+        evaluation(
+          'b',
+          { owner: ['critical', 'pass'] },
+          new Date('2026-11-20T23:59:00Z'),
+        ),
+      ]);
+      expect(await store.hasHistoryBefore(today)).toBe(true);
+    });
+
     it('lists worst first with filters and pagination, and rolls up teams', async () => {
       const { store } = await createStore();
       const at = new Date('2026-11-25T10:00:00Z');

@@ -427,6 +427,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
     }));
   }
 
+  async hasHistoryBefore(day: Date): Promise<boolean> {
+    const row = await this.db(SNAPSHOTS)
+      .where('day', '<', day.toISOString().slice(0, 10))
+      .first('entity_ref');
+    return Boolean(row);
+  }
+
   async removeEntities(entityRefs: string[]): Promise<void> {
     if (entityRefs.length === 0) {
       return;

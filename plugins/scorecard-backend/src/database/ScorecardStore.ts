@@ -73,6 +73,12 @@ export interface ScorecardStore {
     since: Date;
   }): Promise<OrganisationTrendDay[]>;
 
+  /**
+   * Whether any entity has a score snapshot of a UTC day before `day`'s
+   * (history older than that day).
+   */
+  hasHistoryBefore(day: Date): Promise<boolean>;
+
   /** Removes every row of the given entities. */
   removeEntities(entityRefs: string[]): Promise<void>;
 

@@ -13,6 +13,7 @@ import {
   DryRunResponse,
   LevelDefinition,
 } from '@internal/plugin-scorecard-common';
+import type { ScorecardPastView } from '@internal/plugin-scorecard-node';
 import { createHash } from 'crypto';
 import { ChecksSet } from '../checks/parseChecksFile';
 import { EntityEvaluation, ScorecardStore } from '../database/ScorecardStore';
@@ -64,6 +65,40 @@ export interface RunSummary {
   evaluated: number;
   removed: number;
   durationMs: number;
+}
+
+/** How one run evaluates: today's catalog, or a past day's. */
+interface RunContext {
+  /** The evaluation's clock. */
+  now: () => Date;
+  sources: FactSources;
+  /** The entity as it was at the run's time; undefined if it did not exist. */
+  asOf?: (entity: Entity) => Entity | undefined;
+  /** Whether owners hear of critical checks that start failing. */
+  notify: boolean;
+}
+
+/**
+ * Fact sources that collect once per distinct entity content. A replay
+ * evaluates the same entity on many days; TechDocs and GitHub have no past to
+ * ask, so one answer serves every day (and GitHub's rate limit is spared).
+ */
+function collectingOnce(sources: FactSources): FactSources {
+  const once = (source: FactSources['github']) => {
+    const results = new Map<string, Promise<FactSourceResult>>();
+    return {
+      collect: (entity: Entity) => {
+        const key = JSON.stringify(entity);
+        let result = results.get(key);
+        if (!result) {
+          result = source.collect(entity);
+          results.set(key, result);
+        }
+        return result;
+      },
+    };
+  };
+  return { techdocs: once(sources.techdocs), github: once(sources.github) };
 }
 
 const lowerRef = (entity: Entity) =>
@@ -123,29 +158,37 @@ export class Evaluator {
     );
   }
 
+  /** Today's evaluation: the wall clock, live facts, owners notified. */
+  private today(): RunContext {
+    return { now: this.now, sources: this.options.sources, notify: true };
+  }
+
   /** Collects facts and evaluates the given checks for a batch of entities. */
   private async evaluateBatch(
     entities: Entity[],
     set: { checks: CheckDefinition[]; levels: LevelDefinition[]; hash: string },
     ownerRefs: Set<string>,
+    run: RunContext = this.today(),
   ): Promise<EntityEvaluation[]> {
-    const now = this.now();
+    const now = run.now();
     const credentials = await this.credentials();
 
-    // Dependencies of the whole batch in one catalog call.
+    // Dependencies of the whole batch in one catalog call. A past view is
+    // given them whole, as it is given the evaluated entities.
     const depRefs = [...new Set(entities.flatMap(dependencyRefs))];
     const dependencies = new Map<string, Entity>();
     if (depRefs.length > 0) {
       const { items } = await this.options.catalog.getEntitiesByRefs(
         {
           entityRefs: depRefs,
-          fields: ['kind', 'metadata', 'spec.type'],
+          fields: run.asOf ? undefined : ['kind', 'metadata', 'spec.type'],
         },
         { credentials },
       );
       items.forEach(item => {
-        if (item) {
-          dependencies.set(lowerRef(item), item);
+        const then = item && run.asOf ? run.asOf(item) : item;
+        if (then) {
+          dependencies.set(lowerRef(then), then);
         }
       });
     }
@@ -169,18 +212,21 @@ export class Evaluator {
         catalog: collectCatalogFacts(entity, context, now),
       };
       if (needed.has('techdocs')) {
-        sources.techdocs = await this.options.sources.techdocs.collect(entity);
+        sources.techdocs = await run.sources.techdocs.collect(entity);
       }
       if (needed.has('github')) {
-        sources.github = await this.options.sources.github.collect(entity);
+        sources.github = await run.sources.github.collect(entity);
       }
       const facts = new EntityFacts(sources, now, this.options.staleAfterMs);
       // Waivers granted through the API win over those declared in the entity.
       const exemptions = catalogExemptions(entity, ref, now);
       const entityWaivers = exemptions.waivers;
-      waivers
-        .get(ref)
-        ?.forEach((waiver, checkId) => entityWaivers.set(checkId, waiver));
+      waivers.get(ref)?.forEach((waiver, checkId) => {
+        // A replayed day does not know of waivers granted after it.
+        if (!run.asOf || !(new Date(waiver.createdAt) > now)) {
+          entityWaivers.set(checkId, waiver);
+        }
+      });
       const results = evaluateEntity({
         entity,
         checks: set.checks,
@@ -216,8 +262,9 @@ export class Evaluator {
   private async save(
     evaluations: EntityEvaluation[],
     checks: CheckDefinition[],
+    notify = true,
   ): Promise<void> {
-    const notifier = this.options.notifier;
+    const notifier = notify ? this.options.notifier : undefined;
     const previous = notifier
       ? await this.options.store.getCurrentStates(
           evaluations.map(e => e.entityRef),
@@ -270,34 +317,21 @@ export class Evaluator {
   ): Promise<RunSummary> {
     const started = Date.now();
     const set = this.options.getChecks();
-    const ownerRefs = await this.loadOwnerRefs();
     const stored = await this.options.store.getEntityHashes();
     const seen = new Set<string>();
-    let evaluated = 0;
-    // One batch is written while the next one is evaluated; writes stay in
-    // order and a failed write stops the run.
-    let saving: Promise<void> | undefined;
-    for await (const page of this.stream(set.checks)) {
-      const todo = page.filter(entity => {
+    const evaluated = await this.evaluatePages(
+      set,
+      await this.loadOwnerRefs(),
+      this.today(),
+      entity => {
         const ref = lowerRef(entity);
         seen.add(ref);
         return (
           !options.onlyChanged ||
           stored.get(ref) !== this.hash(entity, set.hash)
         );
-      });
-      if (todo.length === 0) {
-        continue;
-      }
-      const evaluation = this.evaluateBatch(todo, set, ownerRefs);
-      // Settle both before going on so that neither rejection goes unobserved.
-      const [evaluations] = await Promise.all([evaluation, saving]);
-      saving = this.save(evaluations, set.checks);
-      // Observed below; this only keeps Node from reporting it unhandled meanwhile.
-      saving.catch(() => {});
-      evaluated += evaluations.length;
-    }
-    await saving;
+      },
+    );
     const gone = [...stored.keys()].filter(ref => !seen.has(ref));
     await this.options.store.removeEntities(gone);
     const summary = {
@@ -314,6 +348,80 @@ export class Evaluator {
       } removed in ${summary.durationMs} ms`,
     );
     return summary;
+  }
+
+  /**
+   * Evaluates and stores, page by page, the catalog's entities that `pick`
+   * keeps (as they were, for a past day). Returns how many were evaluated.
+   */
+  private async evaluatePages(
+    set: ChecksSet & { hash: string },
+    ownerRefs: Set<string>,
+    run: RunContext,
+    pick: (entity: Entity) => boolean,
+  ): Promise<number> {
+    let evaluated = 0;
+    // One batch is written while the next one is evaluated; writes stay in
+    // order and a failed write stops the run.
+    let saving: Promise<void> | undefined;
+    for await (const page of this.stream(set.checks)) {
+      const todo: Entity[] = [];
+      for (const current of page) {
+        const entity = run.asOf ? run.asOf(current) : current;
+        if (entity && pick(entity)) {
+          todo.push(entity);
+        }
+      }
+      if (todo.length === 0) {
+        continue;
+      }
+      const evaluation = this.evaluateBatch(todo, set, ownerRefs, run);
+      // Settle both before going on so that neither rejection goes unobserved.
+      const [evaluations] = await Promise.all([evaluation, saving]);
+      saving = this.save(evaluations, set.checks, run.notify);
+      // Observed below; this only keeps Node from reporting it unhandled meanwhile.
+      saving.catch(() => {});
+      evaluated += evaluations.length;
+    }
+    await saving;
+    return evaluated;
+  }
+
+  /**
+   * Replays the past: for each of `days`, oldest first, evaluates the
+   * catalog's entities as `entityAsOf` says they were that day, with the
+   * clock set to that day (the checks' `enforcedFrom`, waivers, and the
+   * stored rows' times, so each day gets its snapshot and each change its
+   * history row on the day it happened). Entities that did not exist yet are
+   * left out that day. Nobody is notified and nothing is removed.
+   *
+   * Facts from TechDocs and GitHub are today's (they keep no history), and
+   * collected once per distinct past entity, not once per day. The owners
+   * (groups and users) are today's too.
+   */
+  async evaluatePast(
+    days: Date[],
+    entityAsOf: ScorecardPastView['entityAsOf'],
+  ): Promise<{ days: number; evaluations: number; durationMs: number }> {
+    const started = Date.now();
+    const sources = collectingOnce(this.options.sources);
+    const ownerRefs = await this.loadOwnerRefs();
+    let evaluations = 0;
+    for (const day of [...days].sort((a, b) => a.getTime() - b.getTime())) {
+      // Per day: a checks file reloaded meanwhile applies from the next day.
+      evaluations += await this.evaluatePages(
+        this.options.getChecks(),
+        ownerRefs,
+        {
+          now: () => day,
+          sources,
+          asOf: entity => entityAsOf(entity, day),
+          notify: false,
+        },
+        () => true,
+      );
+    }
+    return { days: days.length, evaluations, durationMs: Date.now() - started };
   }
 
   /** Every group with its parent, for rolling scores up the hierarchy. */
