@@ -85,7 +85,8 @@ export function refsToLoad(entity: Entity) {
   };
 }
 
-function contactOf(entity: Entity): Contact {
+/** A user's or a group's name and email, from its profile. */
+export function contactOf(entity: Entity): Contact {
   const profile = (entity.spec?.profile ?? {}) as {
     displayName?: string;
     email?: string;
@@ -94,6 +95,58 @@ function contactOf(entity: Entity): Contact {
     ref: stringifyEntityRef(entity),
     name: entity.metadata.title ?? profile.displayName ?? entity.metadata.name,
     email: profile.email,
+  };
+}
+
+/** Who answers a page for one component now, and where its runbook is. */
+export interface OnCallNow {
+  /** The component's own ref. */
+  entityRef: string;
+  onCall?: Contact;
+  /** The on-call ref when it points at a user that is not in the catalog. */
+  unknownOnCallRef?: string;
+  pagerDutyServiceId?: string;
+  runbooks: Link[];
+}
+
+/**
+ * Who is on call for `entity` and its runbooks, given the on-call user as
+ * the catalog returned it (keyed by its full ref; see `refsToLoad`).
+ */
+export function onCallNow(
+  entity: Entity,
+  loaded: Map<string, Entity>,
+): OnCallNow {
+  const ref = onCallRef(entity);
+  const onCallEntity = ref ? loaded.get(ref) : undefined;
+  return {
+    entityRef: stringifyEntityRef(entity),
+    onCall: onCallEntity && contactOf(onCallEntity),
+    unknownOnCallRef: ref && !onCallEntity ? ref : undefined,
+    pagerDutyServiceId:
+      entity.metadata.annotations?.[ANNOTATIONS.pagerDutyService],
+    runbooks: (entity.metadata.links ?? [])
+      .filter(l => /runbook/i.test(`${l.title ?? ''} ${l.type ?? ''}`))
+      .map(l => ({ title: l.title ?? 'Runbook', url: l.url })),
+  };
+}
+
+/** How to reach a team, from its group entity. */
+export interface TeamContacts {
+  email?: string;
+  /** The `paved-road.io/slack-channel` annotation, e.g. `#team-payments`. */
+  slackChannel?: string;
+  /** The group's first chat link (icon `chat`), e.g. the channel on Slack. */
+  chatLink?: Link;
+}
+
+/** The team's email (`spec.profile.email`), Slack channel and chat link. */
+export function teamContactsOf(group: Entity): TeamContacts {
+  const chat = (group.metadata.links ?? []).find(l => l.icon === 'chat');
+  return {
+    email: (group.spec?.profile as { email?: string } | undefined)?.email,
+    slackChannel: group.metadata.annotations?.[ANNOTATIONS.slackChannel],
+    chatLink: chat && { title: chat.title ?? chat.url, url: chat.url },
   };
 }
 
@@ -120,7 +173,7 @@ export function summarize(
 ): OnCallSummary {
   const refs = refsToLoad(entity);
   const ownerEntity = refs.owner ? loaded.get(refs.owner) : undefined;
-  const onCallEntity = refs.onCall ? loaded.get(refs.onCall) : undefined;
+  const now = onCallNow(entity, loaded);
   const links = entity.metadata.links ?? [];
   return {
     owner: ownerEntity && {
@@ -129,13 +182,10 @@ export function summarize(
         ownerEntity.metadata.annotations?.[ANNOTATIONS.slackChannel],
     },
     unknownOwnerRef: refs.owner && !ownerEntity ? refs.owner : undefined,
-    onCall: onCallEntity && contactOf(onCallEntity),
-    unknownOnCallRef: refs.onCall && !onCallEntity ? refs.onCall : undefined,
-    pagerDutyServiceId:
-      entity.metadata.annotations?.[ANNOTATIONS.pagerDutyService],
-    runbooks: links
-      .filter(l => /runbook/i.test(`${l.title ?? ''} ${l.type ?? ''}`))
-      .map(l => ({ title: l.title ?? 'Runbook', url: l.url })),
+    onCall: now.onCall,
+    unknownOnCallRef: now.unknownOnCallRef,
+    pagerDutyServiceId: now.pagerDutyServiceId,
+    runbooks: now.runbooks,
     dashboards: links
       .filter(
         l =>

@@ -12,7 +12,20 @@ export const onCallEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * `entity-card:oncall/team-on-call`: on every group page, how to reach the
+ * team and who is on call now for each component it owns, with the runbook.
+ */
+export const teamOnCallEntityCard = EntityCardBlueprint.make({
+  name: 'team-on-call',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/TeamOnCallCard').then(m => <m.TeamOnCallCard />),
+  },
+});
+
 export const oncallPlugin = createFrontendPlugin({
   pluginId: 'oncall',
-  extensions: [onCallEntityCard],
+  extensions: [onCallEntityCard, teamOnCallEntityCard],
 });

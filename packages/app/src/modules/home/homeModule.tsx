@@ -11,7 +11,7 @@ const widgets = [
       name: 'search',
       title: 'Search',
       components: () =>
-        import('./widgets').then(m => ({ Content: m.SearchWidget })),
+        import('./SearchWidget').then(m => ({ Content: m.SearchWidget })),
     },
   }),
   HomePageWidgetBlueprint.make({
@@ -21,7 +21,9 @@ const widgets = [
       title: 'Start something new',
       description: 'The golden paths: a service, an environment',
       components: () =>
-        import('./widgets').then(m => ({ Content: m.GoldenPathsWidget })),
+        import('./GoldenPathsWidget').then(m => ({
+          Content: m.GoldenPathsWidget,
+        })),
     },
   }),
   HomePageWidgetBlueprint.make({
@@ -29,8 +31,24 @@ const widgets = [
     params: {
       name: 'team-services',
       title: "Your teams' services",
+      description:
+        'Score, a flag on a failing critical check, and who is on call now',
       components: () =>
-        import('./widgets').then(m => ({ Content: m.TeamServicesWidget })),
+        import('./TeamServicesWidget').then(m => ({
+          Content: m.TeamServicesWidget,
+        })),
+    },
+  }),
+  HomePageWidgetBlueprint.make({
+    name: 'team-delivery',
+    params: {
+      name: 'team-delivery',
+      title: "Your teams' delivery",
+      description: 'The four DORA keys of your teams over the last 90 days',
+      components: () =>
+        import('./TeamDeliveryWidget').then(m => ({
+          Content: m.TeamDeliveryWidget,
+        })),
     },
   }),
 ];

@@ -1,4 +1,4 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import {
   InfoCard,
   Link,
@@ -22,6 +22,7 @@ import {
   refsToLoad,
   summarize,
 } from '../../onCallSummary';
+import { CatalogLookup, loadByRefs } from '../../loadOnCall';
 
 function Section(props: { title: string; children: ReactNode }) {
   return (
@@ -143,28 +144,14 @@ export function OnCallDetails({ summary }: { summary: OnCallSummary }) {
   );
 }
 
-async function loadRelated(
-  catalogApi: typeof catalogApiRef.T,
-  entity: Entity,
-): Promise<Map<string, Entity>> {
+function loadRelated(catalogApi: CatalogLookup, entity: Entity) {
   const refs = refsToLoad(entity);
-  const wanted = [
+  return loadByRefs(catalogApi, [
     refs.owner,
     refs.onCall,
     ...refs.dependencies,
     ...refs.dependents,
-  ].filter((ref): ref is string => Boolean(ref));
-  if (wanted.length === 0) {
-    return new Map();
-  }
-  const { items } = await catalogApi.getEntitiesByRefs({ entityRefs: wanted });
-  const loaded = new Map<string, Entity>();
-  for (const item of items) {
-    if (item) {
-      loaded.set(stringifyEntityRef(item), item);
-    }
-  }
-  return loaded;
+  ]);
 }
 
 /** On-call lookup for the entity page: owner, on-call, runbook, dependencies. */

@@ -1,0 +1,1 @@
+export { TeamOnCallCard } from './TeamOnCallCard';
