@@ -6,7 +6,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import TimelineIcon from '@material-ui/icons/Timeline';
 import { DoraClient, doraApiRef } from './api';
 import { metricsRouteRef, rootRouteRef, sendDataRouteRef } from './routes';
@@ -73,6 +76,19 @@ export const doraEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/**
+ * `entity-card:dora/team-metrics`: the four keys of a group over the last 90
+ * days, with a link to the team on the DORA page.
+ */
+export const doraTeamMetricsCard = EntityCardBlueprint.make({
+  name: 'team-metrics',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/TeamDoraCard').then(m => <m.TeamDoraCard />),
+  },
+});
+
 /** @public */
 export const doraPlugin = createFrontendPlugin({
   pluginId: 'dora',
@@ -82,6 +98,7 @@ export const doraPlugin = createFrontendPlugin({
     doraMetricsSubPage,
     doraSendDataSubPage,
     doraEntityContent,
+    doraTeamMetricsCard,
   ],
   routes: {
     root: rootRouteRef,

@@ -10,7 +10,6 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import {
   DoraDataQualityResponse,
-  DoraFigures,
   DoraMetricsResponse,
   DoraScope,
   DoraTarget,
@@ -23,6 +22,7 @@ import {
   LEVEL_NOTE,
   daysOf,
   deploymentsOf,
+  isEmptyFigures,
   targetDefinition,
   targetPlace,
 } from './definitions';
@@ -36,21 +36,7 @@ import {
 import { MetricCard } from './MetricCard';
 import { NoDataEmptyState } from './NoDataEmptyState';
 import { WeeklyCharts } from './WeeklyCharts';
-
-const DAY = 24 * 3600_000;
-
-/**
- * The last `days` UTC days, today included: `[end - days, end)` with `end`
- * the coming UTC midnight. Whole days are what the backend's rollups serve
- * (and a re-render does not change the query).
- */
-export function windowFor(days: number, now = Date.now()) {
-  const to = (Math.floor(now / DAY) + 1) * DAY;
-  return {
-    from: new Date(to - days * DAY).toISOString(),
-    to: new Date(to).toISOString(),
-  };
-}
+import { DoraWindow, windowLength, windowPhrase, windowQuery } from './window';
 
 function movement(
   current: number | null,
@@ -61,23 +47,14 @@ function movement(
   return current > previous ? 'up' : 'down';
 }
 
-function isEmpty(f: DoraFigures): boolean {
-  return (
-    f.deploymentFrequency.deployments === 0 &&
-    f.leadTime.changes === 0 &&
-    f.recoveryTime.failedDeployments === 0 &&
-    f.recoveryTime.incidents.opened === 0
-  );
-}
-
 /** Nothing at all for this scope, in either window: time to onboard. */
 export function hasNoData(
   metrics: DoraMetricsResponse,
   quality: DoraDataQualityResponse,
 ): boolean {
   return (
-    isEmpty(metrics.current) &&
-    isEmpty(metrics.previous) &&
+    isEmptyFigures(metrics.current) &&
+    isEmptyFigures(metrics.previous) &&
     quality.deploymentsWithoutChanges === 0 &&
     quality.unknownCommits === 0 &&
     quality.unlinkedIncidents === 0 &&
@@ -258,16 +235,21 @@ export interface DoraMetricsViewProps {
   entityRef?: string;
   /** How the scope is named in sentences, e.g. "the organisation". */
   subject: string;
-  windowDays: number;
+  /** The last 30, 90 or 180 days, or a range of days. */
+  window: DoraWindow;
   /** One environment instead of all production-tier ones. */
   environment?: string;
 }
 
 /** Figures, charts, data quality and drill-down for one scope and window. */
 export function DoraMetricsView(props: DoraMetricsViewProps) {
-  const { scope, entityRef, subject, windowDays, environment } = props;
+  const { scope, entityRef, subject, window, environment } = props;
   const api = useApi(doraApiRef);
-  const { from, to } = useMemo(() => windowFor(windowDays), [windowDays]);
+  // The backend's previous window is as long, ending at `from`.
+  const windowDays = windowLength(window);
+  // Whole UTC days: the same strings on every render of the day, so the
+  // query below changes only with the window.
+  const { from, to } = windowQuery(window);
   const query: DoraQuery = useMemo(
     () => ({ scope, ref: entityRef, from, to, environment }),
     [scope, entityRef, from, to, environment],
@@ -294,8 +276,8 @@ export function DoraMetricsView(props: DoraMetricsViewProps) {
     return (
       <InfoCard>
         <Typography variant="body1">
-          No deployments of {subject} to the environment {environment} in the
-          last {windowDays} days or the {windowDays} days before.
+          No deployments of {subject} to the environment {environment}{' '}
+          {windowPhrase(window)} or in the {windowDays} days before.
         </Typography>
       </InfoCard>
     );
@@ -304,7 +286,7 @@ export function DoraMetricsView(props: DoraMetricsViewProps) {
     return (
       <NoDataEmptyState
         subject={subject}
-        windowDays={windowDays}
+        window={window}
         service={scope === 'service' ? entityRef : undefined}
       />
     );

@@ -16,16 +16,19 @@ import TrendingUpIcon from '@material-ui/icons/TrendingUp';
 import { PerformanceLevel, TrendDirection } from '@internal/plugin-dora-common';
 import { LEVEL_LABELS, TREND_LABELS } from './format';
 
-const useStyles = makeStyles(theme => ({
-  card: { height: '100%', display: 'flex', flexDirection: 'column' },
-  content: { flexGrow: 1 },
-  value: { fontWeight: 600, lineHeight: 1.2 },
+const useLevelStyles = makeStyles({
   elite: { backgroundColor: '#1b5e20', color: '#fff' },
   high: { backgroundColor: '#43a047', color: '#fff' },
   medium: { backgroundColor: '#f9a825', color: '#000' },
   low: { backgroundColor: '#c62828', color: '#fff' },
   'insufficient-data': {},
   'no-threshold': {},
+});
+
+const useStyles = makeStyles(theme => ({
+  card: { height: '100%', display: 'flex', flexDirection: 'column' },
+  content: { flexGrow: 1 },
+  value: { fontWeight: 600, lineHeight: 1.2 },
   better: { color: theme.palette.success.main },
   worse: { color: theme.palette.error.main },
   same: { color: theme.palette.text.secondary },
@@ -41,6 +44,27 @@ const LEVEL_HINTS: Record<PerformanceLevel, string> = {
     'Too few data points in this window for a level (minimum: 5 deployments, 5 changes, 3 recovered failed deployments)',
   'no-threshold': 'DORA publishes no cut-offs for this figure',
 };
+
+/** A figure's DORA level as a coloured chip, with what the level means. */
+export function LevelChip(props: { level: PerformanceLevel }) {
+  const classes = useLevelStyles();
+  const { level } = props;
+  return (
+    <Tooltip title={LEVEL_HINTS[level]}>
+      <Chip
+        size="small"
+        label={LEVEL_LABELS[level]}
+        className={classes[level]}
+        variant={
+          level === 'insufficient-data' || level === 'no-threshold'
+            ? 'outlined'
+            : 'default'
+        }
+        data-testid="dora-level"
+      />
+    </Tooltip>
+  );
+}
 
 export interface MetricCardProps {
   title: string;
@@ -118,19 +142,7 @@ export function MetricCard(props: MetricCardProps) {
           {value}
         </Typography>
         <Box mt={1} mb={1}>
-          <Tooltip title={LEVEL_HINTS[level]}>
-            <Chip
-              size="small"
-              label={LEVEL_LABELS[level]}
-              className={classes[level]}
-              variant={
-                level === 'insufficient-data' || level === 'no-threshold'
-                  ? 'outlined'
-                  : 'default'
-              }
-              data-testid="dora-level"
-            />
-          </Tooltip>
+          <LevelChip level={level} />
         </Box>
         <Box
           display="flex"

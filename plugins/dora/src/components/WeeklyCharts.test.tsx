@@ -25,15 +25,8 @@ function chart(name: string) {
 jest.setTimeout(60_000);
 
 describe('WeeklyCharts', () => {
-  // jsdom has no layout: give the charts' containers a size, so recharts
-  // draws the series instead of an empty chart.
-  beforeEach(() => {
-    jest
-      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
-      .mockReturnValue(new DOMRect(0, 0, 600, 260));
-  });
-  afterEach(() => jest.restoreAllMocks());
-
+  // setupTests gives the charts' containers a size, so recharts draws the
+  // series instead of an empty chart.
   it('stacks deployments that needed intervention on the others, and plots lead time in hours', async () => {
     await renderInTestApp(
       <WeeklyCharts

@@ -1,4 +1,4 @@
-import { DoraTarget } from '@internal/plugin-dora-common';
+import { DoraFigures, DoraTarget } from '@internal/plugin-dora-common';
 
 /**
  * The exact metric definitions, as implemented by the dora backend (its
@@ -53,4 +53,14 @@ export function targetDefinition(target: DoraTarget): string {
   }
   const env = target.environment;
   return `Only the environment ${env} counts: read "production deployment" below as "successful deployment to ${env}", whatever its tier. Lead time runs to the first deployment to ${env} that contains the commit; a deployment fails through an incident linked to it or a rollback or hotfix deployed to ${env}; incidents count when linked to a deployment in ${env}. Unlinked incidents cannot be placed in an environment and are left out; incidents are linked to non-production deployments only explicitly.`;
+}
+
+/** No deployment, change or incident in the window: nothing to show. */
+export function isEmptyFigures(f: DoraFigures): boolean {
+  return (
+    f.deploymentFrequency.deployments === 0 &&
+    f.leadTime.changes === 0 &&
+    f.recoveryTime.failedDeployments === 0 &&
+    f.recoveryTime.incidents.opened === 0
+  );
 }

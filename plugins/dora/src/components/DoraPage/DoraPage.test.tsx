@@ -52,14 +52,18 @@ function UrlProbe() {
   return <output aria-label="url">{useLocation().search}</output>;
 }
 
-async function renderPage(api = mockDoraApi(), url?: string) {
-  await renderInTestApp(
+/**
+ * Renders the page; the caller awaits what it shows next (findBy, waitFor),
+ * so that the answers of the mocked APIs arrive inside act().
+ */
+function renderPage(api = mockDoraApi(), link?: string) {
+  renderInTestApp(
     <>
       <DoraPage />
       <UrlProbe />
     </>,
     {
-      ...(url ? { initialRouteEntries: [url] } : {}),
+      ...(link ? { initialRouteEntries: [link] } : {}),
       apis: [
         [doraApiRef, api],
         [catalogApiRef, catalogApiMock({ entities })],
@@ -73,6 +77,11 @@ async function renderPage(api = mockDoraApi(), url?: string) {
   return api;
 }
 
+/** The page's query string now. */
+function url() {
+  return new URLSearchParams(screen.getByLabelText('url').textContent ?? '');
+}
+
 function card(title: string) {
   return within(screen.getByRole('region', { name: title }));
 }
@@ -82,7 +91,7 @@ jest.setTimeout(60_000);
 
 describe('DoraPage', () => {
   it('shows the five figures with value, level and trend for the organisation', async () => {
-    const api = await renderPage();
+    const api = renderPage();
 
     await screen.findByRole('region', { name: 'Deployment frequency' });
     expect(api.getMetrics).toHaveBeenCalledWith(
@@ -162,7 +171,7 @@ describe('DoraPage', () => {
         }),
       ),
     });
-    await renderPage(api);
+    renderPage(api);
 
     const df = await screen.findByRole('region', {
       name: 'Deployment frequency',
@@ -183,7 +192,7 @@ describe('DoraPage', () => {
       ),
       getDataQuality: jest.fn(async () => dataQuality()),
     });
-    await renderPage(api);
+    renderPage(api);
 
     expect(
       await screen.findByText('No DORA data for the organisation yet'),
@@ -220,7 +229,7 @@ describe('DoraPage', () => {
         throw error;
       }),
     });
-    await renderPage(api);
+    renderPage(api);
     expect(
       await screen.findByText(
         'Error: Could not load DORA metrics: from: must be before to',
@@ -231,7 +240,7 @@ describe('DoraPage', () => {
 
   it('asks for a team from the catalog and a window, then shows that team', async () => {
     const user = userEvent.setup();
-    const api = await renderPage(
+    const api = renderPage(
       mockDoraApi({
         getMetrics: jest.fn(async query =>
           metricsResponse(
@@ -291,7 +300,7 @@ describe('DoraPage', () => {
 
   it('opens the view a link names, and keeps the URL in step with the pickers', async () => {
     const user = userEvent.setup();
-    const api = await renderPage(
+    const api = renderPage(
       undefined,
       '/dora?scope=team&team=group:default/payments-team&window=90&environment=staging',
     );
@@ -316,8 +325,6 @@ describe('DoraPage', () => {
     );
 
     await user.click(screen.getByRole('button', { name: '180 days' }));
-    const url = () =>
-      new URLSearchParams(screen.getByLabelText('url').textContent ?? '');
     await waitFor(() => expect(url().get('window')).toBe('180'), wait);
     expect(url().get('team')).toBe('group:default/payments-team');
     expect(url().get('environment')).toBe('staging');
@@ -329,7 +336,7 @@ describe('DoraPage', () => {
   });
 
   it('falls back to the organisation and 30 days for a link it cannot show', async () => {
-    const api = await renderPage(undefined, '/dora?scope=galaxy&window=7');
+    const api = renderPage(undefined, '/dora?scope=galaxy&window=7');
     await screen.findByRole('region', { name: 'Deployment frequency' });
     const query = api.getMetrics.mock.lastCall![0];
     expect(query.scope).toBe('org');
@@ -338,9 +345,139 @@ describe('DoraPage', () => {
     );
   });
 
+  it('opens a custom range a link names, its last day included', async () => {
+    const api = renderPage(
+      undefined,
+      '/dora?scope=team&team=group:default/payments-team&from=2025-06-01&to=2025-08-31',
+    );
+    const range = expect.objectContaining({
+      scope: 'team',
+      ref: 'group:default/payments-team',
+      from: '2025-06-01T00:00:00.000Z',
+      to: '2025-09-01T00:00:00.000Z',
+    });
+    await waitFor(() => expect(api.getMetrics).toHaveBeenCalledWith(range));
+    // The picker shows the range, not a preset.
+    expect(
+      screen.getByRole('button', { name: 'Custom range…' }),
+    ).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByLabelText('From')).toHaveValue('2025-06-01');
+    expect(screen.getByLabelText('To (included)')).toHaveValue('2025-08-31');
+    // The backend compares with as many days before `from`: 92.
+    expect(
+      (await screen.findAllByText(/than the previous 92 days/, {}, wait))
+        .length,
+    ).toBeGreaterThan(0);
+    expect(
+      screen.getByText(/compared with the 92 days before/),
+    ).toBeInTheDocument();
+    await waitFor(
+      () =>
+        expect(api.listDeployments).toHaveBeenCalledWith(range, { limit: 100 }),
+      wait,
+    );
+  });
+
+  it('applies a custom range picked in the UI and keeps it in the URL', async () => {
+    const user = userEvent.setup();
+    const api = renderPage();
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+
+    await user.click(screen.getByRole('button', { name: 'Custom range…' }));
+    // It starts from the window shown: the last 30 days, today included.
+    const from = screen.getByLabelText('From');
+    const to = screen.getByLabelText('To (included)');
+    expect(to).toHaveValue(new Date().toISOString().slice(0, 10));
+    expect(
+      screen.getByText(
+        'UTC days, both included; compared with as many days before.',
+      ),
+    ).toBeInTheDocument();
+    await user.clear(from);
+    await user.type(from, '2025-06-01');
+    await user.clear(to);
+    await user.type(to, '2025-06-14');
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+
+    await waitFor(() => expect(url().get('from')).toBe('2025-06-01'), wait);
+    expect(url().get('to')).toBe('2025-06-14');
+    await waitFor(
+      () =>
+        expect(api.getMetrics).toHaveBeenLastCalledWith(
+          expect.objectContaining({
+            scope: 'org',
+            from: '2025-06-01T00:00:00.000Z',
+            to: '2025-06-15T00:00:00.000Z',
+          }),
+        ),
+      wait,
+    );
+    expect(
+      (await screen.findAllByText(/than the previous 14 days/, {}, wait))
+        .length,
+    ).toBeGreaterThan(0);
+
+    // A preset replaces the range, in the URL too.
+    await user.click(screen.getByRole('button', { name: '90 days' }));
+    await waitFor(() => expect(url().get('window')).toBe('90'), wait);
+    expect(url().get('from')).toBeNull();
+    expect(url().get('to')).toBeNull();
+    expect(screen.queryByLabelText('From')).not.toBeInTheDocument();
+    expect(
+      (await screen.findAllByText(/than the previous 90 days/, {}, wait))
+        .length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('says what is wrong with a range and does not query it', async () => {
+    const user = userEvent.setup();
+    const api = renderPage();
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+    const queries = api.getMetrics.mock.calls.length;
+
+    await user.click(screen.getByRole('button', { name: 'Custom range…' }));
+    const range = within(screen.getByRole('form', { name: 'Custom range' }));
+    const to = range.getByLabelText('To (included)');
+    await user.clear(range.getByLabelText('From'));
+    await user.type(range.getByLabelText('From'), '2025-07-01');
+    await user.clear(to);
+    await user.type(to, '2025-06-01');
+    expect(range.getByRole('alert')).toHaveTextContent(
+      'The start date must be on or before the end date.',
+    );
+    expect(range.getByRole('button', { name: 'Apply' })).toBeDisabled();
+    // Enter does not apply it either.
+    await user.type(to, '{Enter}');
+
+    await user.clear(to);
+    await user.type(to, '2999-01-01');
+    expect(range.getByRole('alert')).toHaveTextContent(
+      /^The end date cannot be in the future \(today is \d{4}-\d{2}-\d{2} UTC\)\.$/,
+    );
+    expect(range.getByRole('button', { name: 'Apply' })).toBeDisabled();
+
+    expect(api.getMetrics).toHaveBeenCalledTimes(queries);
+    expect(url().get('from')).toBeNull();
+    expect(url().get('to')).toBeNull();
+  });
+
+  it('falls back to 30 days for a range in a link it cannot show', async () => {
+    const api = renderPage(undefined, '/dora?from=2025-08-01&to=2025-06-01');
+    await screen.findByRole('region', { name: 'Deployment frequency' });
+    const query = api.getMetrics.mock.lastCall![0];
+    expect(Date.parse(String(query.to)) - Date.parse(String(query.from))).toBe(
+      30 * DAY,
+    );
+    expect(screen.getByRole('button', { name: '30 days' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    expect(screen.queryByLabelText('From')).not.toBeInTheDocument();
+  });
+
   it('counts one environment when picked, and says so', async () => {
     const user = userEvent.setup();
-    const api = await renderPage(
+    const api = renderPage(
       mockDoraApi({
         getMetrics: jest.fn(async query =>
           metricsResponse(
@@ -432,7 +569,7 @@ describe('DoraPage', () => {
         truncated: false,
       })),
     });
-    await renderPage(api);
+    renderPage(api);
     await screen.findByRole('region', { name: 'Deployment frequency' });
 
     await user.selectOptions(screen.getByLabelText('Scope'), 'service');

@@ -1,4 +1,3 @@
-import { useSearchParams } from 'react-router-dom';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -15,7 +14,8 @@ import { DoraScope } from '@internal/plugin-dora-common';
 import useAsync from 'react-use/esm/useAsync';
 import { DoraMetricsView } from '../DoraMetricsView';
 import { EnvironmentPicker } from '../EnvironmentPicker';
-import { WINDOW_DAYS, WindowPicker } from '../WindowPicker';
+import { useViewInUrl } from '../useViewInUrl';
+import { WindowPicker } from '../WindowPicker';
 
 interface EntityOption {
   ref: string;
@@ -50,48 +50,38 @@ function byLabel(a: EntityOption, b: EntityOption) {
 
 /**
  * The view as the URL holds it (`?scope=team&team=group:default/x&window=90
- * &environment=staging`), so a link opens the same figures. Values the page
- * cannot show fall back to the defaults: the organisation, 30 days, every
- * production environment.
+ * &environment=staging`, or `from=2025-06-01&to=2025-08-31` for a range), so
+ * a link opens the same figures. Values the page cannot show fall back to
+ * the defaults: the organisation, 30 days, every production environment.
  */
-function useViewInUrl() {
-  const [params, setParams] = useSearchParams();
-  const scopeParam = params.get('scope');
+function usePageInUrl() {
+  const view = useViewInUrl();
+  const scopeParam = view.params.get('scope');
   const scope: DoraScope =
     scopeParam && scopeParam in SCOPE_LABELS
       ? (scopeParam as DoraScope)
       : 'org';
-  const windowParam = Number(params.get('window'));
-  const windowDays = (WINDOW_DAYS as readonly number[]).includes(windowParam)
-    ? windowParam
-    : 30;
-  const update = (changes: Record<string, string | undefined>) =>
-    setParams(
-      previous => {
-        const next = new URLSearchParams(previous);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === undefined) next.delete(key);
-          else next.set(key, value);
-        }
-        return next;
-      },
-      { replace: true },
-    );
   return {
+    ...view,
     scope,
-    teamRef: params.get('team') ?? undefined,
-    serviceRef: params.get('service') ?? undefined,
-    windowDays,
-    environment: params.get('environment') ?? undefined,
-    update,
+    teamRef: view.params.get('team') ?? undefined,
+    serviceRef: view.params.get('service') ?? undefined,
   };
 }
 
 /** The DORA page: organisation, a team or a service, over a chosen window. */
 export function DoraPage() {
   const catalogApi = useApi(catalogApiRef);
-  const { scope, teamRef, serviceRef, windowDays, environment, update } =
-    useViewInUrl();
+  const {
+    scope,
+    teamRef,
+    serviceRef,
+    window,
+    environment,
+    setWindow,
+    setEnvironment,
+    update,
+  } = usePageInUrl();
   // Each scope and subject has its own environments: a new one starts from
   // the default.
   const setScope = (next: DoraScope) =>
@@ -99,10 +89,6 @@ export function DoraPage() {
       scope: next === 'org' ? undefined : next,
       environment: undefined,
     });
-  const setWindowDays = (days: number) =>
-    update({ window: days === 30 ? undefined : String(days) });
-  const setEnvironment = (name: string | undefined) =>
-    update({ environment: name });
 
   // Teams are groups of type team (the backend rolls up their child groups);
   // services are components of type service, the unit deployments report on.
@@ -148,7 +134,7 @@ export function DoraPage() {
       <DoraMetricsView
         scope="org"
         subject="the organisation"
-        windowDays={windowDays}
+        window={window}
         environment={environment}
       />
     );
@@ -159,7 +145,7 @@ export function DoraPage() {
         scope={scope}
         entityRef={picked.ref}
         subject={picked.label}
-        windowDays={windowDays}
+        window={window}
         environment={environment}
       />
     );
@@ -228,7 +214,7 @@ export function DoraPage() {
           </Grid>
         )}
         <Grid item>
-          <WindowPicker value={windowDays} onChange={setWindowDays} />
+          <WindowPicker value={window} onChange={setWindow} />
         </Grid>
         {(scope === 'org' || picked) && (
           <Grid item>

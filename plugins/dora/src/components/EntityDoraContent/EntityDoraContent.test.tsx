@@ -1,9 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { useState } from 'react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { Link, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { doraApiRef } from '../../api';
 import {
   emptyFigures,
@@ -12,19 +12,54 @@ import {
 } from '../../__testUtils__/fixtures';
 import { EntityDoraContent } from './EntityDoraContent';
 
-const service: Entity = {
+const DAY = 24 * 3600_000;
+
+const services: Entity[] = ['orders-service', 'billing-service'].map(name => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'orders-service', title: 'Orders service' },
+  metadata: {
+    name,
+    title: name === 'orders-service' ? 'Orders service' : 'Billing service',
+  },
   spec: { type: 'service', owner: 'payments-team', lifecycle: 'production' },
-};
+}));
 
-async function renderTab(api = mockDoraApi()) {
-  await renderInTestApp(
-    <EntityProvider entity={service}>
+/**
+ * The tab as the entity page mounts it: one route for every service, so
+ * moving to another service keeps the tab mounted, as in the app.
+ */
+function ServiceTab() {
+  const { name } = useParams();
+  return (
+    <EntityProvider entity={services.find(s => s.metadata.name === name)!}>
       <EntityDoraContent />
-    </EntityProvider>,
-    { apis: [[doraApiRef, api]] },
+    </EntityProvider>
+  );
+}
+
+/** Shows the tab's query string, as a link to it would carry it. */
+function UrlProbe() {
+  return <output aria-label="url">{useLocation().search}</output>;
+}
+
+function url() {
+  return new URLSearchParams(screen.getByLabelText('url').textContent ?? '');
+}
+
+/**
+ * Renders the tab of orders-service (or `path`); the caller awaits what it
+ * shows next, so that the mocked answers arrive inside act().
+ */
+function renderTab(api = mockDoraApi(), path = '/catalog/orders-service/dora') {
+  renderInTestApp(
+    <>
+      <Routes>
+        <Route path="/catalog/:name/dora" element={<ServiceTab />} />
+      </Routes>
+      <Link to="/catalog/billing-service/dora">Next service</Link>
+      <UrlProbe />
+    </>,
+    { apis: [[doraApiRef, api]], initialRouteEntries: [path] },
   );
   return api;
 }
@@ -44,10 +79,11 @@ async function pickProductionEu(user: ReturnType<typeof userEvent.setup>) {
 
 // Waits allow 20 s on a busy machine; the tests must be allowed as long.
 jest.setTimeout(60_000);
+const wait = { timeout: 20_000 };
 
 describe('EntityDoraContent', () => {
   it('shows the figures of this service only', async () => {
-    const api = await renderTab();
+    const api = renderTab();
 
     const df = await screen.findByRole('region', {
       name: 'Deployment frequency',
@@ -67,7 +103,7 @@ describe('EntityDoraContent', () => {
 
   it('counts one environment of this service when picked', async () => {
     const user = userEvent.setup();
-    const api = await renderTab(
+    const api = renderTab(
       mockDoraApi({
         getMetrics: jest.fn(async query =>
           metricsResponse(
@@ -94,12 +130,12 @@ describe('EntityDoraContent', () => {
             environment: 'production-eu',
           }),
         ),
-      { timeout: 20_000 },
+      wait,
     );
     const cfr = await screen.findByRole(
       'region',
       { name: 'Change failure rate' },
-      { timeout: 20_000 },
+      wait,
     );
     expect(
       within(cfr).getByText(
@@ -111,38 +147,72 @@ describe('EntityDoraContent', () => {
         /Figures count deployments to the environment production-eu\./,
       ),
     ).toBeInTheDocument();
+    // The pick is in the URL: a link to the tab opens the same figures.
+    expect(url().get('environment')).toBe('production-eu');
+  });
+
+  it('opens the window and environment a link to the tab names', async () => {
+    const user = userEvent.setup();
+    const api = renderTab(
+      undefined,
+      '/catalog/orders-service/dora?window=90&environment=staging',
+    );
+    await waitFor(() => {
+      const query = api.getMetrics.mock.lastCall![0];
+      expect(query).toMatchObject({
+        ref: 'component:default/orders-service',
+        environment: 'staging',
+      });
+      expect(
+        Date.parse(String(query.to)) - Date.parse(String(query.from)),
+      ).toBe(90 * DAY);
+    }, wait);
+    expect(screen.getByRole('button', { name: '90 days' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await screen.findByRole('region', { name: 'Deployment frequency' }, wait);
+    expect(screen.getByLabelText('Environment')).toHaveValue('staging');
+
+    // A range picked on the tab goes to the URL like on the DORA page.
+    await user.click(screen.getByRole('button', { name: 'Custom range…' }));
+    await user.clear(screen.getByLabelText('From'));
+    await user.type(screen.getByLabelText('From'), '2025-06-01');
+    await user.clear(screen.getByLabelText('To (included)'));
+    await user.type(screen.getByLabelText('To (included)'), '2025-06-30');
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(
+      () =>
+        expect(api.getMetrics).toHaveBeenLastCalledWith(
+          expect.objectContaining({
+            environment: 'staging',
+            from: '2025-06-01T00:00:00.000Z',
+            to: '2025-07-01T00:00:00.000Z',
+          }),
+        ),
+      wait,
+    );
+    expect(url().get('from')).toBe('2025-06-01');
+    expect(url().get('to')).toBe('2025-06-30');
+    expect(url().get('window')).toBeNull();
+    expect(url().get('environment')).toBe('staging');
+    await screen.findByRole('region', { name: 'Deployment frequency' }, wait);
   });
 
   it('starts from the default target again on another service', async () => {
     const user = userEvent.setup();
-    const other: Entity = {
-      ...service,
-      metadata: { name: 'billing-service', title: 'Billing service' },
-    };
-    // The tab stays mounted while the page moves to another entity.
-    function TwoServices() {
-      const [entity, setEntity] = useState(service);
-      return (
-        <>
-          <button onClick={() => setEntity(other)}>Next service</button>
-          <EntityProvider entity={entity}>
-            <EntityDoraContent />
-          </EntityProvider>
-        </>
-      );
-    }
-    const api = mockDoraApi();
-    await renderInTestApp(<TwoServices />, { apis: [[doraApiRef, api]] });
+    const api = renderTab();
     await pickProductionEu(user);
     await waitFor(
       () =>
         expect(api.getMetrics).toHaveBeenLastCalledWith(
           expect.objectContaining({ environment: 'production-eu' }),
         ),
-      { timeout: 20_000 },
+      wait,
     );
 
-    await user.click(screen.getByRole('button', { name: 'Next service' }));
+    // Another service is another URL, without this one's picks.
+    await user.click(screen.getByRole('link', { name: 'Next service' }));
     await waitFor(
       () =>
         expect(api.getMetrics).toHaveBeenLastCalledWith(
@@ -151,9 +221,10 @@ describe('EntityDoraContent', () => {
             environment: undefined,
           }),
         ),
-      { timeout: 20_000 },
+      wait,
     );
     expect(screen.getByLabelText('Environment')).toHaveValue('');
+    await screen.findByRole('region', { name: 'Deployment frequency' }, wait);
   });
 
   it('explains how to send events for this service when it has none', async () => {
@@ -166,7 +237,7 @@ describe('EntityDoraContent', () => {
         }),
       ),
     });
-    await renderTab(api);
+    renderTab(api);
 
     expect(
       await screen.findByText('No DORA data for Orders service yet'),

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -6,29 +5,26 @@ import { Content } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { DoraMetricsView } from '../DoraMetricsView';
 import { EnvironmentPicker } from '../EnvironmentPicker';
+import { useViewInUrl } from '../useViewInUrl';
 import { WindowPicker } from '../WindowPicker';
 
-/** The DORA tab of a service: the same figures, for this entity only. */
+/**
+ * The DORA tab of a service: the same figures, for this entity only. The
+ * window and environment live in the URL as on the DORA page
+ * (`.../dora?window=90&environment=staging`), so a link to the tab opens the
+ * same figures; another service is another URL, which starts from the
+ * defaults.
+ */
 export function EntityDoraContent() {
   const { entity } = useEntity();
-  const [windowDays, setWindowDays] = useState(30);
   const entityRef = stringifyEntityRef(entity);
-  // An environment is picked for one service: when the tab is reused for
-  // another, its figures start from the default target again.
-  const [picked, setPicked] = useState<{
-    entityRef: string;
-    environment?: string;
-  }>();
-  const environment =
-    picked?.entityRef === entityRef ? picked.environment : undefined;
-  const setEnvironment = (name: string | undefined) =>
-    setPicked({ entityRef, environment: name });
+  const { window, environment, setWindow, setEnvironment } = useViewInUrl();
   return (
     <Content noPadding>
       <Box mb={2}>
         <Grid container spacing={2} alignItems="center">
           <Grid item>
-            <WindowPicker value={windowDays} onChange={setWindowDays} />
+            <WindowPicker value={window} onChange={setWindow} />
           </Grid>
           <Grid item>
             <EnvironmentPicker
@@ -41,10 +37,11 @@ export function EntityDoraContent() {
         </Grid>
       </Box>
       <DoraMetricsView
+        key={entityRef}
         scope="service"
         entityRef={entityRef}
         subject={entity.metadata.title ?? entity.metadata.name}
-        windowDays={windowDays}
+        window={window}
         environment={environment}
       />
     </Content>

@@ -1,0 +1,1 @@
+export { TeamDoraCard } from './TeamDoraCard';
