@@ -2,7 +2,7 @@
  * What a person sees, checked from the layout rather than the DOM text: a
  * section that is in the DOM but cut off by its card is not there for them.
  */
-import { Page } from 'playwright-core';
+import { ConsoleMessage, Page, Request, Response } from 'playwright-core';
 
 /**
  * Boxes in the page's content whose own content is taller than they are
@@ -14,8 +14,14 @@ import { Page } from 'playwright-core';
 export async function clippedBoxes(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const found: string[] = [];
-    for (const element of document.querySelectorAll('main *')) {
+    // The page's content: <main>, or on pages without one, all but the
+    // sidebar.
+    const root = document.querySelector('main') ?? document.body;
+    for (const element of root.querySelectorAll('*')) {
       const box = element as HTMLElement;
+      if (box.closest('nav')) {
+        continue;
+      }
       const { overflowY } = getComputedStyle(box);
       if (overflowY === 'visible') {
         continue;
@@ -40,5 +46,124 @@ export async function overflowsHorizontally(page: Page): Promise<boolean> {
     () =>
       document.documentElement.scrollWidth >
       document.documentElement.clientWidth + 1,
+  );
+}
+
+/**
+ * Words the layout breaks in the middle ("Sco / re", "10 / 0 %"): a column
+ * squeezed narrower than its content. Each as "'<word>' in <tag>". A line
+ * may end after a hyphen, and tokens longer than a column may be (an e-mail
+ * address, a URL) may wrap anywhere.
+ */
+export async function brokenWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(
+      document.querySelector('main') ?? document.body,
+      NodeFilter.SHOW_TEXT,
+      {
+        acceptNode: node =>
+          node.parentElement?.closest('nav')
+            ? NodeFilter.FILTER_REJECT
+            : NodeFilter.FILTER_ACCEPT,
+      },
+    );
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      // Each part of a word between hyphens: a line may end after a hyphen.
+      for (const match of text.matchAll(/[^\s-]{2,}/g)) {
+        const token =
+          text.slice(0, match.index).match(/\S*$/)![0] +
+          text.slice(match.index).match(/^\S*/)![0];
+        if (token.length > 24) {
+          continue;
+        }
+        range.setStart(node, match.index!);
+        range.setEnd(node, match.index! + match[0].length);
+        // One line box per line the part spans; hidden text has none.
+        const lines = new Set(
+          [...range.getClientRects()]
+            .filter(rect => rect.width > 0)
+            .map(rect => Math.round(rect.top)),
+        );
+        if (lines.size > 1) {
+          found.push(
+            `'${match[0]}' in ${node.parentElement?.tagName.toLowerCase()}`,
+          );
+        }
+      }
+    }
+    return found;
+  });
+}
+
+/**
+ * What went wrong while a page was open: console errors and warnings, errors
+ * thrown in the page, and requests to the portal that failed or answered an
+ * error status. Requests a navigation cancels are not failures.
+ */
+export function watchProblems(
+  page: Page,
+  options: { origin: string; ignoreConsole?: RegExp[] },
+) {
+  const problems: string[] = [];
+  const onConsole = (message: ConsoleMessage) => {
+    const type = message.type();
+    if (type !== 'error' && type !== 'warning') {
+      return;
+    }
+    const text = message.text();
+    // The browser's own line for a failed response is reported below with
+    // its URL.
+    if (text.startsWith('Failed to load resource')) {
+      return;
+    }
+    if (options.ignoreConsole?.some(pattern => pattern.test(text))) {
+      return;
+    }
+    problems.push(`console.${type}: ${text.slice(0, 500)}`);
+  };
+  const onPageError = (error: Error) =>
+    problems.push(`uncaught: ${error.message}`);
+  const onResponse = (response: Response) => {
+    if (response.url().startsWith(options.origin) && response.status() >= 400) {
+      problems.push(
+        `${response
+          .request()
+          .method()} ${response.url()} answered ${response.status()}`,
+      );
+    }
+  };
+  const onRequestFailed = (request: Request) => {
+    const reason = request.failure()?.errorText ?? '';
+    if (reason !== 'net::ERR_ABORTED') {
+      problems.push(`${request.method()} ${request.url()} failed: ${reason}`);
+    }
+  };
+  page.on('console', onConsole);
+  page.on('pageerror', onPageError);
+  page.on('response', onResponse);
+  page.on('requestfailed', onRequestFailed);
+  return {
+    problems,
+    stop() {
+      page.off('console', onConsole);
+      page.off('pageerror', onPageError);
+      page.off('response', onResponse);
+      page.off('requestfailed', onRequestFailed);
+    },
+  };
+}
+
+/** Waits until no progress bar or spinner is left in the page's content. */
+export async function waitUntilLoaded(page: Page, timeout = 30_000) {
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('[role="progressbar"]')].every(bar =>
+        bar.closest('nav'),
+      ),
+    undefined,
+    { timeout },
   );
 }
