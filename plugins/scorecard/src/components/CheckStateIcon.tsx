@@ -49,17 +49,3 @@ export function CheckStateIcon(props: {
     />
   );
 }
-
-/** Icon and label: the state is never told by colour alone. */
-export function CheckStateLabel(props: { state: CheckState }) {
-  const classes = useStyles();
-  return (
-    <span
-      className={classes[props.state]}
-      style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}
-    >
-      <CheckStateIcon state={props.state} decorative />
-      <span>{STATE_LABELS[props.state]}</span>
-    </span>
-  );
-}

@@ -60,6 +60,8 @@ export function ScoreSparkline(props: {
       width={width}
       height={height}
       viewBox={`0 0 ${width} ${height}`}
+      // Scales down (keeping its proportions) in a column narrower than it.
+      style={{ display: 'block', maxWidth: '100%', height: 'auto' }}
     >
       <title>{label}</title>
       <line

@@ -4,6 +4,7 @@ import {
   formatScore,
   formatTimestamp,
   levelLabel,
+  severityLabel,
 } from './format';
 
 describe('format', () => {
@@ -18,6 +19,11 @@ describe('format', () => {
     expect(levelLabel('gold', levels)).toBe('Gold standard');
     expect(levelLabel('silver', levels)).toBe('Silver');
     expect(levelLabel(null, levels)).toBe('No level');
+  });
+
+  it('names a weight as a severity', () => {
+    expect(severityLabel('critical')).toBe('Critical');
+    expect(severityLabel('low')).toBe('Low');
   });
 
   it('says how old a fact is', () => {

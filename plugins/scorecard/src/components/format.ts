@@ -1,5 +1,4 @@
 import {
-  CHECK_WEIGHT_VALUES,
   CheckState,
   CheckWeight,
   LevelDefinition,
@@ -35,8 +34,9 @@ export const STATE_LABELS: Record<CheckState, string> = {
   error: 'Error',
 };
 
-export function weightLabel(weight: CheckWeight): string {
-  return `${weight} (${CHECK_WEIGHT_VALUES[weight]})`;
+/** A check's weight as a severity: "Critical", "High", "Medium", "Low". */
+export function severityLabel(weight: CheckWeight): string {
+  return weight.charAt(0).toLocaleUpperCase('en') + weight.slice(1);
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago" — relative to `now`. */

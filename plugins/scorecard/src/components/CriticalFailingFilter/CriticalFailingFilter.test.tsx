@@ -71,7 +71,7 @@ describe('CriticalFailingFilter', () => {
         list([summary({ name: 'orders-service', criticalFailing: true })]),
       ),
     });
-    await renderInTestApp(
+    renderInTestApp(
       <MockEntityListContextProvider value={{ updateFilters }}>
         <CriticalFailingFilter />
       </MockEntityListContextProvider>,
@@ -103,7 +103,7 @@ describe('CriticalFailingFilter', () => {
 
   it('restores the filter from the query string', async () => {
     const updateFilters = jest.fn();
-    await renderInTestApp(
+    renderInTestApp(
       <MockEntityListContextProvider
         value={{
           updateFilters,

@@ -9,6 +9,7 @@ import TextField from '@material-ui/core/TextField';
 import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityCheckView, Waiver } from '@internal/plugin-scorecard-common';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { scorecardApiRef } from '../../api';
 
 const DAY = 86_400_000;
@@ -33,28 +34,20 @@ export function WaiverDialog(props: {
   const api = useApi(scorecardApiRef);
   const [reason, setReason] = useState('');
   const [expires, setExpires] = useState(dayFromNow(90));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<Error>();
 
   const reasonTooShort = reason.trim().length < 3;
 
-  const submit = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      const waiver = await api.createWaiver({
-        entityRef,
-        checkId: check.checkId,
-        reason: reason.trim(),
-        expiresAt: `${expires}T00:00:00Z`,
-      });
-      onGranted(waiver);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setSaving(false);
-    }
-  };
+  // On success the parent closes (unmounts) the dialog; useAsyncFn does not
+  // set state after that.
+  const [grant, submit] = useAsyncFn(async () => {
+    const waiver = await api.createWaiver({
+      entityRef,
+      checkId: check.checkId,
+      reason: reason.trim(),
+      expiresAt: `${expires}T00:00:00Z`,
+    });
+    onGranted(waiver);
+  }, [api, entityRef, check.checkId, reason, expires, onGranted]);
 
   return (
     <Dialog open={open} onClose={onClose} aria-labelledby="waiver-title">
@@ -65,7 +58,7 @@ export function WaiverDialog(props: {
           It is audited and needs the scorecard.waiver.create permission on this
           entity.
         </DialogContentText>
-        {error && <ResponseErrorPanel error={error} />}
+        {grant.error && <ResponseErrorPanel error={grant.error} />}
         <TextField
           fullWidth
           margin="dense"
@@ -93,10 +86,10 @@ export function WaiverDialog(props: {
         <Button
           color="primary"
           variant="contained"
-          onClick={submit}
-          disabled={saving || reasonTooShort || !expires}
+          onClick={() => submit()}
+          disabled={grant.loading || reasonTooShort || !expires}
         >
-          {saving ? 'Granting…' : 'Grant exemption'}
+          {grant.loading ? 'Granting…' : 'Grant exemption'}
         </Button>
       </DialogActions>
     </Dialog>

@@ -30,7 +30,7 @@ const renderCard = (api = mockScorecardApi()) =>
 
 describe('EntityTeamScorecardCard', () => {
   it('shows the team figures, its critical failures and worst checks', async () => {
-    const api = await renderCard(
+    const api = renderCard(
       mockScorecardApi({
         getTeams: jest.fn(async () =>
           teams([
@@ -87,7 +87,7 @@ describe('EntityTeamScorecardCard', () => {
   });
 
   it("says when none of the team's services has been evaluated", async () => {
-    await renderCard();
+    renderCard();
     expect(await screen.findByText('No scorecard yet')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });

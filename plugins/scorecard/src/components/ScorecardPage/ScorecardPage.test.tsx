@@ -53,8 +53,12 @@ const rollup = teams([
   }),
 ]);
 
-async function renderPage(api = mockScorecardApi()) {
-  await renderInTestApp(<ScorecardPage />, {
+/**
+ * Renders the page; synchronous so that nothing runs between the render and
+ * the test's first `findBy*` (the mocks answer at once).
+ */
+function renderPage(api = mockScorecardApi()) {
+  renderInTestApp(<ScorecardPage />, {
     apis: [
       [scorecardApiRef, api],
       [catalogApiRef, catalogApiMock()],
@@ -69,9 +73,13 @@ function serviceRows() {
   return within(table).getAllByRole('row').slice(1);
 }
 
+// A page of Material UI tables and an Autocomplete is slow to render and
+// drive on a busy CI machine.
+jest.setTimeout(20_000);
+
 describe('ScorecardPage', () => {
   it('lists services in the order the API gives (worst first) and links each to its entity', async () => {
-    const api = await renderPage(
+    const api = renderPage(
       mockScorecardApi({
         listEntities: jest.fn(async () => list(worstFirst)),
         getTeams: jest.fn(async () => rollup),
@@ -117,7 +125,7 @@ describe('ScorecardPage', () => {
       ),
       getTeams: jest.fn(async () => rollup),
     });
-    await renderPage(api);
+    renderPage(api);
     await screen.findByRole('table', { name: 'Services' });
 
     await user.click(
@@ -163,7 +171,7 @@ describe('ScorecardPage', () => {
 
   it('says when no service matches the filters', async () => {
     const user = userEvent.setup();
-    await renderPage(
+    renderPage(
       mockScorecardApi({
         listEntities: jest.fn(async query =>
           query?.criticalFailing ? list([]) : list(worstFirst),
@@ -193,7 +201,7 @@ describe('ScorecardPage', () => {
             ),
       ),
     });
-    await renderPage(api);
+    renderPage(api);
     await screen.findByText('1–25 of 26');
     expect(
       screen.getByRole('button', { name: 'Previous page' }),
@@ -213,7 +221,7 @@ describe('ScorecardPage', () => {
 
   it("rolls up teams worst first and shows a team's services on request", async () => {
     const user = userEvent.setup();
-    const api = await renderPage(
+    const api = renderPage(
       mockScorecardApi({
         listEntities: jest.fn(async () => list(worstFirst)),
         getTeams: jest.fn(async () => rollup),
@@ -258,7 +266,7 @@ describe('ScorecardPage', () => {
         { status: 400, headers: { 'Content-Type': 'application/json' } },
       ),
     );
-    await renderPage(
+    renderPage(
       mockScorecardApi({
         listEntities: jest.fn(async () => {
           throw error;
@@ -272,7 +280,7 @@ describe('ScorecardPage', () => {
   });
 
   it("shows the organisation's score over time", async () => {
-    await renderPage(
+    renderPage(
       mockScorecardApi({
         getOrganisationTrend: jest.fn(async () => ({
           days: [
