@@ -1,8 +1,9 @@
-import { ReactNode } from 'react';
+import { ReactNode, useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Tab from '@material-ui/core/Tab';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
+import TablePagination from '@material-ui/core/TablePagination';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
@@ -28,6 +29,8 @@ import { formatDuration, formatTimestamp } from './format';
 export type DrillDownTab = 'deployments' | 'changes' | 'incidents';
 
 const LIMIT = 100;
+/** Rows on one page of a drill-down table: the card stays a screen long. */
+const PAGE_SIZE = 20;
 
 const TAB_LABELS: Record<DrillDownTab, string> = {
   deployments: 'Deployments',
@@ -206,6 +209,8 @@ function DrillDownList(props: { tab: DrillDownTab; query: DoraQuery }) {
     if (tab === 'changes') return api.listChanges(q, { limit: LIMIT });
     return api.listIncidents(q, { limit: LIMIT });
   }, [api, tab, scope, ref, from, to, environment]);
+  const [page, setPage] = useState(0);
+  useEffect(() => setPage(0), [state.value]);
 
   if (state.loading) return <Progress />;
   if (state.error) {
@@ -213,8 +218,9 @@ function DrillDownList(props: { tab: DrillDownTab; query: DoraQuery }) {
       <ResponseErrorPanel error={state.error} title={`Could not load ${tab}`} />
     );
   }
-  const { items, truncated } = state.value!;
-  if (items.length === 0) {
+  const { items: all, truncated } = state.value!;
+  const items = all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  if (all.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
         No {tab} in this window.
@@ -245,6 +251,16 @@ function DrillDownList(props: { tab: DrillDownTab; query: DoraQuery }) {
   return (
     <>
       <Box overflow="auto">{table}</Box>
+      {all.length > PAGE_SIZE && (
+        <TablePagination
+          component="div"
+          count={all.length}
+          page={page}
+          onPageChange={(_event, next) => setPage(next)}
+          rowsPerPage={PAGE_SIZE}
+          rowsPerPageOptions={[PAGE_SIZE]}
+        />
+      )}
       {truncated && (
         <Typography variant="caption" color="textSecondary">
           Showing the newest {LIMIT}.
