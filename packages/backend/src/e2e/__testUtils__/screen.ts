@@ -22,8 +22,15 @@ export async function clippedBoxes(page: Page): Promise<string[]> {
       if (box.closest('nav')) {
         continue;
       }
-      const { overflowY } = getComputedStyle(box);
-      if (overflowY === 'visible') {
+      const style = getComputedStyle(box);
+      // Not on the screen (a closed drawer), or clamped to a few lines with
+      // an ellipsis by design (search results): nothing hides by accident.
+      if (
+        style.overflowY === 'visible' ||
+        style.webkitLineClamp !== 'none' ||
+        !box.checkVisibility({ visibilityProperty: true }) ||
+        box.getBoundingClientRect().right <= 0
+      ) {
         continue;
       }
       if (box.clientHeight < 48 || box.scrollHeight <= box.clientHeight + 2) {
@@ -71,6 +78,11 @@ export async function brokenWords(page: Page): Promise<string[]> {
     const range = document.createRange();
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.textContent ?? '';
+      // Text that asks to break anywhere (upstream's search results do, for
+      // code and paths in docs) breaks by design.
+      if (getComputedStyle(node.parentElement!).wordBreak === 'break-all') {
+        continue;
+      }
       // Each part of a word between hyphens: a line may end after a hyphen.
       for (const match of text.matchAll(/[^\s-]{2,}/g)) {
         const token =
