@@ -5,27 +5,21 @@
  * docs. And as someone who names a service after a platform namespace: the
  * run is refused before anything is written anywhere.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Page } from 'playwright-core';
 import {
   EmbeddedDefault,
   startEmbeddedDefault,
 } from './__testUtils__/embeddedDefault';
 import {
+  goldenPathTraces,
+  nothingWritten,
+} from './__testUtils__/goldenPathTraces';
+import {
   eventually,
   guestToken,
   RunningBackend,
   withScreenshot,
 } from './harness';
-
-/** The embedded default's stand-ins (app-config.yaml, pavedRoad.standIns). */
-const standIns = {
-  token: 'paved-road-dev-token',
-  argocd: 'http://127.0.0.1:7011',
-  vault: 'http://127.0.0.1:7012',
-  kubernetes: 'http://127.0.0.1:7013',
-};
 
 describe('the Node.js golden path in a browser (embedded default)', () => {
   let portal: EmbeddedDefault;
@@ -43,59 +37,11 @@ describe('the Node.js golden path in a browser (embedded default)', () => {
 
   afterAll(() => portal?.stop());
 
-  /**
-   * What a run for the service `name` left behind: its repository, its
-   * catalog entity, its ArgoCD application, its Vault policy and role, and
-   * its namespace's owner label and quota.
-   */
-  async function tracesOf(name: string) {
-    const bearer = { Authorization: `Bearer ${standIns.token}` };
-    const vaultToken = { 'X-Vault-Token': standIns.token };
-    const found = async (url: string, headers: Record<string, string>) =>
-      (await fetch(url, { headers })).ok;
-    const namespace = await fetch(
-      `${standIns.kubernetes}/api/v1/namespaces/${name}`,
-      { headers: bearer },
-    );
-    return {
-      repository: fs.existsSync(
-        path.join(portal.bundleDir, '.data/repositories', `${name}.git`),
-      ),
-      catalogEntity: await found(
-        `${backend.baseUrl}/api/catalog/entities/by-name/component/default/${name}`,
-        { Authorization: `Bearer ${await guestToken(backend.baseUrl)}` },
-      ),
-      argocdApplication: await found(
-        `${standIns.argocd}/api/v1/applications/${name}`,
-        bearer,
-      ),
-      vaultPolicy: await found(
-        `${standIns.vault}/v1/sys/policies/acl/${name}-read`,
-        vaultToken,
-      ),
-      vaultRole: await found(
-        `${standIns.vault}/v1/auth/kubernetes/role/${name}`,
-        vaultToken,
-      ),
-      namespaceOwner: namespace.ok
-        ? (await namespace.json()).metadata.labels?.['paved-road.io/owner']
-        : undefined,
-      quota: await found(
-        `${standIns.kubernetes}/api/v1/namespaces/${name}/resourcequotas/paved-road-quota`,
-        bearer,
-      ),
-    };
-  }
-
-  const nothingWritten = {
-    repository: false,
-    catalogEntity: false,
-    argocdApplication: false,
-    vaultPolicy: false,
-    vaultRole: false,
-    namespaceOwner: undefined,
-    quota: false,
-  };
+  const tracesOf = (name: string) =>
+    goldenPathTraces(name, {
+      baseUrl: backend.baseUrl,
+      bundleDir: portal.bundleDir,
+    });
 
   /** The wizard's first page, answered for `name` by the fulfilment team. */
   async function answerServicePage(name: string, description: string) {
