@@ -25,10 +25,12 @@ import {
 import { TechDocsFactSource } from './facts/TechDocsFactSource';
 import { createRouter } from './service/router';
 
+// The first evaluation soon after start, so a first visit (a new portal, a
+// newcomer on the embedded default) finds scores, not "not evaluated yet".
 const DEFAULT_FULL_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 1 },
   timeout: { minutes: 30 },
-  initialDelay: { minutes: 1 },
+  initialDelay: { seconds: 15 },
 };
 const DEFAULT_CHANGES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 2 },

@@ -64,8 +64,10 @@ describe('the portal in a browser (embedded default)', () => {
     () =>
       withScreenshot(page, 'search-oncall', async () => {
         // The search index is built shortly after start; retry the query.
+        // The catalog's result, not a page of the service's docs (those are
+        // titled "<page> | Orders service docs").
         const result = page
-          .getByRole('link', { name: 'Orders service' })
+          .getByRole('link', { name: 'Orders service', exact: true })
           .first();
         for (let attempt = 0; ; attempt++) {
           await page.goto(`${backend.baseUrl}/search?query=orders`);
