@@ -112,7 +112,9 @@ export function DataQualityPanel(props: {
         props.quality.target,
       )} count.`}
     >
-      <List dense disablePadding>
+      {/* Not dense: the theme cuts dense items to one line, and each
+          finding is a sentence or two. */}
+      <List disablePadding>
         {findings.length === 0 && (
           <ListItem>
             <ListItemIcon>

@@ -7,9 +7,10 @@ import { ConsoleMessage, Page, Request, Response } from 'playwright-core';
 /**
  * Boxes in the page's content whose own content is taller than they are
  * and that hide the rest, or tuck it behind a scroll of their own (the
- * overview's sticky info column hides its scroll bar): each as "<tag>
- * '<first text>' shows <visible>px of <content>px". Boxes of a line or two
- * are left out, where an ellipsis is the design.
+ * overview's sticky info column hides its scroll bar), or that cut off
+ * their content at the right: each as "<tag> '<first text>' shows
+ * <visible>px of <content>px". Boxes of a line or two are left out of the
+ * first, where an ellipsis is the design.
  */
 export async function clippedBoxes(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -26,22 +27,38 @@ export async function clippedBoxes(page: Page): Promise<string[]> {
       // Not on the screen (a closed drawer), or clamped to a few lines with
       // an ellipsis by design (search results): nothing hides by accident.
       if (
-        style.overflowY === 'visible' ||
+        (style.overflowY === 'visible' && style.overflowX === 'visible') ||
         style.webkitLineClamp !== 'none' ||
         !box.checkVisibility({ visibilityProperty: true }) ||
         box.getBoundingClientRect().right <= 0
       ) {
         continue;
       }
-      if (box.clientHeight < 48 || box.scrollHeight <= box.clientHeight + 2) {
-        continue;
-      }
       const text = (box.innerText ?? '').trim().split('\n')[0].slice(0, 40);
-      found.push(
-        `${box.tagName.toLowerCase()} '${text}' shows ${
-          box.clientHeight
-        }px of ${box.scrollHeight}px`,
-      );
+      const name = `${box.tagName.toLowerCase()} '${text}'`;
+      if (box.clientHeight >= 48 && box.scrollHeight > box.clientHeight + 2) {
+        found.push(
+          `${name} shows ${box.clientHeight}px of ${box.scrollHeight}px`,
+        );
+      }
+      // Cut off at the right: hidden, not scrolled, and without the
+      // ellipsis that marks a deliberately shortened line (an ellipsis only
+      // shows where the box holds the text itself, not blocks of it).
+      const ellipsis =
+        style.textOverflow === 'ellipsis' &&
+        [...box.children].every(child =>
+          getComputedStyle(child).display.startsWith('inline'),
+        );
+      if (
+        (style.overflowX === 'hidden' || style.overflowX === 'clip') &&
+        !ellipsis &&
+        text !== '' &&
+        box.scrollWidth > box.clientWidth + 2
+      ) {
+        found.push(
+          `${name} shows ${box.clientWidth}px of ${box.scrollWidth}px across`,
+        );
+      }
     }
     return found;
   });
