@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { registerCreateCommands } from './commands/create';
+import { registerTaskCommands } from './commands/tasks';
+import { registerTemplateCommands } from './commands/templates';
 import { ExitCode, ExitCodeValue } from './exitCodes';
 import { CliError, PortalClient } from './portal/PortalClient';
 
@@ -41,8 +44,7 @@ export async function run(
     portal() {
       const options = program.opts<{ url?: string; token?: string }>();
       client ??= new PortalClient({
-        url:
-          options.url ?? process.env.PLATFORM_URL ?? 'http://localhost:7007',
+        url: options.url ?? process.env.PLATFORM_URL ?? 'http://localhost:7007',
         token: options.token ?? process.env.PLATFORM_TOKEN,
       });
       return client;
@@ -54,6 +56,9 @@ export async function run(
     },
   };
   // Commands register here (src/commands/*).
+  registerTemplateCommands(program, context);
+  registerCreateCommands(program, context);
+  registerTaskCommands(program, context);
   void context;
   try {
     await program.parseAsync(argv);

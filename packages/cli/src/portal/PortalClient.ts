@@ -103,7 +103,9 @@ export class PortalClient {
       const message =
         body?.error?.message ?? (text.slice(0, 500) || response.statusText);
       throw new CliError(
-        `${init.method ?? 'GET'} ${path} answered ${response.status}: ${message}`,
+        `${init.method ?? 'GET'} ${path} answered ${
+          response.status
+        }: ${message}`,
         response.status >= 400 && response.status < 500
           ? ExitCode.BadInput
           : ExitCode.Failed,
