@@ -5,15 +5,16 @@
  * @packageDocumentation
  */
 export * from './exitCodes';
+export { run } from './program';
+export { PortalClient, CliError } from './portal/PortalClient';
+export type { PortalOptions } from './portal/PortalClient';
+export { fetchActions } from './portal/scaffolder';
+export type { TemplateAction } from './portal/scaffolder';
 export { formatProblem } from './templates/problems';
 export type { Problem } from './templates/problems';
 export { lintTemplate, outlineTemplate } from './templates/lint';
-export type {
-  LintOptions,
-  TemplateAction,
-  TemplateOutline,
-} from './templates/lint';
-export { checkTemplate, fetchActions, stepOfMessage } from './templates/check';
+export type { LintOptions, TemplateOutline } from './templates/lint';
+export { checkTemplate, stepOfMessage } from './templates/check';
 export type {
   TemplateCheckFile,
   TemplateCheckOptions,
@@ -30,4 +31,3 @@ export {
   locateTemplate,
   templateDirs,
 } from './templates/locate';
-export { PortalClient, CliError } from './portal/PortalClient';

@@ -59,7 +59,6 @@ export async function run(
   registerTemplateCommands(program, context);
   registerCreateCommands(program, context);
   registerTaskCommands(program, context);
-  void context;
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -1,34 +1,17 @@
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { ExitCode } from '../exitCodes';
-import { run } from '../program';
+import { platform } from '../__testUtils__/platform';
 import {
   PortalDouble,
+  closedPortUrl,
   startPortalDouble,
-} from '../tasks/__testUtils__/portalDouble';
+} from '../__testUtils__/portalDouble';
 
 let portal: PortalDouble | undefined;
-
-beforeEach(() => {
-  delete process.env.PLATFORM_URL;
-  delete process.env.PLATFORM_TOKEN;
-  delete process.env.PLATFORM_APP_URL;
-});
 
 afterEach(async () => {
   await portal?.close();
   portal = undefined;
 });
-
-async function platform(url: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(['node', 'platform', '--url', url, ...args], {
-    out: line => out.push(line),
-    err: line => err.push(line),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('platform create service', () => {
   it("runs the language's golden path with the user's team and its only system, streams the log and prints the links", async () => {
@@ -317,14 +300,10 @@ describe('platform create environment', () => {
 
 describe('an unreachable portal', () => {
   it('exits 3 and says where it looked', async () => {
-    // A port that was free a moment ago and has no listener now.
-    const server = http.createServer();
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise(resolve => server.close(resolve));
+    const url = await closedPortUrl();
 
     const result = await platform(
-      `http://127.0.0.1:${port}`,
+      url,
       'create',
       'service',
       '--name',
@@ -333,8 +312,6 @@ describe('an unreachable portal', () => {
       'go',
     );
     expect(result.code).toBe(ExitCode.Unreachable);
-    expect(result.err).toContain(
-      `platform: Cannot reach the portal at http://127.0.0.1:${port}`,
-    );
+    expect(result.err).toContain(`platform: Cannot reach the portal at ${url}`);
   });
 });

@@ -7,27 +7,25 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Command } from 'commander';
 import { ExitCodeValue } from '../exitCodes';
+import { getEntity } from '../portal/catalog';
+import { PortalClient } from '../portal/PortalClient';
+import { JsonSchema, getParameterSchema } from '../portal/scaffolder';
 import type { CliContext } from '../program';
-import {
-  FlagValue,
-  completeEntityRef,
-  prepareAnswers,
-  wizardFields,
-} from '../tasks/answers';
-import { getEntity } from '../tasks/catalog';
+import { PrepareAnswersOptions, prepareAnswers } from '../tasks/answers';
 import {
   defaultOwnerToTeam,
   defaultSystemToOwners,
   defaultsFromService,
 } from '../tasks/defaults';
-import { runOrDryRun } from '../tasks/run';
-import { getParameterSchema } from '../tasks/scaffolder';
+import { completeEntityRef } from '../tasks/pickers';
 import {
   getTemplate,
   listTemplates,
   pickServiceTemplate,
   pickTemplateOfType,
-} from '../tasks/templates';
+} from '../tasks/pickTemplate';
+import { runOrDryRun } from '../tasks/run';
+import { wizardFields } from '../templates/wizard';
 
 const collect = (value: string, previous: string[] = []) => [
   ...previous,
@@ -80,111 +78,49 @@ function withCommonOptions(command: Command): Command {
     );
 }
 
-async function createService(
-  context: CliContext,
-  options: ServiceOptions,
-): Promise<ExitCodeValue> {
-  const portal = context.portal();
-  const template = options.template
-    ? await getTemplate(portal, options.template)
-    : pickServiceTemplate(
-        await listTemplates(portal, 'service'),
-        options.language,
-      );
-  const templateRef = stringifyEntityRef(template);
-  const parameters = await getParameterSchema(portal, templateRef);
-  const flags: FlagValue[] = [
-    { flag: '--name', params: ['name'], value: options.name },
-    { flag: '--owner', params: ['owner'], value: options.owner },
-    { flag: '--system', params: ['system'], value: options.system },
-    {
-      flag: '--description',
-      params: ['description'],
-      value: options.description,
-    },
-    { flag: '--database', params: ['database'], value: options.database },
-    { flag: '--env', params: ['environment', 'env'], value: options.env },
-    { flag: '--size', params: ['size'], value: options.size },
-    { flag: '--replicas', params: ['replicas'], value: options.replicas },
-  ];
-  const answers = await prepareAnswers({
-    portal,
-    templateRef,
-    parameters,
-    flags,
-    sets: options.set,
-    derive: async (derived, fields) => {
-      await defaultOwnerToTeam(portal, derived, fields);
-      await defaultSystemToOwners(portal, derived, fields);
-      const description = fields.get('description');
-      if (
-        description &&
-        derived.values.description === undefined &&
-        !('default' in description)
-      ) {
-        // The wizard asks for a sentence; one command should not have to.
-        derived.values.description = `${
-          template.metadata.title ?? template.metadata.name
-        }, created with platform create service`;
-        derived.sources.set('description', 'default of platform create');
-      }
-    },
-  });
-  return runOrDryRun({
-    portal,
-    template,
-    answers,
-    fields: wizardFields(parameters),
-    dryRun: Boolean(options.dryRun),
-    io: context,
-  });
+/** What a create command brings to the flow both share. */
+interface CreateSteps {
+  /** The `spec.type` of the templates it runs. */
+  type: string;
+  /** The template to run when --template names none, of the catalog's templates of that type. */
+  pick(templates: Entity[]): Entity;
+  /** The command's flags and answers it derives, once the template's wizard is known. */
+  answers(wizard: {
+    portal: PortalClient;
+    template: Entity;
+    fields: Map<string, JsonSchema>;
+  }): Promise<Pick<PrepareAnswersOptions, 'flags' | 'derive' | 'known'>>;
 }
 
-async function createEnvironment(
+/**
+ * The template (named or picked), its wizard, the answers checked against
+ * it, then the task or its dry run.
+ */
+async function createFromTemplate(
   context: CliContext,
-  options: EnvironmentOptions,
+  options: CommonOptions,
+  steps: CreateSteps,
 ): Promise<ExitCodeValue> {
   const portal = context.portal();
   const template = options.template
     ? await getTemplate(portal, options.template)
-    : pickTemplateOfType(
-        await listTemplates(portal, 'environment'),
-        'environment',
-      );
+    : steps.pick(await listTemplates(portal, steps.type));
   const templateRef = stringifyEntityRef(template);
   const parameters = await getParameterSchema(portal, templateRef);
   const fields = wizardFields(parameters);
-  // The previewed service: its owner and repository fill two answers.
-  const known = new Map<string, Entity>();
-  let service: Entity | undefined;
-  const serviceSchema = fields.get('service');
-  if (options.service && serviceSchema) {
-    const ref = completeEntityRef(options.service, serviceSchema);
-    service = ref ? await getEntity(portal, ref) : undefined;
-    if (ref && service) {
-      known.set(ref, service);
-    }
-  }
-  const flags: FlagValue[] = [
-    { flag: '--service', params: ['service'], value: options.service },
-    { flag: '--pr', params: ['pullRequest', 'pr'], value: options.pr },
-    { flag: '--branch', params: ['branch'], value: options.branch },
-    { flag: '--ttl', params: ['ttl'], value: options.ttl },
-    { flag: '--owner', params: ['owner'], value: options.owner },
-    { flag: '--repo-url', params: ['repoUrl'], value: options.repoUrl },
-    { flag: '--env', params: ['environment', 'env'], value: options.env },
-    { flag: '--size', params: ['size'], value: options.size },
-  ];
+  const { flags, derive, known } = await steps.answers({
+    portal,
+    template,
+    fields,
+  });
   const answers = await prepareAnswers({
     portal,
     templateRef,
     parameters,
     flags,
     sets: options.set,
+    derive,
     known,
-    derive: async (derived, derivedFields) => {
-      defaultsFromService(derived, derivedFields, service);
-    },
   });
   return runOrDryRun({
     portal,
@@ -193,6 +129,86 @@ async function createEnvironment(
     fields,
     dryRun: Boolean(options.dryRun),
     io: context,
+  });
+}
+
+function createService(
+  context: CliContext,
+  options: ServiceOptions,
+): Promise<ExitCodeValue> {
+  return createFromTemplate(context, options, {
+    type: 'service',
+    pick: services => pickServiceTemplate(services, options.language),
+    answers: async ({ portal, template }) => ({
+      flags: [
+        { flag: '--name', params: ['name'], value: options.name },
+        { flag: '--owner', params: ['owner'], value: options.owner },
+        { flag: '--system', params: ['system'], value: options.system },
+        {
+          flag: '--description',
+          params: ['description'],
+          value: options.description,
+        },
+        { flag: '--database', params: ['database'], value: options.database },
+        { flag: '--env', params: ['environment', 'env'], value: options.env },
+        { flag: '--size', params: ['size'], value: options.size },
+        { flag: '--replicas', params: ['replicas'], value: options.replicas },
+      ],
+      derive: async (derived, fields) => {
+        await defaultOwnerToTeam(portal, derived, fields);
+        await defaultSystemToOwners(portal, derived, fields);
+        const description = fields.get('description');
+        if (
+          description &&
+          derived.values.description === undefined &&
+          !('default' in description)
+        ) {
+          // The wizard asks for a sentence; one command should not have to.
+          derived.values.description = `${
+            template.metadata.title ?? template.metadata.name
+          }, created with platform create service`;
+          derived.sources.set('description', 'default of platform create');
+        }
+      },
+    }),
+  });
+}
+
+function createEnvironment(
+  context: CliContext,
+  options: EnvironmentOptions,
+): Promise<ExitCodeValue> {
+  return createFromTemplate(context, options, {
+    type: 'environment',
+    pick: templates => pickTemplateOfType(templates, 'environment'),
+    answers: async ({ portal, fields }) => {
+      // The previewed service: its owner and repository fill two answers.
+      const known = new Map<string, Entity>();
+      let service: Entity | undefined;
+      const serviceSchema = fields.get('service');
+      if (options.service && serviceSchema) {
+        const ref = completeEntityRef(options.service, serviceSchema);
+        service = ref ? await getEntity(portal, ref) : undefined;
+        if (ref && service) {
+          known.set(ref, service);
+        }
+      }
+      return {
+        flags: [
+          { flag: '--service', params: ['service'], value: options.service },
+          { flag: '--pr', params: ['pullRequest', 'pr'], value: options.pr },
+          { flag: '--branch', params: ['branch'], value: options.branch },
+          { flag: '--ttl', params: ['ttl'], value: options.ttl },
+          { flag: '--owner', params: ['owner'], value: options.owner },
+          { flag: '--repo-url', params: ['repoUrl'], value: options.repoUrl },
+          { flag: '--env', params: ['environment', 'env'], value: options.env },
+          { flag: '--size', params: ['size'], value: options.size },
+        ],
+        derive: async (derived, derivedFields) =>
+          defaultsFromService(derived, derivedFields, service),
+        known,
+      };
+    },
   });
 }
 

@@ -1,32 +1,12 @@
 import { ExitCode } from '../exitCodes';
-import { run } from '../program';
-import {
-  PortalDouble,
-  startPortalDouble,
-} from '../tasks/__testUtils__/portalDouble';
+import { platform } from '../__testUtils__/platform';
+import { PortalDouble, startPortalDouble } from '../__testUtils__/portalDouble';
 
-let portal: PortalDouble | undefined;
-
-beforeEach(() => {
-  delete process.env.PLATFORM_URL;
-  delete process.env.PLATFORM_TOKEN;
-  delete process.env.PLATFORM_APP_URL;
-});
+let portal: PortalDouble;
 
 afterEach(async () => {
   await portal?.close();
-  portal = undefined;
 });
-
-async function platform(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(['node', 'platform', '--url', portal!.url, ...args], {
-    out: line => out.push(line),
-    err: line => err.push(line),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const values = {
   name: 'checkout-api',
@@ -44,7 +24,7 @@ describe('platform logs', () => {
     portal = await startPortalDouble({ eventInterval: 15 });
     const id = portal.startTask('template:default/nodejs-service', values);
 
-    const result = await platform('logs', id, '--follow');
+    const result = await platform(portal.url, 'logs', id, '--follow');
 
     expect(result).toMatchObject({ code: ExitCode.Ok, err: '' });
     expect(result.out).toContain(
@@ -71,7 +51,7 @@ describe('platform logs', () => {
     };
     const id = portal.startTask('template:default/go-service', values);
 
-    const result = await platform('logs', '--follow', id);
+    const result = await platform(portal.url, 'logs', '--follow', id);
 
     expect(result.code).toBe(ExitCode.Failed);
     expect(result.out).toContain('      ✗ Error: skeleton/ is missing');
@@ -83,7 +63,7 @@ describe('platform logs', () => {
     const id = portal.startTask('template:default/go-service', values);
     // The task has started (one event out), and has far to go.
     await new Promise(resolve => setTimeout(resolve, 300));
-    const result = await platform('logs', id);
+    const result = await platform(portal.url, 'logs', id);
     expect(result.code).toBe(ExitCode.Ok);
     expect(result.out).toContain(
       `Task ${id} is processing (platform logs ${id} --follow to wait for the end)`,
@@ -92,7 +72,7 @@ describe('platform logs', () => {
 
   it('exits 2 for a task the scaffolder does not know', async () => {
     portal = await startPortalDouble();
-    const result = await platform('logs', 'no-such-task');
+    const result = await platform(portal.url, 'logs', 'no-such-task');
     expect(result.code).toBe(ExitCode.BadInput);
     expect(result.err).toContain('Task with id no-such-task does not exist');
   });
@@ -105,9 +85,9 @@ describe('platform status', () => {
       failAt: { stepId: 'argocd', message: 'ArgoCD refused the application' },
     };
     const id = portal.startTask('template:default/go-service', values);
-    await platform('logs', id, '--follow');
+    await platform(portal.url, 'logs', id, '--follow');
 
-    const result = await platform('status', id);
+    const result = await platform(portal.url, 'status', id);
 
     expect(result.code).toBe(ExitCode.Failed);
     expect(result.out.split('\n')).toEqual([

@@ -4,10 +4,10 @@
  */
 import { Command } from 'commander';
 import { ExitCode, ExitCodeValue } from '../exitCodes';
+import { StepStatus, Task, getTask } from '../portal/scaffolder';
 import type { CliContext } from '../program';
 import { TaskLog, readTaskLog, withoutStack } from '../tasks/follow';
 import { appUrl, reportOutcome } from '../tasks/run';
-import { StepStatus, Task, getTask } from '../tasks/scaffolder';
 
 const ENDED = new Set(['completed', 'failed', 'cancelled', 'skipped']);
 

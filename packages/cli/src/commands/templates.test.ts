@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../exitCodes';
-import { run } from '../program';
+import { platform } from '../__testUtils__/platform';
 import {
-  ScaffolderDouble,
+  PortalDouble,
   closedPortUrl,
-  rendered,
-  startScaffolderDouble,
-} from '../templates/__testUtils__/scaffolderDouble';
+  startPortalDouble,
+} from '../__testUtils__/portalDouble';
+import { actionsFixture, rendered } from '../__testUtils__/scaffolderAnswers';
 import {
   MINI_CHECK,
   MINI_TEMPLATE,
@@ -16,16 +16,15 @@ import {
 } from '../templates/__testUtils__/fixtures';
 
 describe('platform templates', () => {
-  let double: ScaffolderDouble;
-  let out: string[];
-  let err: string[];
+  let double: PortalDouble;
   const originalCwd = process.cwd();
   let root: string | undefined;
 
+  // Two entities a page, to follow the catalog's cursor; `--token t` as a static token.
+  const start = () => startPortalDouble({ tokens: ['t'], pageSize: 2 });
+
   beforeEach(async () => {
-    double = await startScaffolderDouble();
-    out = [];
-    err = [];
+    double = await start();
   });
   afterEach(async () => {
     process.chdir(originalCwd);
@@ -36,12 +35,9 @@ describe('platform templates', () => {
     }
   });
 
-  function platform(...args: string[]) {
-    return run(['node', 'platform', '--url', double.url, ...args], {
-      out: line => out.push(line),
-      err: line => err.push(line),
-    });
-  }
+  /** `platform templates check <paths…>` with a static token. */
+  const checkWithToken = (...paths: string[]) =>
+    platform(double.url, '--token', 't', 'templates', 'check', ...paths);
 
   /** A repository with templates/, entered as the cwd. */
   function inRepository(templates: Record<string, Record<string, string>>) {
@@ -59,7 +55,7 @@ describe('platform templates', () => {
 
   describe('list', () => {
     it("prints the catalog's templates, every page, signed in as a guest", async () => {
-      double.templates = [
+      double.entities = [
         {
           kind: 'Template',
           metadata: { name: 'go-service', title: 'Go service' },
@@ -81,25 +77,28 @@ describe('platform templates', () => {
         },
       ];
 
-      expect(await platform('templates', 'list')).toBe(ExitCode.Ok);
+      const result = await platform(double.url, 'templates', 'list');
 
-      expect(out).toEqual([
+      expect(result.code).toBe(ExitCode.Ok);
+      expect(result.out.split('\n')).toEqual([
         'NAME            TYPE         TITLE',
         'go-service      service      Go service',
         'team-namespace  namespace    Namespace for a team',
         'labs/preview    environment  Preview environment',
       ]);
       const pages = double.calls('GET', '/api/catalog/entities/by-query');
-      expect(pages.map(p => p.query.get('cursor'))).toEqual([null, '2']);
+      expect(pages.map(p => p.query.has('cursor'))).toEqual([false, true]);
       expect(pages[0].query.get('filter')).toBe('kind=template');
-      expect(pages[0].authorization).toBe('Bearer guest-token');
+      expect(pages[1].query.get('filter')).toBeNull();
+      expect(pages[0].authorization).toBe(`Bearer ${double.guestToken}`);
     });
   });
 
   describe('check', () => {
     beforeEach(() => {
-      double.dryRun = body =>
-        rendered(goodRepository(body.values.name, body.values.owner));
+      double.answer('POST /api/scaffolder/v2/dry-run', ({ body }) =>
+        rendered(goodRepository(body.values.name, body.values.owner)),
+      );
     });
 
     it('checks every template of the repository from any folder in it, and exits 0 when all pass', async () => {
@@ -116,11 +115,10 @@ describe('platform templates', () => {
       fs.mkdirSync(path.join(repo, 'docs'));
       process.chdir(path.join(repo, 'docs'));
 
-      expect(await platform('--token', 't', 'templates', 'check')).toBe(
-        ExitCode.Ok,
-      );
+      const result = await checkWithToken();
 
-      expect(out).toEqual([
+      expect(result.code).toBe(ExitCode.Ok);
+      expect(result.out.split('\n')).toEqual([
         '✓ mini-service (../templates/mini-service)',
         '✓ other-service (../templates/other-service) — answers generated from the wizard (no check.yaml)',
         '',
@@ -135,25 +133,20 @@ describe('platform templates', () => {
     it('prints each problem with file, line and step, and exits 1', async () => {
       inRepository({ 'mini-service': mini, broken: brokenMini });
 
-      expect(
-        await platform(
-          '--token',
-          't',
-          'templates',
-          'check',
-          'templates/broken',
-          'templates/mini-service/template.yaml',
-        ),
-      ).toBe(ExitCode.Failed);
+      const result = await checkWithToken(
+        'templates/broken',
+        'templates/mini-service/template.yaml',
+      );
 
-      expect(out).toEqual([
+      expect(result.code).toBe(ExitCode.Failed);
+      expect(result.out.split('\n')).toEqual([
         '✗ mini-service (templates/broken)',
         'templates/broken/template.yaml:30: template "mini-service", step "log": unknown action "debug:lgo": the portal has no such action (did you mean "debug:log"?)',
         '✓ mini-service (templates/mini-service)',
         '',
         '2 templates checked: 1 passed, 1 failed (1 problem)',
       ]);
-      expect(err).toEqual([]);
+      expect(result.err).toBe('');
     });
 
     it('exits 2 on a path that does not exist or holds no template, before asking the portal anything', async () => {
@@ -161,21 +154,21 @@ describe('platform templates', () => {
       fs.mkdirSync(path.join(repo, 'templates/empty'));
       fs.writeFileSync(path.join(repo, 'notes.yaml'), 'kind: Component\n');
 
-      expect(
-        await platform(
-          'templates',
-          'check',
-          'templates/mini-service',
-          'templates/nope',
-          'templates/empty',
-          'notes.yaml',
-        ),
-      ).toBe(ExitCode.BadInput);
+      const result = await platform(
+        double.url,
+        'templates',
+        'check',
+        'templates/mini-service',
+        'templates/nope',
+        'templates/empty',
+        'notes.yaml',
+      );
 
-      expect(err).toEqual([
-        'platform: templates/nope: no such file or folder\ntemplates/empty: holds no template.yaml\nnotes.yaml: not a scaffolder template (no kind: Template)',
-      ]);
-      expect(out).toEqual([]);
+      expect(result).toEqual({
+        code: ExitCode.BadInput,
+        out: '',
+        err: 'platform: templates/nope: no such file or folder\ntemplates/empty: holds no template.yaml\nnotes.yaml: not a scaffolder template (no kind: Template)',
+      });
       expect(double.requests).toEqual([]);
     });
 
@@ -184,36 +177,52 @@ describe('platform templates', () => {
       fs.rmSync(path.join(root, 'templates'), { recursive: true, force: true });
       process.chdir(root);
 
-      expect(await platform('templates', 'check')).toBe(ExitCode.BadInput);
-      expect(err[0]).toMatch(/^platform: No templates\/ folder here or above /);
+      const result = await platform(double.url, 'templates', 'check');
+
+      expect(result.code).toBe(ExitCode.BadInput);
+      expect(result.err).toMatch(
+        /^platform: No templates\/ folder here or above /,
+      );
     });
 
     it('--offline lints without the portal', async () => {
       inRepository({ 'mini-service': mini, broken: brokenMini });
       await double.close();
 
-      expect(await platform('templates', 'check', '--offline')).toBe(
-        ExitCode.Ok,
+      const result = await platform(
+        double.url,
+        'templates',
+        'check',
+        '--offline',
       );
-      expect(out).toEqual([
+
+      expect(result.code).toBe(ExitCode.Ok);
+      expect(result.out.split('\n')).toEqual([
         '✓ mini-service (templates/broken) — lint only',
         '✓ mini-service (templates/mini-service) — lint only',
         '',
         '2 templates checked offline (lint only, without the actions): 2 passed, 0 failed',
       ]);
       // Started again so that afterEach can close it.
-      double = await startScaffolderDouble();
+      double = await start();
     });
 
     it('--offline --actions checks actions and inputs from a saved action list', async () => {
       const repo = inRepository({ broken: brokenMini });
       const actions = path.join(repo, 'actions.json');
-      fs.writeFileSync(actions, JSON.stringify(double.actions));
+      fs.writeFileSync(actions, JSON.stringify(actionsFixture));
 
-      expect(
-        await platform('templates', 'check', '--offline', '--actions', actions),
-      ).toBe(ExitCode.Failed);
-      expect(out[1]).toBe(
+      const result = await platform(
+        double.url,
+        'templates',
+        'check',
+        '--offline',
+        '--actions',
+        actions,
+      );
+
+      expect(result.code).toBe(ExitCode.Failed);
+      expect(result.out.split('\n')[1]).toBe(
         'templates/broken/template.yaml:30: template "mini-service", step "log": unknown action "debug:lgo": the portal has no such action (did you mean "debug:log"?)',
       );
       expect(double.requests).toEqual([]);
@@ -221,27 +230,17 @@ describe('platform templates', () => {
 
     it('exits 3 when the portal cannot be reached', async () => {
       inRepository({ 'mini-service': mini });
-      const url = await closedPortUrl();
 
-      expect(
-        await run(
-          [
-            'node',
-            'platform',
-            '--url',
-            url,
-            '--token',
-            't',
-            'templates',
-            'check',
-          ],
-          {
-            out: line => out.push(line),
-            err: line => err.push(line),
-          },
-        ),
-      ).toBe(ExitCode.Unreachable);
-      expect(err[0]).toMatch(/^platform: Cannot reach the portal at /);
+      const result = await platform(
+        await closedPortUrl(),
+        '--token',
+        't',
+        'templates',
+        'check',
+      );
+
+      expect(result.code).toBe(ExitCode.Unreachable);
+      expect(result.err).toMatch(/^platform: Cannot reach the portal at /);
     });
   });
 });

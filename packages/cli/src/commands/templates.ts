@@ -1,16 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { Entity } from '@backstage/catalog-model';
 import { ExitCode } from '../exitCodes';
+import { queryEntities } from '../portal/catalog';
 import { CliError } from '../portal/PortalClient';
+import { TemplateAction, fetchActions } from '../portal/scaffolder';
 import type { CliContext } from '../program';
-import {
-  TemplateCheckResult,
-  checkTemplate,
-  fetchActions,
-} from '../templates/check';
-import { TemplateAction } from '../templates/lint';
+import { TemplateCheckResult, checkTemplate } from '../templates/check';
 import {
   TemplateLocation,
   findTemplatesRoot,
@@ -23,33 +19,6 @@ import { formatProblem } from '../templates/problems';
 const CONCURRENCY = 4;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** Every template in the catalog, a page at a time. */
-async function catalogTemplates(context: CliContext): Promise<Entity[]> {
-  const items: Entity[] = [];
-  let cursor: string | undefined;
-  do {
-    const query = new URLSearchParams(
-      cursor
-        ? { cursor }
-        : {
-            filter: 'kind=template',
-            fields:
-              'kind,metadata.name,metadata.namespace,metadata.title,spec.type',
-            orderField: 'metadata.name,asc',
-            limit: '100',
-          },
-    );
-    const page = await context
-      .portal()
-      .json<{ items: Entity[]; pageInfo?: { nextCursor?: string } }>(
-        `/api/catalog/entities/by-query?${query}`,
-      );
-    items.push(...page.items);
-    cursor = page.pageInfo?.nextCursor;
-  } while (cursor);
-  return items;
-}
 
 /** Rows as columns padded to the widest cell. */
 function table(rows: string[][]): string[] {
@@ -65,7 +34,20 @@ function table(rows: string[][]): string[] {
 }
 
 async function listCommand(context: CliContext) {
-  const templates = await catalogTemplates(context);
+  const templates = await queryEntities(
+    context.portal(),
+    { kind: 'template' },
+    {
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.title',
+        'spec.type',
+      ],
+      orderField: 'metadata.name,asc',
+    },
+  );
   if (!templates.length) {
     context.out(
       `The catalog of ${context.portal().baseUrl} holds no templates.`,

@@ -92,25 +92,53 @@ export class PortalClient {
    */
   async json<T>(path: string, init: RequestInit = {}): Promise<T> {
     const response = await this.request(path, init);
-    const text = await response.text();
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
+    return this.read<T>(response, `${init.method ?? 'GET'} ${path}`);
+  }
+
+  /** As json(), but undefined where the portal answers 404 (a lookup of what may not exist). */
+  async find<T>(path: string, init: RequestInit = {}): Promise<T | undefined> {
+    const response = await this.request(path, init);
+    if (response.status === 404) {
+      return undefined;
     }
+    return this.read<T>(response, `${init.method ?? 'GET'} ${path}`);
+  }
+
+  private async read<T>(response: Response, request: string): Promise<T> {
+    const body = await readBody(response);
     if (!response.ok) {
-      const message =
-        body?.error?.message ?? (text.slice(0, 500) || response.statusText);
       throw new CliError(
-        `${init.method ?? 'GET'} ${path} answered ${
-          response.status
-        }: ${message}`,
-        response.status >= 400 && response.status < 500
-          ? ExitCode.BadInput
-          : ExitCode.Failed,
+        `${request} answered ${response.status}: ${
+          portalMessage(body) ?? response.statusText
+        }`,
+        failureExitCode(response.status),
       );
     }
-    return body as T;
+    return body.json as T;
   }
+}
+
+/** A response's text, and its JSON (undefined when the text is not JSON). */
+export async function readBody(
+  response: Response,
+): Promise<{ text: string; json: any }> {
+  const text = await response.text();
+  try {
+    return { text, json: text ? JSON.parse(text) : undefined };
+  } catch {
+    return { text, json: undefined };
+  }
+}
+
+/** What the portal says went wrong: its error's message, else its text; undefined when it says nothing. */
+export function portalMessage(body: {
+  text: string;
+  json: any;
+}): string | undefined {
+  return body.json?.error?.message ?? (body.text.slice(0, 500) || undefined);
+}
+
+/** How a refusal of the portal ends the CLI: a 4xx is bad input, anything else a failure. */
+export function failureExitCode(status: number): ExitCodeValue {
+  return status >= 400 && status < 500 ? ExitCode.BadInput : ExitCode.Failed;
 }

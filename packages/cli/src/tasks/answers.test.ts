@@ -2,17 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import { ExitCode } from '../exitCodes';
-import {
-  Answers,
-  FlagFor,
-  applyDefaults,
-  coerce,
-  completeEntityRefs,
-  mapFlags,
-  validateAnswers,
-  wizardFields,
-} from './answers';
-import { ParameterSchema } from './scaffolder';
+import { ParameterSchema } from '../portal/scaffolder';
+import { wizardFields } from '../templates/wizard';
+import { Answers, FlagFor, applyDefaults, coerce, mapFlags } from './answers';
+import { completeEntityRefs } from './pickers';
+import { validateAnswers } from './validateAnswers';
 
 const templates = path.resolve(__dirname, '../../../../templates');
 

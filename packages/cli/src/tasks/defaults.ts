@@ -10,16 +10,13 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { getEntities, queryEntities } from '../portal/catalog';
+import { signedInUser } from '../portal/identity';
 import { PortalClient } from '../portal/PortalClient';
-import { Answers, completeEntityRef, pickerFilter } from './answers';
-import {
-  entityRef,
-  getEntities,
-  matchesCatalogFilter,
-  queryEntities,
-} from './catalog';
-import { signedInUser } from './identity';
-import { JsonSchema } from './scaffolder';
+import { JsonSchema } from '../portal/scaffolder';
+import type { Answers } from './answers';
+import { pickerFilter } from '../templates/wizard';
+import { completeEntityRef, matchesCatalogFilter } from './pickers';
 
 function kindOf(ref: string): string | undefined {
   try {
@@ -65,7 +62,7 @@ export async function defaultOwnerToTeam(
     (e): e is Entity => !!e && matchesCatalogFilter(e, pickerFilter(schema)),
   );
   if (team) {
-    answers.values.owner = entityRef(team);
+    answers.values.owner = stringifyEntityRef(team);
     answers.sources.set('owner', 'your team');
     return;
   }
@@ -101,7 +98,7 @@ export async function defaultSystemToOwners(
     'relations.ownedBy': owner,
   });
   if (systems.length === 1) {
-    answers.values.system = entityRef(systems[0]);
+    answers.values.system = stringifyEntityRef(systems[0]);
     answers.sources.set('system', `the only system of ${owner}`);
     return;
   }

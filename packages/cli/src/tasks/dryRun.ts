@@ -9,17 +9,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ExitCode, ExitCodeValue } from '../exitCodes';
-import { CliError, PortalClient } from '../portal/PortalClient';
+import {
+  CliError,
+  PortalClient,
+  failureExitCode,
+} from '../portal/PortalClient';
+import { dryRun } from '../portal/scaffolder';
+import { directoryContents } from '../templates/directoryContents';
 import { TaskLog, printOutput, withoutStack } from './follow';
-import { DryRunResult, postDryRun } from './scaffolder';
 
 const LOCATION_ANNOTATIONS = [
   'backstage.io/source-location',
   'backstage.io/managed-by-location',
 ];
-
-/** Folders never sent: they are not part of a template. */
-const SKIPPED = new Set(['node_modules', '.git']);
 
 /** The template's folder on this machine, or exit 2 saying where it lives instead. */
 export function templateFolder(template: Entity): string {
@@ -45,31 +47,6 @@ export function templateFolder(template: Entity): string {
     }, not a folder readable here: run it from a clone of the repository the portal loads templates from`,
     ExitCode.BadInput,
   );
-}
-
-/** Every file below `dir`, as the dry run takes them. */
-export function directoryContents(
-  dir: string,
-  base = dir,
-): Array<{ path: string; base64Content: string }> {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter(entry => !SKIPPED.has(entry.name))
-    .flatMap(entry => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        return directoryContents(full, base);
-      }
-      if (!entry.isFile()) {
-        return [];
-      }
-      return [
-        {
-          path: path.relative(base, full).split(path.sep).join('/'),
-          base64Content: fs.readFileSync(full).toString('base64'),
-        },
-      ];
-    });
 }
 
 interface TreeNode {
@@ -125,7 +102,7 @@ export async function printDryRun(options: {
   const { portal, template, values, out } = options;
   const ref = stringifyEntityRef(template);
   const folder = templateFolder(template);
-  const response = await postDryRun(portal, {
+  const outcome = await dryRun(portal, {
     // The entity as the catalog holds it, without what the catalog adds.
     template: {
       apiVersion: template.apiVersion,
@@ -136,36 +113,23 @@ export async function printDryRun(options: {
     values,
     directoryContents: directoryContents(folder),
   });
-  const text = await response.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) {
-    if (response.status === 400 && Array.isArray(body?.errors)) {
+  if (!outcome.ok) {
+    if (outcome.refusedAnswers) {
       throw new CliError(
-        `the scaffolder refused the answers for ${ref}: ${body.errors
-          .map(
-            (e: { stack?: string; message?: string }) => e.stack ?? e.message,
-          )
-          .join('; ')}`,
+        `the scaffolder refused the answers for ${ref}: ${outcome.refusedAnswers.join(
+          '; ',
+        )}`,
         ExitCode.BadInput,
       );
     }
-    const message: string =
-      body?.error?.message ?? (text.slice(0, 500) || response.statusText);
     throw new CliError(
-      `the dry run of ${ref} failed (${response.status}):\n${withoutStack(
-        message,
+      `the dry run of ${ref} failed (${outcome.status}):\n${withoutStack(
+        outcome.message ?? outcome.statusText,
       ).join('\n')}`,
-      response.status >= 400 && response.status < 500
-        ? ExitCode.BadInput
-        : ExitCode.Failed,
+      failureExitCode(outcome.status),
     );
   }
-  const result = body as DryRunResult;
+  const { result } = outcome;
   out(`Dry run of ${ref} from ${folder}: nothing is written.`);
   out('');
   const log = new TaskLog(result.steps ?? [], out);

@@ -15,7 +15,7 @@ import {
   TaskStep,
   getTask,
   getTaskEvents,
-} from './scaffolder';
+} from '../portal/scaffolder';
 
 const INDENT = '      ';
 

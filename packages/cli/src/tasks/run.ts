@@ -6,10 +6,10 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ExitCode, ExitCodeValue } from '../exitCodes';
 import { PortalClient } from '../portal/PortalClient';
+import { JsonSchema, Task, getTask, startTask } from '../portal/scaffolder';
 import { Answers } from './answers';
 import { printDryRun } from './dryRun';
 import { TaskLog, printOutput, readTaskLog, withoutStack } from './follow';
-import { JsonSchema, Task, getTask, startTask } from './scaffolder';
 
 export interface Io {
   out: (line: string) => void;

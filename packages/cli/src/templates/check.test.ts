@@ -5,12 +5,11 @@ import { PortalClient } from '../portal/PortalClient';
 import { checkTemplate, stepOfMessage } from './check';
 import { formatProblem } from './problems';
 import {
-  ScaffolderDouble,
+  PortalDouble,
   closedPortUrl,
-  refused,
-  rendered,
-  startScaffolderDouble,
-} from './__testUtils__/scaffolderDouble';
+  startPortalDouble,
+} from '../__testUtils__/portalDouble';
+import { Answer, refused, rendered } from '../__testUtils__/scaffolderAnswers';
 import {
   MINI_CHECK,
   MINI_TEMPLATE,
@@ -19,12 +18,12 @@ import {
 } from './__testUtils__/fixtures';
 
 describe('checkTemplate', () => {
-  let double: ScaffolderDouble;
+  let double: PortalDouble;
   let portal: PortalClient;
   let cwd: string;
 
   beforeEach(async () => {
-    double = await startScaffolderDouble();
+    double = await startPortalDouble({ tokens: ['test-token'] });
     portal = new PortalClient({ url: double.url, token: 'test-token' });
   });
   afterEach(async () => {
@@ -39,6 +38,9 @@ describe('checkTemplate', () => {
       'templates/mini-service/check.yaml': MINI_CHECK,
       'templates/mini-service/skeleton/catalog-info.yaml':
         'name: ${{ values.name }}\n',
+      // Never sent: not part of the template.
+      'templates/mini-service/node_modules/left-over/index.js': '',
+      'templates/mini-service/.git/HEAD': 'ref: refs/heads/main\n',
       ...files,
     });
     return {
@@ -49,9 +51,14 @@ describe('checkTemplate', () => {
   }
   const lines = (result: { problems: any[] }) =>
     result.problems.map(formatProblem);
+  /** The dry run answers as the test says. */
+  const dryRunAnswers = (by: (body: any) => Answer) =>
+    double.answer('POST /api/scaffolder/v2/dry-run', request =>
+      by(request.body),
+    );
 
   it("dry-runs with check.yaml's answers and the folder's files, and passes a good repository", async () => {
-    double.dryRun = () => rendered(goodRepository());
+    dryRunAnswers(() => rendered(goodRepository()));
     const result = await checkTemplate(miniService());
 
     expect(result).toMatchObject({
@@ -85,7 +92,7 @@ describe('checkTemplate', () => {
     repository['k8s/deployment.yaml'] = repository['k8s/deployment.yaml']
       .replace(/ {10}livenessProbe.*\n/, '')
       .replace('name: orders\n', 'name: Orders\n');
-    double.dryRun = () => rendered(repository);
+    dryRunAnswers(() => rendered(repository));
 
     const result = await checkTemplate(miniService());
 
@@ -107,7 +114,7 @@ describe('checkTemplate', () => {
       '  lifecycle: experimental\n',
       '',
     );
-    double.dryRun = () => rendered(repository);
+    dryRunAnswers(() => rendered(repository));
 
     const result = await checkTemplate(miniService());
 
@@ -119,8 +126,9 @@ describe('checkTemplate', () => {
   });
 
   it("without a check.yaml, answers from the wizard's defaults and placeholders and checks no expected files", async () => {
-    double.dryRun = body =>
-      rendered(goodRepository(body.values.name, body.values.owner));
+    dryRunAnswers(body =>
+      rendered(goodRepository(body.values.name, body.values.owner)),
+    );
     const options = miniService();
     fs.rmSync(path.join(cwd, 'templates/mini-service/check.yaml'));
 
@@ -137,7 +145,7 @@ describe('checkTemplate', () => {
   });
 
   it("reports answers the wizard's schema refuses at spec.parameters", async () => {
-    double.dryRun = () => ({
+    dryRunAnswers(() => ({
       status: 400,
       body: {
         errors: [
@@ -147,7 +155,7 @@ describe('checkTemplate', () => {
           },
         ],
       },
-    });
+    }));
     const result = await checkTemplate(miniService());
     expect(lines(result)).toEqual([
       'templates/mini-service/template.yaml:8: template "mini-service": the sample answers in check.yaml do not satisfy the wizard\'s schema: instance.name does not match pattern "^[a-z][a-z0-9-]{1,38}[a-z0-9]$"',
@@ -156,11 +164,12 @@ describe('checkTemplate', () => {
   });
 
   it('names the step whose action the scaffolder refused', async () => {
-    double.dryRun = () =>
+    dryRunAnswers(() =>
       refused(
         400,
         'Invalid input passed to action catalog:location:register, instance.type is not one of enum values: url,file',
-      );
+      ),
+    );
     const result = await checkTemplate(miniService());
     expect(lines(result)).toEqual([
       'templates/mini-service/template.yaml:33: template "mini-service", step "register": Invalid input passed to action catalog:location:register, instance.type is not one of enum values: url,file',
@@ -168,7 +177,7 @@ describe('checkTemplate', () => {
   });
 
   it('names the step the dry run log says failed', async () => {
-    double.dryRun = () => ({
+    dryRunAnswers(() => ({
       status: 200,
       body: {
         log: [
@@ -197,7 +206,7 @@ describe('checkTemplate', () => {
         directoryContents: [],
         output: {},
       },
-    });
+    }));
     const result = await checkTemplate(miniService());
     expect(lines(result)).toEqual([
       'templates/mini-service/template.yaml:29: template "mini-service", step "log": InputError: no message',

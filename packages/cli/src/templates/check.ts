@@ -15,8 +15,10 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { PortalClient } from '../portal/PortalClient';
+import { TemplateAction, dryRun, fetchActions } from '../portal/scaffolder';
+import { directoryContents } from './directoryContents';
 import {
-  TemplateAction,
+  PREFLIGHT_ACTION,
   TemplateOutline,
   lintTemplate,
   outlineTemplate,
@@ -77,40 +79,6 @@ export interface TemplateCheckResult {
   files?: RenderedFiles;
 }
 
-/** The portal's actions with their schemas (`GET /api/scaffolder/v2/actions`). */
-export function fetchActions(portal: PortalClient): Promise<TemplateAction[]> {
-  return portal.json<TemplateAction[]>('/api/scaffolder/v2/actions');
-}
-
-interface FileContent {
-  path: string;
-  base64Content: string;
-}
-
-/** Every file below `dir`, as the dry run's directoryContents. */
-function directoryContents(dir: string, base = dir): FileContent[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      return directoryContents(full, base);
-    }
-    return [
-      {
-        path: path.relative(base, full).split(path.sep).join('/'),
-        base64Content: fs.readFileSync(full).toString('base64'),
-      },
-    ];
-  });
-}
-
-interface DryRunResult {
-  log: Array<{ body: { message: string; stepId?: string; status?: string } }>;
-  directoryContents: Array<{ path: string; base64Content: string }>;
-  output: Record<string, unknown>;
-}
-
-const PREFLIGHT = 'paved-road:preflight';
-
 /**
  * The step a refusal of the portal is about. The scaffolder names the
  * action, not the step ("Invalid input passed to action x", "Template
@@ -123,7 +91,7 @@ export function stepOfMessage(
   steps: TemplateOutline['steps'],
 ): TemplateOutline['steps'][number] | undefined {
   const named =
-    (/^Preflight refused/.test(message) ? PREFLIGHT : undefined) ??
+    (/^Preflight refused/.test(message) ? PREFLIGHT_ACTION : undefined) ??
     /Template action with ID '([^']+)'/.exec(message)?.[1] ??
     /Invalid input passed to action ([^\s,[]+)/.exec(message)?.[1] ??
     /Invalid input to (\S+?):\s/.exec(message)?.[1] ??
@@ -261,23 +229,13 @@ export async function checkTemplate(
     outline.steps.find(s => s.action === 'fetch:template') ??
     outline.steps.find(s => s.action?.startsWith('fetch:'));
 
-  const response = await options.portal.request('/api/scaffolder/v2/dry-run', {
-    method: 'POST',
-    body: JSON.stringify({
-      template,
-      values,
-      directoryContents: directoryContents(dirAbsolute),
-    }),
+  const outcome = await dryRun(options.portal, {
+    template,
+    values,
+    directoryContents: directoryContents(dirAbsolute),
   });
-  const responseText = await response.text();
-  let body: any;
-  try {
-    body = JSON.parse(responseText);
-  } catch {
-    body = undefined;
-  }
   result.dryRun = 'failed';
-  if (response.status === 400 && Array.isArray(body?.errors)) {
+  if (!outcome.ok && outcome.refusedAnswers) {
     const answers =
       result.valuesFrom === 'generated'
         ? "the answers generated from the wizard's defaults and examples (no check.yaml: write one with `values`)"
@@ -285,22 +243,20 @@ export async function checkTemplate(
             result.valuesFrom === 'check.yaml' ? ' in check.yaml' : ''
           }`;
     problem(
-      `${answers} do not satisfy the wizard's schema: ${body.errors
-        .map((e: { stack?: string; message?: string }) => e.stack ?? e.message)
-        .join('; ')}`,
+      `${answers} do not satisfy the wizard's schema: ${outcome.refusedAnswers.join(
+        '; ',
+      )}`,
       undefined,
       { line: outline.parametersLine },
     );
     return result;
   }
-  if (!response.ok) {
-    const message: string =
-      body?.error?.message ??
-      (responseText.slice(0, 500) || `the dry run answered ${response.status}`);
+  if (!outcome.ok) {
+    const message = outcome.message ?? `the dry run answered ${outcome.status}`;
     problem(message, stepOfMessage(message, outline.steps));
     return result;
   }
-  const run = body as DryRunResult;
+  const run = outcome.result;
   const failed = run.log?.find(l => l.body.status === 'failed');
   if (failed) {
     const reason = [...run.log]
@@ -308,7 +264,7 @@ export async function checkTemplate(
       .find(l => l.body.stepId === failed.body.stepId && l.body.message)
       ?.body.message;
     problem(
-      reason ?? failed.body.message,
+      reason ?? failed.body.message ?? 'failed',
       outline.steps.find(s => s.id === failed.body.stepId) ??
         (failed.body.stepId ? { id: failed.body.stepId, line: 1 } : undefined),
     );

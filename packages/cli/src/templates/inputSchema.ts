@@ -1,9 +1,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { closest } from './problems';
+import { JsonSchema } from '../portal/scaffolder';
 import { isTemplated } from './expressions';
-
-/** A JSON schema as the portal lists it (draft-07, from the actions' zod). */
-export type JsonSchema = Record<string, any>;
+import { closest } from './problems';
 
 /** One way a step's input disagrees with its action's input schema. */
 export type InputIssue = {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TemplateAction, lintTemplate } from './lint';
+import { TemplateAction } from '../portal/scaffolder';
+import { actionsFixture } from '../__testUtils__/scaffolderAnswers';
+import { lintTemplate } from './lint';
 import { formatProblem } from './problems';
-import { actionsFixture } from './__testUtils__/scaffolderDouble';
 
 const FILE = 'templates/demo/template.yaml';
 

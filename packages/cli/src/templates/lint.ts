@@ -11,24 +11,15 @@ import {
   parseDocument,
 } from 'yaml';
 import { Reference, describeReference, parseTemplateText } from './expressions';
+import { TemplateAction } from '../portal/scaffolder';
 import {
   InputIssue,
-  JsonSchema,
   checkInput,
   describeIssue,
   describePath,
 } from './inputSchema';
 import { Problem, byLine, closest } from './problems';
-
-/**
- * An action as the portal lists it (`GET /api/scaffolder/v2/actions`):
- * its input and output as JSON schemas.
- */
-export interface TemplateAction {
-  id: string;
-  description?: string;
-  schema?: { input?: JsonSchema; output?: JsonSchema };
-}
+import { wizardPages, wizardProperties, wizardSchemas } from './wizard';
 
 export interface LintOptions {
   /** The template file as the user named it; problems carry it as is. */
@@ -43,7 +34,7 @@ export interface LintOptions {
 }
 
 /** The action the golden paths run first: it dry-runs the steps it lists. */
-const PREFLIGHT = 'paved-road:preflight';
+export const PREFLIGHT_ACTION = 'paved-road:preflight';
 /** The only template version the scaffolder runs. */
 const API_VERSION = 'scaffolder.backstage.io/v1beta3';
 /** Catalog placeholders the linter cannot follow without reading files. */
@@ -66,27 +57,18 @@ interface Scope {
   before: number;
 }
 
-/** The wizard's property names: every `properties` key, conditional ones too. */
+/**
+ * The wizard's property names, conditional ones too; undefined when a
+ * `$yaml`/`$json`/`$text` placeholder hides some of them.
+ */
 function declaredParameters(parameters: unknown): Set<string> | undefined {
-  const names = new Set<string>();
-  let followable = true;
-  const visit = (schema: unknown) => {
-    if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
-      return;
-    }
-    const s = schema as Record<string, any>;
-    if (PLACEHOLDERS.some(key => key in s)) {
-      followable = false;
-    }
-    Object.keys(s.properties ?? {}).forEach(name => names.add(name));
-    for (const key of ['oneOf', 'anyOf', 'allOf']) {
-      [s[key]].flat().forEach(visit);
-    }
-    ['if', 'then', 'else'].forEach(key => visit(s[key]));
-    Object.values(s.dependencies ?? {}).forEach(visit);
-  };
-  [parameters ?? []].flat().forEach(visit);
-  return followable ? names : undefined;
+  const pages = wizardPages(parameters);
+  if (
+    wizardSchemas(pages).some(schema => PLACEHOLDERS.some(key => key in schema))
+  ) {
+    return undefined;
+  }
+  return new Set(wizardProperties(pages).keys());
 }
 
 function outputProperties(action?: TemplateAction): string[] | undefined {
@@ -279,7 +261,7 @@ class TemplateLinter {
         [],
       );
     }
-    if (step.action === PREFLIGHT && this.actions) {
+    if (step.action === PREFLIGHT_ACTION && this.actions) {
       this.checkPreflight(step, input);
     }
   }

@@ -4,8 +4,13 @@
  * field with none of those gets a placeholder of its type (a string that
  * matches its pattern, an entity ref for the entity pickers).
  */
-
-type Schema = Record<string, any>;
+import { JsonSchema } from '../portal/scaffolder';
+import {
+  isPicker,
+  pickerDefaultKind,
+  pickerKinds,
+  wizardPages,
+} from './wizard';
 
 function kebab(name: string): string {
   return name
@@ -15,23 +20,14 @@ function kebab(name: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** The entity pickers answer with refs; a kind their options name, else `group`/`component`. */
-function entityKind(schema: Schema): string | undefined {
-  const field = schema['ui:field'];
-  if (typeof field !== 'string' || !/Entity|Owner|Group/.test(field)) {
+/** The entity pickers answer with refs: of the kind the picker means, else the first it offers, else a component. */
+function entityKind(schema: JsonSchema): string | undefined {
+  if (!isPicker(schema)) {
     return undefined;
   }
-  const options = schema['ui:options'] ?? {};
-  const filterKind = [options.catalogFilter ?? []]
-    .flat()
-    .map((filter: Schema) => [filter?.kind].flat()[0])
-    .find((kind: unknown) => typeof kind === 'string');
   const kind =
-    options.defaultKind ??
-    filterKind ??
-    [options.allowedKinds ?? []].flat()[0] ??
-    (/Owner|Group/.test(field) ? 'Group' : 'Component');
-  return String(kind).toLowerCase();
+    pickerDefaultKind(schema) ?? pickerKinds(schema)[0] ?? 'Component';
+  return kind.toLowerCase();
 }
 
 // A tiny generator for the patterns wizards use: classes, groups,
@@ -146,7 +142,7 @@ function fromPattern(pattern: string): string | undefined {
   }
 }
 
-function fits(value: string, schema: Schema): boolean {
+function fits(value: string, schema: JsonSchema): boolean {
   if (schema.minLength !== undefined && value.length < schema.minLength) {
     return false;
   }
@@ -163,7 +159,7 @@ function fits(value: string, schema: Schema): boolean {
   return true;
 }
 
-function sampleString(schema: Schema, name: string): string {
+function sampleString(schema: JsonSchema, name: string): string {
   const slug = `check-${kebab(name) || 'value'}`;
   const kind = entityKind(schema);
   if (kind) {
@@ -199,7 +195,7 @@ function sampleString(schema: Schema, name: string): string {
     .slice(0, schema.maxLength ?? undefined);
 }
 
-function sampleNumber(schema: Schema): number {
+function sampleNumber(schema: JsonSchema): number {
   let value =
     schema.minimum ??
     (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1);
@@ -211,7 +207,7 @@ function sampleNumber(schema: Schema): number {
 
 /** One answer: undefined when an optional field has nothing to offer. */
 export function sampleValue(
-  schema: Schema,
+  schema: JsonSchema,
   required: boolean,
   name: string,
 ): unknown {
@@ -251,10 +247,10 @@ export function sampleValue(
   }
 }
 
-function sampleObject(schema: Schema): Record<string, unknown> {
+function sampleObject(schema: JsonSchema): Record<string, unknown> {
   const required = new Set<string>(schema.required ?? []);
   const values: Record<string, unknown> = {};
-  for (const [name, property] of Object.entries<Schema>(
+  for (const [name, property] of Object.entries<JsonSchema>(
     schema.properties ?? {},
   )) {
     const value = sampleValue(property, required.has(name), name);
@@ -267,11 +263,5 @@ function sampleObject(schema: Schema): Record<string, unknown> {
 
 /** Answers for every page of the wizard (`spec.parameters`, one page or a list). */
 export function sampleValues(parameters: unknown): Record<string, unknown> {
-  return Object.assign(
-    {},
-    ...[parameters ?? []]
-      .flat()
-      .filter(page => page && typeof page === 'object')
-      .map(page => sampleObject(page as Schema)),
-  );
+  return Object.assign({}, ...wizardPages(parameters).map(sampleObject));
 }

@@ -1,4 +1,4 @@
-import { PortalClient } from '../portal/PortalClient';
+import { PortalClient } from './PortalClient';
 
 export interface SignedInUser {
   /** user:<namespace>/<name>, when the token names a user. */

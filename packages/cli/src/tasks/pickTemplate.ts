@@ -6,8 +6,8 @@
  */
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { ExitCode } from '../exitCodes';
+import { getEntity, queryEntities } from '../portal/catalog';
 import { CliError, PortalClient } from '../portal/PortalClient';
-import { getEntity, queryEntities } from './catalog';
 
 /** The tag that breaks a tie between templates that both fit. */
 const PREFERRED_TAG = 'recommended';

@@ -3,10 +3,20 @@
  * as the CLI uses it: the shapes below are what its router answers.
  */
 import { parseEntityRef } from '@backstage/catalog-model';
-import { PortalClient } from '../portal/PortalClient';
+import { PortalClient, portalMessage, readBody } from './PortalClient';
 
-/** A JSON schema as the templates write it (with the wizard's `ui:*` keys). */
+/**
+ * A JSON schema: a wizard page as the templates write it (with `ui:*`
+ * keys), or an action's input or output as the portal lists it.
+ */
 export type JsonSchema = Record<string, any>;
+
+/** GET /v2/actions: an action with its input and output schemas. */
+export interface TemplateAction {
+  id: string;
+  description?: string;
+  schema?: { input?: JsonSchema; output?: JsonSchema };
+}
 
 /** GET /v2/templates/:namespace/:kind/:name/parameter-schema */
 export interface ParameterSchema {
@@ -85,17 +95,44 @@ export interface TaskEvent {
   body: LogBody;
 }
 
-/** POST /v2/dry-run */
+/** A file as the dry run takes and renders them. */
+export interface DryRunFile {
+  path: string;
+  base64Content: string;
+  executable?: boolean;
+}
+
+/** POST /v2/dry-run: a template (the entity), the answers and the template's files. */
+export interface DryRunRequest {
+  template: unknown;
+  values: Record<string, unknown>;
+  directoryContents: DryRunFile[];
+}
+
+/** What POST /v2/dry-run answers when it ran. */
 export interface DryRunResult {
   log: Array<{ body: LogBody }>;
-  directoryContents: Array<{
-    path: string;
-    base64Content: string;
-    executable?: boolean;
-  }>;
+  directoryContents: DryRunFile[];
   output: TaskOutput;
   steps: TaskStep[];
 }
+
+/**
+ * How a dry run went: its result, or the scaffolder's refusal: the answers
+ * against the wizard's schema (a 400 listing `refusedAnswers`), or any
+ * other error with the portal's message.
+ */
+export type DryRunOutcome =
+  | { ok: true; result: DryRunResult }
+  | {
+      ok: false;
+      status: number;
+      statusText: string;
+      /** The portal's message, if it said anything. */
+      message?: string;
+      /** Why the answers do not satisfy the wizard's schema (400). */
+      refusedAnswers?: string[];
+    };
 
 const base = '/api/scaffolder/v2';
 
@@ -145,17 +182,36 @@ export function getTaskEvents(
   );
 }
 
-/** The raw dry-run response: the caller reads its status and body. */
-export function postDryRun(
+/** The portal's actions with their schemas. */
+export function fetchActions(portal: PortalClient): Promise<TemplateAction[]> {
+  return portal.json<TemplateAction[]>(`${base}/actions`);
+}
+
+/** Runs the template without writing anything; a refusal is an outcome, not an error. */
+export async function dryRun(
   portal: PortalClient,
-  body: {
-    template: unknown;
-    values: Record<string, unknown>;
-    directoryContents: Array<{ path: string; base64Content: string }>;
-  },
-): Promise<Response> {
-  return portal.request(`${base}/dry-run`, {
+  request: DryRunRequest,
+): Promise<DryRunOutcome> {
+  const response = await portal.request(`${base}/dry-run`, {
     method: 'POST',
-    body: JSON.stringify(body),
+    body: JSON.stringify(request),
   });
+  const body = await readBody(response);
+  if (response.ok) {
+    return { ok: true, result: body.json as DryRunResult };
+  }
+  const errors: unknown = body.json?.errors;
+  return {
+    ok: false,
+    status: response.status,
+    statusText: response.statusText,
+    message: portalMessage(body),
+    refusedAnswers:
+      response.status === 400 && Array.isArray(errors)
+        ? errors.map(
+            (e: { stack?: string; message?: string }) =>
+              e.stack ?? e.message ?? String(e),
+          )
+        : undefined,
+  };
 }

@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { ExitCode } from '../exitCodes';
-import { pickServiceTemplate, pickTemplateOfType } from './templates';
+import { pickServiceTemplate, pickTemplateOfType } from './pickTemplate';
 
 function template(name: string, tags: string[]): Entity {
   return {
