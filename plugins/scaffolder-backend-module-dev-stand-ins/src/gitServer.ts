@@ -5,8 +5,9 @@ import path from 'node:path';
 /**
  * Serves the local repositories over git's "dumb HTTP" protocol: plain GETs
  * of files inside `<name>.git` (prepared by `git update-server-info`), so
- * `git clone http://127.0.0.1:<port>/git/<name>.git` works. Read-only, and
- * nothing outside the directory is served.
+ * `git clone http://127.0.0.1:<port>/git/<name>.git` works, and that URL
+ * itself, opened in a browser, says how to clone. Read-only, and nothing
+ * outside the directory is served.
  */
 export async function startGitServer(
   directory: string,
@@ -18,6 +19,19 @@ export async function startGitServer(
     const relative = decodeURIComponent(url.pathname).replace(/^\/git\//, '');
     const file = path.resolve(root, relative);
     const inside = file.startsWith(`${root}${path.sep}`);
+    // The repository's own URL, as the publish step's "Repository" link
+    // gives it: a page for a person saying how to clone it.
+    const repository = relative.match(/^([a-z0-9-]+)\.git\/?$/)?.[1];
+    if (req.method === 'GET' && repository && fs.existsSync(file)) {
+      const cloneUrl = `http://127.0.0.1:${port}/git/${repository}.git`;
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><title>${repository}</title><h1>${repository}</h1>` +
+          `<p>A repository on the embedded default's local git server.</p>` +
+          `<pre>git clone ${cloneUrl}</pre>`,
+      );
+      return;
+    }
     if (
       req.method !== 'GET' ||
       !inside ||

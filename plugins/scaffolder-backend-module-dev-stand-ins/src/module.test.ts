@@ -100,6 +100,18 @@ describe('dev stand-ins', () => {
       expect(
         fs.readFileSync(path.join(clone, 'orders-api/README.md'), 'utf8'),
       ).toBe('# orders-api\n');
+      // The repository's URL, opened in a browser, says how to clone it.
+      const page = await fetch(
+        `http://127.0.0.1:${ports.git}/git/orders-api.git`,
+      );
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(
+        `git clone http://127.0.0.1:${ports.git}/git/orders-api.git`,
+      );
+      expect(
+        (await fetch(`http://127.0.0.1:${ports.git}/git/missing-api.git`))
+          .status,
+      ).toBe(404);
       const escape = await fetch(
         `http://127.0.0.1:${ports.git}/git/..%2F..%2Fetc%2Fpasswd`,
       );
