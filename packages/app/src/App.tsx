@@ -5,6 +5,7 @@ import { homeModule } from './modules/home';
 import { signInModule } from './modules/signIn';
 import { entityLayoutModule } from './modules/entityLayout';
 import { themeModule } from './modules/theme';
+import { apiDocsModule } from './modules/apiDocs';
 
 export default createApp({
   features: [
@@ -14,5 +15,6 @@ export default createApp({
     signInModule,
     entityLayoutModule,
     themeModule,
+    apiDocsModule,
   ],
 });
