@@ -5,17 +5,49 @@
  * in the same run, is the scaffolder's own floor: a one-step template
  * (debug:log) through the same API's dry run.
  *
- * The last line is JSON: { runs, median_ms, p95_ms, baseline_median_ms,
- * ratio_to_baseline }. Target: median_ms <= 5000 on our 2-core machines.
+ * Then the same golden path from the command line, `platform create
+ * service` (a process per run, as a user runs it), and `platform templates
+ * check templates/nodejs-service` (lint, dry run, rendered checks), each
+ * next to the API run above.
  *
- * Env: BENCH_RUNS (default 10).
+ * The last line is JSON: { runs, median_ms, p95_ms, baseline_median_ms,
+ * ratio_to_baseline, cli_runs, cli_create_median_ms, cli_over_api,
+ * template_check_median_ms }. Targets: median_ms <= 5000 on our 2-core
+ * machines; template_check_median_ms <= 10000.
+ *
+ * Env: BENCH_RUNS (default 10), BENCH_CLI_RUNS (default 3).
  */
 /* eslint-disable no-console */
-import { guestToken, startBackend, waitForEntity } from '../src/e2e/harness';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  guestToken,
+  repoRoot,
+  startBackend,
+  waitForEntity,
+} from '../src/e2e/harness';
 import { runBench } from './runBench';
 import { percentile } from './stats';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
+const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 3);
+
+/** Milliseconds `platform <args>` takes, as a process of its own. */
+async function timePlatform(baseUrl: string, args: string[]) {
+  const started = performance.now();
+  await promisify(execFile)(
+    process.execPath,
+    [
+      path.join(repoRoot, 'packages/cli/bin/platform'),
+      '--url',
+      baseUrl,
+      ...args,
+    ],
+    { cwd: repoRoot, maxBuffer: 16 << 20 },
+  );
+  return performance.now() - started;
+}
 
 runBench(
   bundleDir =>
@@ -97,10 +129,43 @@ runBench(
       console.log(`run ${i + 1}/${runs}: ${Math.round(durations[i])} ms`);
     }
 
-    durations.sort((a, b) => a - b);
-    baseline.sort((a, b) => a - b);
+    const cliCreate: number[] = [];
+    const templateCheck: number[] = [];
+    for (let i = 0; i < cliRuns; i++) {
+      cliCreate.push(
+        await timePlatform(backend.baseUrl, [
+          'create',
+          'service',
+          '--name',
+          `bench-cli-${stamp}-${i}`,
+          '--language',
+          'nodejs',
+          '--owner',
+          'fulfilment-team',
+          '--system',
+          'order-management',
+        ]),
+      );
+      templateCheck.push(
+        await timePlatform(backend.baseUrl, [
+          'templates',
+          'check',
+          'templates/nodejs-service',
+        ]),
+      );
+      console.log(
+        `cli run ${i + 1}/${cliRuns}: create ${Math.round(
+          cliCreate[i],
+        )} ms, templates check ${Math.round(templateCheck[i])} ms`,
+      );
+    }
+
+    for (const series of [durations, baseline, cliCreate, templateCheck]) {
+      series.sort((a, b) => a - b);
+    }
     const median = percentile(durations, 0.5);
     const baselineMedian = percentile(baseline, 0.5);
+    const cliMedian = percentile(cliCreate, 0.5);
     console.log(
       JSON.stringify({
         runs,
@@ -108,6 +173,10 @@ runBench(
         p95_ms: Math.round(percentile(durations, 0.95)),
         baseline_median_ms: Math.round(baselineMedian),
         ratio_to_baseline: Number((median / baselineMedian).toFixed(1)),
+        cli_runs: cliRuns,
+        cli_create_median_ms: Math.round(cliMedian),
+        cli_over_api: Number((cliMedian / median).toFixed(1)),
+        template_check_median_ms: Math.round(percentile(templateCheck, 0.5)),
       }),
     );
   },

@@ -11,6 +11,7 @@ import {
   startEmbeddedDefault,
 } from './__testUtils__/embeddedDefault';
 import {
+  everythingWritten,
   goldenPathTraces,
   nothingWritten,
 } from './__testUtils__/goldenPathTraces';
@@ -99,15 +100,9 @@ describe('the Node.js golden path in a browser (embedded default)', () => {
           .waitFor({ timeout: 90_000 });
 
         // Everything the golden path writes is there, so tracesOf() sees it.
-        expect(await tracesOf('parcel-tracker')).toEqual({
-          repository: true,
-          catalogEntity: true,
-          argocdApplication: true,
-          vaultPolicy: true,
-          vaultRole: true,
-          namespaceOwner: 'fulfilment-team',
-          quota: true,
-        });
+        expect(await tracesOf('parcel-tracker')).toEqual(
+          everythingWritten('fulfilment-team'),
+        );
       }),
     240_000,
   );

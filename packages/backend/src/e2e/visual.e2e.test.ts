@@ -66,10 +66,18 @@ const screens: Screen[] = [
     ready: page => page.getByRole('heading', { name: 'Used by', exact: true }),
   },
   {
+    name: 'service-apis',
+    path: '/catalog/default/component/orders-service/apis',
+    ready: page => page.getByRole('link', { name: 'Orders API' }).first(),
+  },
+  {
     name: 'service-docs',
     path: '/catalog/default/component/orders-service/docs',
+    // The docs' own first paragraph (catalog/components/orders-service/docs).
     ready: page =>
-      page.getByRole('heading', { name: 'Orders service', exact: true }),
+      page
+        .getByText('The orders service is the source of truth for a freight')
+        .first(),
     absent: [/A newer version of this documentation/],
   },
   {

@@ -26,6 +26,19 @@ export const nothingWritten = {
   quota: false,
 };
 
+/** What the traces of a service look like when the golden path ran for `owner`. */
+export function everythingWritten(owner: string) {
+  return {
+    repository: true,
+    catalogEntity: true,
+    argocdApplication: true,
+    vaultPolicy: true,
+    vaultRole: true,
+    namespaceOwner: owner,
+    quota: true,
+  };
+}
+
 /**
  * The traces of the service `name`: its repository, its catalog entity, its
  * ArgoCD application, its Vault policy and role, and its namespace's owner

@@ -24,9 +24,11 @@ export async function clippedBoxes(page: Page): Promise<string[]> {
         continue;
       }
       const style = getComputedStyle(box);
-      // Not on the screen (a closed drawer), or clamped to a few lines with
-      // an ellipsis by design (search results): nothing hides by accident.
+      // Not on the screen (a closed drawer, text only screen readers get,
+      // in a 1px box), or clamped to a few lines with an ellipsis by design
+      // (search results): nothing hides by accident.
       if (
+        box.clientWidth <= 1 ||
         (style.overflowY === 'visible' && style.overflowX === 'visible') ||
         style.webkitLineClamp !== 'none' ||
         !box.checkVisibility({ visibilityProperty: true }) ||
