@@ -6,3 +6,10 @@
  */
 export { doraPlugin as default } from './plugin';
 export * from './api';
+// For other plugins' views of a team (the app's home page).
+export {
+  TeamDoraFigures,
+  teamViewSearch,
+  teamWindowQuery,
+} from './components/TeamDoraCard/TeamFigures';
+export { isEmptyFigures } from './components/definitions';

@@ -1,9 +1,13 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import doraPlugin, { DoraApi, doraApiRef } from '@internal/plugin-dora';
+import doraPlugin, {
+  DoraApi,
+  doraApiRef,
+  teamWindowQuery,
+} from '@internal/plugin-dora';
 import { screen, within } from '@testing-library/react';
-import { lastDays, TeamDeliveryWidget } from './TeamDeliveryWidget';
+import { TeamDeliveryWidget } from './TeamDeliveryWidget';
 
 type DoraMetrics = Awaited<ReturnType<DoraApi['getMetrics']>>;
 
@@ -127,7 +131,7 @@ describe('TeamDeliveryWidget', () => {
     expect(getMetrics).toHaveBeenCalledWith({
       scope: 'team',
       ref: 'group:default/payments-team',
-      ...lastDays(90),
+      ...teamWindowQuery(),
     });
   });
 
