@@ -3,6 +3,7 @@ import {
   isDatabaseConflictError,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import { IngestResultStatus } from '@internal/plugin-dora-common';
 import { Knex } from 'knex';
@@ -53,6 +54,21 @@ const CHUNK = 200;
 
 /** Key of the advisory lock serialising stale-rollup refreshes. */
 const STALE_ROLLUPS_LOCK = 0x646f7261; // 'dora'
+/**
+ * First key of the per-service ingestion locks, taken in PostgreSQL's
+ * two-int4 form `pg_advisory_xact_lock(SERVICE_LOCK_CLASS, serviceLockKey)`.
+ * That key space is distinct from the single-bigint one of
+ * STALE_ROLLUPS_LOCK, so the two can never collide.
+ */
+const SERVICE_LOCK_CLASS = 0x646f7273; // 'dors'
+
+/** The second key of a service's ingestion lock: int4 of a stable hash. */
+function serviceLockKey(serviceRef: string): number {
+  return createHash('sha256')
+    .update(`dora-service:${serviceRef}`)
+    .digest()
+    .readInt32BE(0);
+}
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -129,6 +145,7 @@ export class DatabaseDoraStore implements DoraStore {
   ): Promise<IngestResult> {
     const now = options.now ?? Date.now();
     return this.db.transaction(async trx => {
+      await this.lockServices(trx, batch);
       if (options.delivery) {
         const seen = await trx('dora_webhook_deliveries')
           .where('delivery_id', options.delivery.id)
@@ -276,6 +293,48 @@ export class DatabaseDoraStore implements DoraStore {
         results: sorted.map(([index, status]) => ({ index, status })),
       };
     });
+  }
+
+  /**
+   * Serialises batches that touch the same service, for the whole transaction.
+   *
+   * Each batch runs in one READ COMMITTED transaction, which does not see the
+   * rows of a concurrent one until it commits. Unserialised, a change and the
+   * production deployment that ships it, sent in two requests at the same
+   * moment, are each relinked without the other and the change stays
+   * unlinked for good; two production deployments of the same commit sent at
+   * once both count the change in the change-day histograms. Under the lock,
+   * a batch's statements start after the previous batch of the same service
+   * committed, so they see its rows. Everything a batch writes belongs to the
+   * services of its events: deployments, changes and incidents, and the
+   * deployments a deployment remediates or an incident names (looked up
+   * within the same service).
+   *
+   * PostgreSQL: one transaction-scoped advisory lock per service, taken in
+   * ascending key order in one statement (ORDER BY is applied before the
+   * volatile select list is evaluated), so two batches cannot deadlock; two
+   * services sharing a hash merely share a lock. SQLite: nothing to take, it
+   * has a single writer (and Backstage's client a single connection), so
+   * transactions already run one after the other.
+   */
+  private async lockServices(trx: Knex.Transaction, batch: IngestBatch) {
+    if (this.db.client.config.client !== 'pg') return;
+    const services = new Set<string>();
+    for (const e of [
+      ...batch.deployments,
+      ...batch.changes,
+      ...batch.incidents,
+    ]) {
+      services.add(e.serviceRef);
+    }
+    if (!services.size) return;
+    const keys = [...new Set([...services].map(serviceLockKey))].sort(
+      (x, y) => x - y,
+    );
+    await trx.raw(
+      'SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int4[]) AS t(k) ORDER BY k',
+      [SERVICE_LOCK_CLASS, `{${keys.join(',')}}`],
+    );
   }
 
   /**
@@ -493,9 +552,12 @@ export class DatabaseDoraStore implements DoraStore {
         add(await these(trx('dora_changes')).select(rollupColumns), 1);
       }
     }
-    // Only the histogram cells whose count changed, as increments.
+    // Only the histogram cells whose count changed, as increments, in key
+    // order: batches of different services share the organisation's and
+    // teams' cells, and lock them in one order, so cannot deadlock on them.
     const rows = [...deltas.entries()]
       .filter(([, n]) => n !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
       .map(([k, n]) => {
         const [scopeKind, scopeRef, metric, level, bucket, day] = JSON.parse(k);
         return {
