@@ -40,8 +40,24 @@ describe('DirectoryEtagPreparer', () => {
 
     fs.writeFileSync(path.join(dir, 'docs/index.md'), '# Orders, edited\n');
     const changed = await preparer.prepare(entity, { etag });
-    expect(changed).toEqual({ preparedDir: dir, etag: expect.any(String) });
+    expect(changed.etag).toMatch(/^[0-9a-f]{64}$/);
     expect(changed.etag).not.toBe(etag);
+    // The generator builds a copy: what it rewrites there (mkdocs.yml) is
+    // neither the source nor, on the next visit, a reason to rebuild.
+    expect(changed.preparedDir).not.toBe(dir);
+    expect(preparer.shouldCleanPreparedDirectory()).toBe(true);
+    expect(
+      fs.readFileSync(path.join(changed.preparedDir, 'docs/index.md'), 'utf8'),
+    ).toBe('# Orders, edited\n');
+    expect(fs.existsSync(path.join(changed.preparedDir, '.git'))).toBe(false);
+    fs.writeFileSync(
+      path.join(changed.preparedDir, 'mkdocs.yml'),
+      'site_name: Orders\nplugins: []\n',
+    );
+    await expect(
+      preparer.prepare(entity, { etag: changed.etag }),
+    ).rejects.toMatchObject({ name: 'NotModifiedError' });
+    fs.rmSync(changed.preparedDir, { recursive: true, force: true });
   });
 
   it("keeps the reader's etag for a tree read from a URL", async () => {

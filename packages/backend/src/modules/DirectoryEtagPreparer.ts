@@ -7,6 +7,7 @@ import {
 } from '@backstage/plugin-techdocs-node';
 import { createHash, Hash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -16,12 +17,19 @@ import path from 'node:path';
  * rebuilds the site and the reader then offers "A newer version of this
  * documentation is now available" for docs that did not change. With a hash
  * of the directory as etag, an unchanged directory is not rebuilt.
+ *
+ * The generator rewrites mkdocs.yml in the directory it builds (it sanitises
+ * it and adds plugins): given the source directory, it would change the
+ * checked-in file and with it the hash, so the next visit rebuilt the site
+ * once more. It gets a copy instead, removed after the build.
  */
 export class DirectoryEtagPreparer implements PreparerBase {
   constructor(private readonly preparer: PreparerBase) {}
 
   shouldCleanPreparedDirectory(): boolean {
-    return this.preparer.shouldCleanPreparedDirectory();
+    // A copy of a local directory, or a tree read from a URL into a
+    // temporary directory: neither is anyone's source.
+    return true;
   }
 
   async prepare(
@@ -37,8 +45,18 @@ export class DirectoryEtagPreparer implements PreparerBase {
     if (options?.etag === etag) {
       throw new NotModifiedError(`${prepared.preparedDir} is unchanged`);
     }
-    return { preparedDir: prepared.preparedDir, etag };
+    const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'techdocs-source-'));
+    await fs.cp(prepared.preparedDir, copy, {
+      recursive: true,
+      filter: source => !isIgnored(path.basename(source)),
+    });
+    return { preparedDir: copy, etag };
   }
+}
+
+/** Version control data, dependencies and editor state are not the docs. */
+function isIgnored(name: string): boolean {
+  return name.startsWith('.') || name === 'node_modules';
 }
 
 /** SHA-256 over every file's relative path and content, in name order. */
@@ -52,8 +70,7 @@ async function hashInto(hash: Hash, root: string, dir: string) {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
-    // Version control data, dependencies and editor state are not the docs.
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') {
+    if (isIgnored(entry.name)) {
       continue;
     }
     const full = path.join(dir, entry.name);
