@@ -11,6 +11,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DoraScope,
   doraEventsCreatePermission,
@@ -63,8 +64,7 @@ export async function createRouter(
         [{ permission: doraEventsCreatePermission }],
         { credentials },
       );
-      // AuthorizeResult.ALLOW; compared as a string to avoid a dependency.
-      if ((decision.result as string) !== 'ALLOW') {
+      if (decision.result !== AuthorizeResult.ALLOW) {
         throw new NotAllowedError('Not allowed to send DORA events');
       }
     }

@@ -5,6 +5,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { STATUS_CODES } from 'node:http';
 
 /** Which external system refused, named the way an operator knows it. */
 export interface RemoteTarget {
@@ -22,20 +23,6 @@ export interface RemoteFailure extends RemoteTarget {
   /** What the user can do about it. */
   hint?: string;
 }
-
-const reasons: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 function defaultHint(failure: RemoteFailure): string | undefined {
   switch (failure.status) {
@@ -61,9 +48,8 @@ function defaultHint(failure: RemoteFailure): string | undefined {
  * from a network failure (see {@link unreachableError}).
  */
 export function remoteError(failure: RemoteFailure): Error {
-  const status = `${failure.status}${
-    reasons[failure.status] ? ` ${reasons[failure.status]}` : ''
-  }`;
+  const reason = STATUS_CODES[failure.status];
+  const status = `${failure.status}${reason ? ` ${reason}` : ''}`;
   const hint = failure.hint ?? defaultHint(failure);
   const message = [
     `${failure.system} "${failure.name}" answered ${status} to ${failure.operation}`,
