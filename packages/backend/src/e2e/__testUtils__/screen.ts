@@ -2,7 +2,41 @@
  * What a person sees, checked from the layout rather than the DOM text: a
  * section that is in the DOM but cut off by its card is not there for them.
  */
-import { ConsoleMessage, Page, Request, Response } from 'playwright-core';
+import {
+  ConsoleMessage,
+  Locator,
+  Page,
+  Request,
+  Response,
+} from 'playwright-core';
+
+/**
+ * Why a person does not see the element although Playwright calls it
+ * visible (which ignores opacity): the first box up the tree, across shadow
+ * roots, that is transparent or hidden, as "<tag> has opacity 0"; undefined
+ * when nothing hides it. TechDocs' reader keeps a page at opacity 0 until
+ * its stylesheets have loaded, and for ever if it misses their load.
+ */
+export async function hiddenBy(target: Locator): Promise<string | undefined> {
+  return target.evaluate(element => {
+    for (let box: Element | null = element; box; ) {
+      const style = getComputedStyle(box);
+      const name = box.tagName.toLowerCase();
+      if (Number(style.opacity) === 0) {
+        return `${name} has opacity 0`;
+      }
+      if (style.visibility !== 'visible') {
+        return `${name} has visibility ${style.visibility}`;
+      }
+      box =
+        box.parentElement ??
+        ((box.getRootNode() as ShadowRoot | Document) instanceof ShadowRoot
+          ? (box.getRootNode() as ShadowRoot).host
+          : null);
+    }
+    return undefined;
+  });
+}
 
 /**
  * Boxes in the page's content whose own content is taller than they are
