@@ -1,11 +1,3 @@
-/*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
- */
-
 import { createBackend } from '@backstage/backend-defaults';
 import { searchModuleInMemoryEngine } from './modules/searchEngine';
 import { techdocsModuleDevPrebuild } from './modules/techdocsPrebuild';
