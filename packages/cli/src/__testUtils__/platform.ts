@@ -38,3 +38,58 @@ export async function platform(
     }
   }
 }
+
+/** A command line's options: `--flag value`, or `--flag` alone for `true`. */
+export type Flags = Record<string, string | number | true>;
+
+/** The options in order, as `--flag value` (or `--flag=value` when `joined`). */
+export function flags(options: Flags, { joined = false } = {}): string[] {
+  return Object.entries(options).flatMap(([flag, value]) => {
+    if (value === true) {
+      return [`--${flag}`];
+    }
+    return joined ? [`--${flag}=${value}`] : [`--${flag}`, String(value)];
+  });
+}
+
+/**
+ * `create service --name checkout-api --language go`, with `options` replacing
+ * those two in place or added after them.
+ */
+export function createService(
+  options: Flags = {},
+  spelling: { joined?: boolean } = {},
+): string[] {
+  return [
+    'create',
+    'service',
+    ...flags({ name: 'checkout-api', language: 'go', ...options }, spelling),
+  ];
+}
+
+/**
+ * `create environment` for pull request 42 of orders-service, with `options`
+ * replacing those in place or added after them.
+ */
+export function createEnvironment(options: Flags = {}): string[] {
+  return [
+    'create',
+    'environment',
+    ...flags({
+      service: 'orders-service',
+      pr: 42,
+      branch: 'feature/faster-checkout',
+      ...options,
+    }),
+  ];
+}
+
+/** `templates check <args…>`. */
+export function templatesCheck(...args: string[]): string[] {
+  return ['templates', 'check', ...args];
+}
+
+/** `logs <task id> --follow`. */
+export function followLogs(taskId: string): string[] {
+  return ['logs', taskId, '--follow'];
+}

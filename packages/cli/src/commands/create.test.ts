@@ -1,5 +1,9 @@
 import { ExitCode } from '../exitCodes';
-import { platform } from '../__testUtils__/platform';
+import {
+  createEnvironment,
+  createService,
+  platform,
+} from '../__testUtils__/platform';
 import {
   PortalDouble,
   closedPortUrl,
@@ -7,6 +11,9 @@ import {
 } from '../__testUtils__/portalDouble';
 
 let portal: PortalDouble | undefined;
+
+/** A team and a system of it, in the catalog of the portal double. */
+const fulfilment = { owner: 'fulfilment-team', system: 'order-management' };
 
 afterEach(async () => {
   await portal?.close();
@@ -20,14 +27,7 @@ describe('platform create service', () => {
     });
     const result = await platform(
       portal.url,
-      'create',
-      'service',
-      '--name',
-      'checkout-api',
-      '--language',
-      'go',
-      '--database',
-      'PostgreSQL',
+      ...createService({ database: 'PostgreSQL' }),
     );
 
     expect(result).toMatchObject({ code: ExitCode.Ok, err: '' });
@@ -78,12 +78,7 @@ describe('platform create service', () => {
     };
     const result = await platform(
       portal.url,
-      'create',
-      'service',
-      '--name=checkout-api',
-      '--language=nodejs',
-      '--owner=fulfilment-team',
-      '--system=order-management',
+      ...createService({ language: 'nodejs', ...fulfilment }, { joined: true }),
     );
 
     expect(result.code).toBe(ExitCode.Failed);
@@ -105,16 +100,11 @@ describe('platform create service', () => {
     portal = await startPortalDouble();
     const result = await platform(
       portal.url,
-      'create',
-      'service',
-      '--name',
-      'Checkout_API',
-      '--language',
-      'nodejs',
-      '--owner',
-      'fulfilment-team',
-      '--system',
-      'order-management',
+      ...createService({
+        name: 'Checkout_API',
+        language: 'nodejs',
+        ...fulfilment,
+      }),
     );
 
     expect(result.code).toBe(ExitCode.BadInput);
@@ -127,15 +117,7 @@ describe('platform create service', () => {
 
   it('asks for --owner when the signed-in user is in no team, naming teams to pick from', async () => {
     portal = await startPortalDouble({ userGroups: [] });
-    const result = await platform(
-      portal.url,
-      'create',
-      'service',
-      '--name',
-      'checkout-api',
-      '--language',
-      'go',
-    );
+    const result = await platform(portal.url, ...createService());
 
     expect(result.code).toBe(ExitCode.BadInput);
     expect(result.err).toBe(
@@ -148,16 +130,7 @@ describe('platform create service', () => {
     portal = await startPortalDouble();
     const result = await platform(
       portal.url,
-      'create',
-      'service',
-      '--name',
-      'checkout-api',
-      '--language',
-      'go',
-      '--owner',
-      'engineering',
-      '--replicas',
-      'many',
+      ...createService({ owner: 'engineering', replicas: 'many' }),
     );
 
     expect(result.code).toBe(ExitCode.BadInput);
@@ -173,12 +146,7 @@ describe('platform create service', () => {
     portal = await startPortalDouble();
     const result = await platform(
       portal.url,
-      'create',
-      'service',
-      '--name',
-      'checkout-api',
-      '--language',
-      'rust',
+      ...createService({ language: 'rust' }),
     );
     expect(result.code).toBe(ExitCode.BadInput);
     expect(result.err).toMatch(
@@ -190,17 +158,7 @@ describe('platform create service', () => {
     portal = await startPortalDouble();
     const result = await platform(
       portal.url,
-      'create',
-      'service',
-      '--name',
-      'checkout-api',
-      '--language',
-      'go',
-      '--owner',
-      'fulfilment-team',
-      '--system',
-      'order-management',
-      '--dry-run',
+      ...createService({ ...fulfilment, 'dry-run': true }),
     );
 
     expect(result).toMatchObject({ code: ExitCode.Ok, err: '' });
@@ -247,16 +205,7 @@ describe('platform create environment', () => {
     portal = await startPortalDouble();
     const result = await platform(
       portal.url,
-      'create',
-      'environment',
-      '--service',
-      'orders-service',
-      '--pr',
-      '42',
-      '--branch',
-      'feature/faster-checkout',
-      '--ttl',
-      '3d',
+      ...createEnvironment({ ttl: '3d' }),
     );
 
     expect(result).toMatchObject({ code: ExitCode.Ok, err: '' });
@@ -281,14 +230,7 @@ describe('platform create environment', () => {
     portal = await startPortalDouble();
     const result = await platform(
       portal.url,
-      'create',
-      'environment',
-      '--service',
-      'no-such-service',
-      '--pr',
-      '42',
-      '--branch',
-      'main',
+      ...createEnvironment({ service: 'no-such-service', branch: 'main' }),
     );
     expect(result.code).toBe(ExitCode.BadInput);
     expect(result.err).toContain(
@@ -302,15 +244,7 @@ describe('an unreachable portal', () => {
   it('exits 3 and says where it looked', async () => {
     const url = await closedPortUrl();
 
-    const result = await platform(
-      url,
-      'create',
-      'service',
-      '--name',
-      'checkout-api',
-      '--language',
-      'go',
-    );
+    const result = await platform(url, ...createService());
     expect(result.code).toBe(ExitCode.Unreachable);
     expect(result.err).toContain(`platform: Cannot reach the portal at ${url}`);
   });

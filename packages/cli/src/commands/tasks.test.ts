@@ -1,5 +1,5 @@
 import { ExitCode } from '../exitCodes';
-import { platform } from '../__testUtils__/platform';
+import { followLogs, platform } from '../__testUtils__/platform';
 import { PortalDouble, startPortalDouble } from '../__testUtils__/portalDouble';
 
 let portal: PortalDouble;
@@ -24,7 +24,7 @@ describe('platform logs', () => {
     portal = await startPortalDouble({ eventInterval: 15 });
     const id = portal.startTask('template:default/nodejs-service', values);
 
-    const result = await platform(portal.url, 'logs', id, '--follow');
+    const result = await platform(portal.url, ...followLogs(id));
 
     expect(result).toMatchObject({ code: ExitCode.Ok, err: '' });
     expect(result.out).toContain(
@@ -85,7 +85,7 @@ describe('platform status', () => {
       failAt: { stepId: 'argocd', message: 'ArgoCD refused the application' },
     };
     const id = portal.startTask('template:default/go-service', values);
-    await platform(portal.url, 'logs', id, '--follow');
+    await platform(portal.url, ...followLogs(id));
 
     const result = await platform(portal.url, 'status', id);
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../exitCodes';
-import { platform } from '../__testUtils__/platform';
+import { platform, templatesCheck } from '../__testUtils__/platform';
 import {
   PortalDouble,
   closedPortUrl,
@@ -35,9 +35,14 @@ describe('platform templates', () => {
     }
   });
 
+  /** The static token the double accepts. */
+  const token = ['--token', 't'];
+  /** `platform templates check <args…>`, without a token (a guest). */
+  const check = (...args: string[]) =>
+    platform(double.url, ...templatesCheck(...args));
   /** `platform templates check <paths…>` with a static token. */
   const checkWithToken = (...paths: string[]) =>
-    platform(double.url, '--token', 't', 'templates', 'check', ...paths);
+    platform(double.url, ...token, ...templatesCheck(...paths));
 
   /** A repository with templates/, entered as the cwd. */
   function inRepository(templates: Record<string, Record<string, string>>) {
@@ -154,10 +159,7 @@ describe('platform templates', () => {
       fs.mkdirSync(path.join(repo, 'templates/empty'));
       fs.writeFileSync(path.join(repo, 'notes.yaml'), 'kind: Component\n');
 
-      const result = await platform(
-        double.url,
-        'templates',
-        'check',
+      const result = await check(
         'templates/mini-service',
         'templates/nope',
         'templates/empty',
@@ -177,7 +179,7 @@ describe('platform templates', () => {
       fs.rmSync(path.join(root, 'templates'), { recursive: true, force: true });
       process.chdir(root);
 
-      const result = await platform(double.url, 'templates', 'check');
+      const result = await check();
 
       expect(result.code).toBe(ExitCode.BadInput);
       expect(result.err).toMatch(
@@ -189,12 +191,7 @@ describe('platform templates', () => {
       inRepository({ 'mini-service': mini, broken: brokenMini });
       await double.close();
 
-      const result = await platform(
-        double.url,
-        'templates',
-        'check',
-        '--offline',
-      );
+      const result = await check('--offline');
 
       expect(result.code).toBe(ExitCode.Ok);
       expect(result.out.split('\n')).toEqual([
@@ -212,14 +209,7 @@ describe('platform templates', () => {
       const actions = path.join(repo, 'actions.json');
       fs.writeFileSync(actions, JSON.stringify(actionsFixture));
 
-      const result = await platform(
-        double.url,
-        'templates',
-        'check',
-        '--offline',
-        '--actions',
-        actions,
-      );
+      const result = await check('--offline', '--actions', actions);
 
       expect(result.code).toBe(ExitCode.Failed);
       expect(result.out.split('\n')[1]).toBe(
@@ -233,10 +223,8 @@ describe('platform templates', () => {
 
       const result = await platform(
         await closedPortUrl(),
-        '--token',
-        't',
-        'templates',
-        'check',
+        ...token,
+        ...templatesCheck(),
       );
 
       expect(result.code).toBe(ExitCode.Unreachable);

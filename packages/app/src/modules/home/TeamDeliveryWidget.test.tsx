@@ -6,58 +6,18 @@ import doraPlugin, {
   doraApiRef,
   teamWindowQuery,
 } from '@internal/plugin-dora';
+import { metricsResponse } from '@internal/plugin-dora/testUtils';
 import { screen, within } from '@testing-library/react';
 import { TeamDeliveryWidget } from './TeamDeliveryWidget';
 
-type DoraMetrics = Awaited<ReturnType<DoraApi['getMetrics']>>;
-
-const HOUR = 3600_000;
-
-/** A team that delivers well: elite and high, hand-picked numbers. */
-function metrics(): DoraMetrics {
-  const current = {
-    deploymentFrequency: {
-      deployments: 45,
-      deploymentDays: 20,
-      perDay: 1.5,
-      perWeek: 10.5,
-      level: 'elite',
-    },
-    leadTime: {
-      changes: 60,
-      medianMs: 5 * HOUR,
-      p90Ms: 30 * HOUR,
-      prOpenFallbacks: 0,
-      stages: {
-        codingMedianMs: null,
-        reviewMedianMs: null,
-        waitingToDeployMedianMs: null,
-      },
-      level: 'elite',
-    },
-    changeFailureRate: {
-      deployments: 45,
-      failed: 4,
-      rate: 4 / 45,
-      byReason: { incident: 3, rollback: 1, hotfix: 0 },
-      level: 'high',
-    },
-    recoveryTime: {
-      failedDeployments: 4,
-      recovered: 2,
-      unrecovered: 2,
-      medianMs: 45 * 60_000,
-      incidents: { opened: 3, resolved: 3, open: 0, medianMs: 2 * HOUR },
-      level: 'insufficient-data',
-    },
-    reworkRate: {
-      deployments: 45,
-      unplanned: 1,
-      rate: 1 / 45,
-      level: 'no-threshold',
-    },
-  };
-  return { scope: 'team', current } as unknown as DoraMetrics;
+/**
+ * A team that delivers well: the DORA plugin's own fixture (elite and high),
+ * with recovery time at insufficient data for a third kind of level.
+ */
+function metrics() {
+  const response = metricsResponse({ scope: 'team' });
+  response.current.recoveryTime.level = 'insufficient-data';
+  return response;
 }
 
 function service(name: string, owner: string) {
