@@ -2,7 +2,13 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
   rules: {
     'jest/expect-expect': [
       'warn',
-      { assertFunctionNames: ['expect', 'expectRefusedBeforeAnyCall'] },
+      {
+        assertFunctionNames: [
+          'expect',
+          'expectRefusedBeforeAnyCall',
+          'expectExamplesWork',
+        ],
+      },
     ],
   },
 });

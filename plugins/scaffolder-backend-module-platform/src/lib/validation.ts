@@ -2,9 +2,23 @@ import { InputError } from '@backstage/errors';
 import { z as zodV3 } from 'zod/v3';
 import { DNS1123_LABEL, DNS1123_LABEL_MESSAGE, invalidLabels } from './names';
 
+/*
+ * zod v3, not the zod 4 used elsewhere: createTemplateAction hands schema
+ * callbacks the `z` of 'zod/v3' and converts what they return to JSON Schema
+ * with zod-to-json-schema, which reads v3 schemas only. parseInput runs the
+ * same callbacks, so it parses with v3 as well.
+ */
+
 /** The zod the scaffolder hands to action schemas. */
 export type Zod = typeof zodV3;
-type FieldSchemas = Record<string, (z: Zod) => zodV3.ZodTypeAny>;
+
+/** An action's input schema: one zod callback per field. */
+export type FieldSchemas = Record<string, (z: Zod) => zodV3.ZodTypeAny>;
+
+/** What parseInput returns for these fields (optional fields may be absent). */
+export type InputOf<F extends FieldSchemas> = zodV3.output<
+  zodV3.ZodObject<{ [K in keyof F]: ReturnType<F[K]> }>
+>;
 
 /*
  * Why refinements instead of .regex()/.max(): the scaffolder turns action
@@ -51,11 +65,11 @@ export function dns1123Label(z: Zod, what: string) {
  * parsed value (defaults applied), or throws an InputError listing every
  * field to fix. Nothing has been written when this throws.
  */
-export function parseInput<T>(
+export function parseInput<F extends FieldSchemas>(
   actionId: string,
-  fields: FieldSchemas,
+  fields: F,
   input: unknown,
-): T {
+): InputOf<F> {
   const schema = zodV3.object(
     Object.fromEntries(
       Object.entries(fields).map(([key, field]) => [key, field(zodV3)]),
@@ -70,7 +84,7 @@ export function parseInput<T>(
       `Invalid input to ${actionId}: ${problems.join('; ')}`,
     );
   }
-  return result.data as T;
+  return result.data as InputOf<F>;
 }
 
 /** Refuses Kubernetes labels (a map) with any invalid key or value. */

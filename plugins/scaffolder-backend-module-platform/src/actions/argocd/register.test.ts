@@ -15,7 +15,9 @@ import {
   memberOf,
 } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
-import { createArgoCdRegisterAction } from './register';
+import { expectExamplesWork } from '../../__testUtils__/examples';
+import { createArgoCdRegisterAction, inputFields } from './register';
+import { examples } from './register.examples';
 import { RESOURCES_FINALIZER } from './application';
 
 describe('argocd:application:register', () => {
@@ -362,6 +364,46 @@ describe('argocd:application:register', () => {
       .catch(e => e);
 
     expect(visibleText(ctx, logged, error)).not.toContain(argocd.token);
+  });
+
+  it('documents itself with examples that pass its input checks and a dry run', async () => {
+    // The first example deploys through an existing project "fulfilment".
+    argocd.projects.set('fulfilment', {
+      metadata: { name: 'fulfilment' },
+      spec: {
+        sourceRepos: ['https://github.com/acme-freight/*'],
+        destinations: [{ server: '*', namespace: '*' }],
+      },
+    });
+    await expectExamplesWork({
+      examples,
+      fields: inputFields,
+      // The examples name the instances "prod" and "staging": both the double
+      // here; the last example uses "default", which staging allows.
+      action: createArgoCdRegisterAction({
+        access: allowEveryone,
+        config: new ConfigReader({
+          pavedRoad: {
+            argocd: {
+              sourceRepos: ['https://github.com/acme-freight/*'],
+              instances: ['prod', 'staging'].map(name => ({
+                name,
+                url: argocd.url,
+                token: argocd.token,
+                allowDefaultProject: name === 'staging',
+              })),
+            },
+          },
+        }),
+        retryPolicy: fastRetries,
+      }),
+      values: {
+        'parameters.name': 'parcel-tracker',
+        'steps.publish.output.remoteUrl':
+          'https://github.com/acme-freight/parcel-tracker.git',
+      },
+      dryRun: true,
+    });
   });
 
   describe('refuses bad input before calling ArgoCD', () => {

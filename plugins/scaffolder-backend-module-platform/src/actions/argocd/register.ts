@@ -12,7 +12,7 @@ import {
   parseInput,
   targetName,
 } from '../../lib/validation';
-import { ObjectState, WriteLog } from '../../lib/outcome';
+import { ObjectState, stateFor, WriteLog } from '../../lib/outcome';
 import { RetryPolicy } from '../../lib/remote';
 import { ReservedNames, assertNoReservedLabels } from '../../lib/reserved';
 import { pickTarget, readArgoCdInstances } from '../../lib/targets';
@@ -45,7 +45,7 @@ function managedFields(app: ArgoCdObject) {
 
 const ACTION_ID = 'argocd:application:register';
 
-const inputFields = {
+export const inputFields = {
   instance: (z: Zod) =>
     targetName(z, 'ArgoCD instance', 'pavedRoad.argocd.instances'),
   name: (z: Zod) =>
@@ -229,7 +229,7 @@ export function createArgoCdRegisterAction(options: {
         createNamespace = true,
         retryLimit = 5,
         upsert = false,
-      } = parseInput<typeof ctx.input>(ACTION_ID, inputFields, ctx.input);
+      } = parseInput(ACTION_ID, inputFields, ctx.input);
 
       if (Boolean(destinationServer) === Boolean(destinationName)) {
         throw new InputError(
@@ -324,14 +324,8 @@ export function createArgoCdRegisterAction(options: {
       const diff = existing
         ? differences(managedFields(desired), existing)
         : [];
-      let state: ObjectState;
-      if (!existing) {
-        state = 'created';
-      } else if (diff.length === 0) {
-        state = 'unchanged';
-      } else if (upsert) {
-        state = 'updated';
-      } else {
+      const state = stateFor(existing, diff.length === 0);
+      if (state === 'updated' && !upsert) {
         throw new ConflictError(
           `Application "${name}" already exists on ${where} with a different ${diff.join(
             ', ',

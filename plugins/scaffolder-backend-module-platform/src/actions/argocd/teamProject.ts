@@ -1,6 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { globMatches } from '../../lib/glob';
-import { ObjectState } from '../../lib/outcome';
+import { ObjectState, stateFor } from '../../lib/outcome';
 import { MANAGED_BY_LABEL, OWNER_LABEL } from './application';
 import { ArgoCdObject } from './client';
 
@@ -112,21 +112,21 @@ export function planTeamProject(options: {
     options.sourceRepos,
     hasDestination ? destinations : [...destinations, destination],
   );
-  if (!existing) {
-    return { state: 'created', project: wanted };
-  }
   const matches =
+    existing !== undefined &&
     hasDestination &&
     JSON.stringify(existing.spec.sourceRepos) ===
       JSON.stringify(wanted.spec.sourceRepos) &&
     JSON.stringify(existing.spec.clusterResourceWhitelist ?? null) ===
       JSON.stringify(wanted.spec.clusterResourceWhitelist);
   return {
-    state: matches ? 'unchanged' : 'updated',
-    project: {
-      ...existing,
-      metadata: { ...existing.metadata, labels: wanted.metadata.labels },
-      spec: { ...existing.spec, ...wanted.spec },
-    },
+    state: stateFor(existing, matches),
+    project: existing
+      ? {
+          ...existing,
+          metadata: { ...existing.metadata, labels: wanted.metadata.labels },
+          spec: { ...existing.spec, ...wanted.spec },
+        }
+      : wanted,
   };
 }

@@ -2,7 +2,9 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { checkpointStore } from '../../__testUtils__/checkpoints';
 import { actionContext, outputsOf } from '../../__testUtils__/actionContext';
-import { createCatalogLocationRegisterAction } from './register';
+import { expectExamplesWork } from '../../__testUtils__/examples';
+import { createCatalogLocationRegisterAction, inputFields } from './register';
+import { examples } from './register.examples';
 
 const target = '/data/repositories/orders-api/catalog-info.yaml';
 const component: Entity = {
@@ -123,5 +125,20 @@ describe('catalog:location:register', () => {
       ),
     ).rejects.toThrow(message);
     expect(catalog.addLocation).not.toHaveBeenCalled();
+  });
+
+  it('documents itself with examples that pass its input checks and a dry run', async () => {
+    await expectExamplesWork({
+      examples,
+      fields: inputFields,
+      action: createCatalogLocationRegisterAction({
+        catalog: fakeCatalog({}).catalog,
+      }),
+      values: {
+        'steps.publish.output.catalogInfoTarget': target,
+        'steps.publish.output.catalogInfoType': 'file',
+      },
+      dryRun: true,
+    });
   });
 });

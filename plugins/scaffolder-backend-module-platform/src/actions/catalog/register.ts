@@ -7,7 +7,7 @@ import { examples } from './register.examples';
 
 const ACTION_ID = 'catalog:location:register';
 
-const inputFields = {
+export const inputFields = {
   target: (z: Zod) =>
     z
       .string()
@@ -22,8 +22,6 @@ const inputFields = {
       .optional()
       .describe('Location type: "url" (default) or "file".'),
 };
-
-type Input = { target: string; type?: 'url' | 'file' };
 
 /**
  * Registers a location in the catalog, like the upstream catalog:register
@@ -58,7 +56,7 @@ export function createCatalogLocationRegisterAction(options: {
       },
     },
     async handler(ctx) {
-      const { target, type = 'url' } = parseInput<Input>(
+      const { target, type = 'url' } = parseInput(
         ACTION_ID,
         inputFields,
         ctx.input,

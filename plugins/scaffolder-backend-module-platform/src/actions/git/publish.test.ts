@@ -5,7 +5,9 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { checkpointStore } from '../../__testUtils__/checkpoints';
 import { actionContext, outputsOf } from '../../__testUtils__/actionContext';
-import { createGitPublishAction } from './publish';
+import { expectExamplesWork } from '../../__testUtils__/examples';
+import { createGitPublishAction, inputFields } from './publish';
+import { examples } from './publish.examples';
 
 describe('git:repository:publish (local target)', () => {
   let root: string;
@@ -156,5 +158,19 @@ describe('git:repository:publish (local target)', () => {
     await expect(
       action.handler(context({ name: 'orders-api' })),
     ).rejects.toThrow('No local repository target is configured');
+  });
+
+  it('documents itself with examples that pass its input checks and a dry run', async () => {
+    await expectExamplesWork({
+      examples,
+      fields: inputFields,
+      action: makeAction(),
+      values: {
+        'parameters.name': 'orders-api',
+        'parameters.description': 'Takes and tracks orders',
+      },
+      dryRun: true,
+      context,
+    });
   });
 });

@@ -3,7 +3,7 @@ import { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { GIT_REVISION, REPO_PATH } from '../../lib/names';
-import { ObjectState } from '../../lib/outcome';
+import { stateFor } from '../../lib/outcome';
 import { ReservedNames } from '../../lib/reserved';
 import { Zod, dns1123Label, matching, parseInput } from '../../lib/validation';
 import {
@@ -52,7 +52,7 @@ export function readRepositoryTarget(
   };
 }
 
-const inputFields = {
+export const inputFields = {
   name: (z: Zod) =>
     dns1123Label(z, 'name').describe(
       'Repository name (RFC 1123 label), usually the service name.',
@@ -75,13 +75,6 @@ const inputFields = {
     )
       .optional()
       .describe('Directory of the workspace to publish (default ".").'),
-};
-
-type Input = {
-  name: string;
-  description?: string;
-  defaultBranch?: string;
-  sourcePath?: string;
 };
 
 /**
@@ -130,7 +123,7 @@ export function createGitPublishAction(options: { config: Config }) {
         name,
         defaultBranch = 'main',
         sourcePath = '.',
-      } = parseInput<Input>(ACTION_ID, inputFields, ctx.input);
+      } = parseInput(ACTION_ID, inputFields, ctx.input);
       reserved.assertAllowed(name, 'name');
       if (!target) {
         throw new InputError(
@@ -148,13 +141,9 @@ export function createGitPublishAction(options: { config: Config }) {
         sourceDir,
         `Initial commit of ${name} from the Paved Road golden path`,
       );
-      let state: ObjectState;
+      const state = stateFor(existing, existing === commit.tree);
       try {
-        if (existing === undefined) {
-          state = 'created';
-        } else if (existing === commit.tree) {
-          state = 'unchanged';
-        } else {
+        if (state === 'updated') {
           throw new ConflictError(
             `Repository "${name}" already exists at ${paths.bare} with other content on branch "${defaultBranch}". Pick another name, or remove the old repository.`,
           );

@@ -20,7 +20,8 @@ import {
   memberOf,
 } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
-import { createNamespaceProvisionAction } from './namespace';
+import { expectExamplesWork } from '../../__testUtils__/examples';
+import { createNamespaceProvisionAction, inputFields } from './namespace';
 import { examples } from './namespace.examples';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
@@ -621,6 +622,37 @@ describe('kubernetes:namespace:provision', () => {
         [],
       );
     }
+  });
+
+  it('documents itself with examples that pass its input checks and a dry run', async () => {
+    await expectExamplesWork({
+      examples,
+      fields: inputFields,
+      // The examples name the clusters "prod" and "dev": both the double here.
+      action: createNamespaceProvisionAction({
+        access: allowEveryone,
+        config: new ConfigReader({
+          pavedRoad: {
+            kubernetes: {
+              clusters: ['prod', 'dev'].map(name => ({
+                name,
+                url: k8s.url,
+                serviceAccountToken: k8s.token,
+                skipTLSVerify: true,
+              })),
+            },
+          },
+        }),
+        retryPolicy: fastRetries,
+        now: () => NOW,
+      }),
+      values: {
+        'parameters.service': 'orders-service',
+        'parameters.pullRequest': '42',
+        'parameters.owner | parseEntityRef | pick("name")': 'fulfilment-team',
+      },
+      dryRun: true,
+    });
   });
 
   describe('refuses bad input before calling the cluster', () => {

@@ -42,7 +42,7 @@ function ttlHours(ttl: string): number {
   return ttl.endsWith('d') ? amount * 24 : amount;
 }
 
-const inputFields = {
+export const inputFields = {
   cluster: (z: Zod) =>
     targetName(z, 'cluster', 'pavedRoad.kubernetes.clusters'),
   namespace: (z: Zod) =>
@@ -95,17 +95,6 @@ const inputFields = {
       .describe(
         'Take over fields another field manager set, and adopt a namespace not created by Paved Road (default false: stop and report).',
       ),
-};
-
-type Input = {
-  cluster: string;
-  namespace: string;
-  owner: string;
-  ownerGroup?: string;
-  size?: NamespaceSize;
-  ttl?: string;
-  labels?: Record<string, string>;
-  overwrite?: boolean;
 };
 
 /** The fields we set, compared with what the cluster holds. */
@@ -175,7 +164,7 @@ export function createNamespaceProvisionAction(options: {
         ttl,
         labels = {},
         overwrite = false,
-      } = parseInput<Input>(ACTION_ID, inputFields, ctx.input);
+      } = parseInput(ACTION_ID, inputFields, ctx.input);
 
       reserved.assertAllowed(namespace, 'namespace');
       assertValidLabels(labels);

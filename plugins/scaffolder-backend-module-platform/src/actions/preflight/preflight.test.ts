@@ -15,7 +15,8 @@ import { GoldenPathAccess } from '../../access/GoldenPathAccess';
 import { createArgoCdRegisterAction } from '../argocd/register';
 import { createVaultPolicyAction } from '../vault/policy';
 import { createNamespaceProvisionAction } from '../kubernetes/namespace';
-import { createPreflightAction } from './preflight';
+import { expectExamplesWork } from '../../__testUtils__/examples';
+import { createPreflightAction, inputFields } from './preflight';
 import { examples } from './preflight.examples';
 
 describe('paved-road:preflight', () => {
@@ -197,5 +198,20 @@ describe('paved-road:preflight', () => {
         expect(known.has(checked.action)).toBe(true);
       }
     }
+  });
+
+  it('documents itself with examples that pass its input checks and a dry run', async () => {
+    await expectExamplesWork({
+      examples,
+      fields: inputFields,
+      action: makePreflight(),
+      values: {
+        'parameters.environment': 'dev',
+        'parameters.name': 'parcel-tracker',
+        'environment.parameters.gitBaseUrl': 'https://github.com/acme-freight',
+        "parameters.owner | parseEntityRef | pick('name')": 'fulfilment-team',
+      },
+      dryRun: true,
+    });
   });
 });

@@ -13,7 +13,7 @@ import { examples } from './preflight.examples';
 
 const ACTION_ID = 'paved-road:preflight';
 
-const inputFields = {
+export const inputFields = {
   steps: (z: Zod) =>
     z
       .array(
@@ -29,10 +29,6 @@ const inputFields = {
         'The Paved Road steps of the template, in order, with the inputs their real steps get.',
       ),
 };
-
-interface Input {
-  steps: Array<{ action: string; input: Record<string, unknown> }>;
-}
 
 /** Refusals keep their kind, so a refused run reads as 403, 409 or 404 alike. */
 const ERROR_KINDS = [NotAllowedError, ConflictError, NotFoundError, InputError];
@@ -65,7 +61,7 @@ export function createPreflightAction(options: {
     supportsDryRun: true,
     schema: { input: inputFields },
     async handler(ctx) {
-      const { steps } = parseInput<Input>(ACTION_ID, inputFields, ctx.input);
+      const { steps } = parseInput(ACTION_ID, inputFields, ctx.input);
       const unknown = steps.filter(step => !byId.has(step.action));
       if (unknown.length) {
         throw new InputError(

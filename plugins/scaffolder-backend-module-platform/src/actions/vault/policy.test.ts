@@ -10,7 +10,9 @@ import {
 } from '../../__testUtils__/actionContext';
 import { allowEveryone, denyEveryone } from '../../__testUtils__/access';
 import { closedPortUrl } from '@internal/platform-api-doubles';
-import { createVaultPolicyAction } from './policy';
+import { expectExamplesWork } from '../../__testUtils__/examples';
+import { createVaultPolicyAction, inputFields } from './policy';
+import { examples } from './policy.examples';
 
 const expectedPolicy = `# Managed by Paved Road: service=orders-service owner=fulfilment-team
 path "secret/data/orders-service/*" {
@@ -604,6 +606,34 @@ path "secret/data/orders-service/*" {
     ]);
     expect(everything).not.toContain(vault.token);
     expect(everything).not.toContain('placeholder-db');
+  });
+
+  it('documents itself with examples that pass its input checks and a dry run', async () => {
+    await expectExamplesWork({
+      examples,
+      fields: inputFields,
+      // The examples name the servers "prod" and "staging": both the double here.
+      action: createVaultPolicyAction({
+        access: allowEveryone,
+        config: new ConfigReader({
+          pavedRoad: {
+            vault: {
+              servers: ['prod', 'staging'].map(name => ({
+                name,
+                address: vault.url,
+                token: vault.token,
+              })),
+            },
+          },
+        }),
+        retryPolicy: fastRetries,
+      }),
+      values: {
+        'parameters.name': 'orders-service',
+        'parameters.pullRequest': '42',
+      },
+      dryRun: true,
+    });
   });
 
   describe('refuses bad input before calling Vault', () => {

@@ -46,7 +46,7 @@ const MAX_SECRETS = 50;
 
 const ACTION_ID = 'vault:policy:write';
 
-const inputFields = {
+export const inputFields = {
   server: (z: Zod) => targetName(z, 'Vault server', 'pavedRoad.vault.servers'),
   service: (z: Zod) =>
     dns1123Label(z, 'service').describe(
@@ -190,7 +190,7 @@ export function createVaultPolicyAction(options: {
         tokenMaxTtl = '24h',
         audience,
         seedSecrets = {},
-      } = parseInput<typeof ctx.input>(ACTION_ID, inputFields, ctx.input);
+      } = parseInput(ACTION_ID, inputFields, ctx.input);
 
       reserved.assertAllowed(namespace, 'namespace');
       // The role hands the service's secrets to whatever runs in the
