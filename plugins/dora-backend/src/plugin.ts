@@ -8,6 +8,7 @@ import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import { ALLOWED_ORGANIZATIONS_KEY, readDoraConfig } from './service/config';
 import { IngestionService } from './service/ingestion';
 import { MetricsService } from './service/metrics';
+import { RollupRefresher } from './service/RollupRefresher';
 import { createRouter } from './service/router';
 import { GithubBackfill } from './tasks/GithubBackfill';
 import { Octokit } from '@octokit/rest';
@@ -32,6 +33,7 @@ export const doraPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init({
@@ -44,6 +46,7 @@ export const doraPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         scheduler,
+        lifecycle,
         catalog,
       }) {
         const config = readDoraConfig(rootConfig);
@@ -57,13 +60,24 @@ export const doraPlugin = createBackendPlugin({
         }
         const store = await DatabaseDoraStore.create({ database });
         permissionsRegistry.addPermissions(doraPermissions);
+        const refresher = new RollupRefresher({ store, logger });
         const ingestion = new IngestionService({
           store,
           catalog,
           auth,
           config,
           logger,
+          refresher,
         });
+        // After each batch this process stores, and on the scheduler for
+        // the batches of other replicas and a refresh that failed.
+        await scheduler.scheduleTask({
+          id: 'dora-rollup-refresh',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          fn: () => refresher.refresh(),
+        });
+        lifecycle.addShutdownHook(() => refresher.idle());
         httpRouter.use(
           await createRouter({
             logger,

@@ -1,8 +1,9 @@
 /*
- * The DORA rollups: derived columns on the raw rows and the two rollup
- * tables, shared by the migration that backfills them and by the store that
- * keeps them current at ingestion (loaded at runtime from the package's
- * migrations directory; knex ignores this sub-directory when migrating).
+ * FROZEN: the rollup SQL as the migrations of 2026-11-25 and 2026-11-26 ran
+ * it (they backfill an upgraded install with it). Never change it: a
+ * migration that already ran must do the same on the next install. The
+ * store's runtime rollups are src/database/rollups.ts; a later change to
+ * them that needs a backfill brings its own migration (and its own copy).
  *
  * Everything here is integer SQL that PostgreSQL and SQLite evaluate the same
  * way, so the rollups are identical on both databases.

@@ -589,7 +589,8 @@ export class DatabaseDoraStore implements DoraStore {
    * Recomputes the failure flags and recovery of the touched deployments and
    * marks their days (successful production ones) and `days` stale. Recomputing the
    * day rollups here would make concurrent batches queue on the same
-   * organisation rows; the read path does it instead (refreshStaleRollups).
+   * organisation rows; a background refresh does it instead
+   * (refreshStaleRollups), and reads compute stale days from the raw rows.
    */
   private async markDeploymentRollupsStale(
     trx: Knex.Transaction,
@@ -616,9 +617,10 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   /**
-   * Recomputes the deployment rollups of the days ingestion marked stale.
-   * One refresher at a time (an advisory lock on PostgreSQL; SQLite has a
-   * single writer), so two replicas never rebuild the same rows at once.
+   * Recomputes the deployment rollups of the days ingestion marked stale,
+   * off the request path (RollupRefresher). One refresher at a time (an
+   * advisory lock on PostgreSQL; SQLite has a single writer), so two
+   * replicas never rebuild the same rows at once.
    */
   async refreshStaleRollups(): Promise<void> {
     // Checked without the lock first, so reads do not queue on each other
@@ -655,7 +657,6 @@ export class DatabaseDoraStore implements DoraStore {
     // The rollups hold production tiers only: a picked environment is
     // computed from the raw rows.
     if (filter.environment === undefined && rollupsCover(filter)) {
-      await this.refreshStaleRollups();
       summary = await rollupSummary(this.db, filter, options);
     } else {
       summary = summarizeRaw(

@@ -157,7 +157,16 @@ const scopes = [
   { ownerRefs: ['group:default/team-a', 'group:default/team-a-sub'] },
 ];
 
-async function ingested(knex: Knex, seed: number) {
+/**
+ * The generated history, stored batch by batch. With `foldHalfway`, the
+ * background refresh runs once after half the batches: later batches then
+ * make days stale that already have rollup rows.
+ */
+async function ingested(
+  knex: Knex,
+  seed: number,
+  options: { foldHalfway?: boolean } = {},
+) {
   const store = await DatabaseDoraStore.create({
     database: mockServices.database({ knex }),
   });
@@ -168,7 +177,11 @@ async function ingested(knex: Knex, seed: number) {
     logger: mockServices.logger.mock(),
     config: readDoraConfig(new ConfigReader({})),
   });
-  for (const batch of generate(seed)) {
+  const batches = generate(seed);
+  for (const [i, batch] of batches.entries()) {
+    if (options.foldHalfway && i === Math.floor(batches.length / 2)) {
+      await store.refreshStaleRollups();
+    }
     await ingestion.ingest(ingestion.parse({ events: batch }));
   }
   return store;
@@ -239,7 +252,7 @@ describe.each(databases.eachSupportedId())(
       'gives the same figures on generated data set %i',
       async seed => {
         const knex = await databases.init(databaseId);
-        const store = await ingested(knex, seed);
+        const store = await ingested(knex, seed, { foldHalfway: true });
         const windows = [
           // Whole UTC days: served from the rollups, weekly buckets included.
           { from: START + 5 * DAY, to: START + 25 * DAY },
@@ -248,30 +261,45 @@ describe.each(databases.eachSupportedId())(
           // Not day-aligned: served from the raw rows.
           { from: START + 5 * DAY + 7 * HOUR, to: START + 24 * DAY + 1 },
         ];
-        for (const window of windows) {
-          for (const scope of scopes) {
-            const fast = await store.summary(
-              { ...window, ...scope },
-              { weekly: true },
-            );
-            const ref = await referenceSummary(knex, {
-              ...window,
-              serviceRef: scope.serviceRefs?.[0],
-              ownerRefs: scope.ownerRefs,
-              weekly: true,
-            });
-            expect(fast).toEqual(ref);
-            // The previous window of GET /metrics: the same headline figures.
-            const headline = await store.summary(
-              { ...window, ...scope },
-              { weekly: false, headline: true },
-            );
-            expect(headline).toEqual({
-              ...ref,
-              ...Object.fromEntries(DETAIL_FIGURES.map(f => [f, null])),
-              weekly: [],
-            });
+        // First with the deployment rollups of the later batches' days
+        // stale (those days read from the raw rows, the others from the
+        // rollups), then with all folded by the background refresh.
+        const staleDays = async () =>
+          Number((await knex('dora_rollup_dirty_days').count({ n: '*' }))[0].n);
+        for (const rollups of ['stale', 'folded']) {
+          const staleBefore = await staleDays();
+          expect({ rollups, stale: staleBefore > 0 }).toEqual({
+            rollups,
+            stale: rollups === 'stale',
+          });
+          for (const window of windows) {
+            for (const scope of scopes) {
+              const fast = await store.summary(
+                { ...window, ...scope },
+                { weekly: true },
+              );
+              const ref = await referenceSummary(knex, {
+                ...window,
+                serviceRef: scope.serviceRefs?.[0],
+                ownerRefs: scope.ownerRefs,
+                weekly: true,
+              });
+              expect(fast).toEqual(ref);
+              // The previous window of GET /metrics: the same headline figures.
+              const headline = await store.summary(
+                { ...window, ...scope },
+                { weekly: false, headline: true },
+              );
+              expect(headline).toEqual({
+                ...ref,
+                ...Object.fromEntries(DETAIL_FIGURES.map(f => [f, null])),
+                weekly: [],
+              });
+            }
           }
+          // Reads leave the refresh to the background: they write nothing.
+          expect(await staleDays()).toBe(staleBefore);
+          await store.refreshStaleRollups();
         }
         const ref = await referenceSummary(knex, {
           from: START + 5 * DAY,

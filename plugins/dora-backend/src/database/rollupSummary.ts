@@ -5,7 +5,11 @@ import {
   SummaryOptions,
   WindowSummary,
 } from './types';
-import { SUB_BUCKETS } from './rollups';
+import {
+  DEPLOYMENT_ROLLUP_COLUMNS,
+  liveDeploymentRollups,
+  SUB_BUCKETS,
+} from './rollups';
 import { percentile } from '../service/figures';
 
 const DAY_MS = 86_400_000;
@@ -174,6 +178,35 @@ export async function rollupSummary(
     return q;
   };
   const weekOfDay = `(day - ${fromDay}) / 7`;
+
+  // Days of the window whose deployment rollups ingestion made stale and
+  // the background refresh has not recomputed yet: usually none, a few
+  // while events arrive. They are computed from the raw rows here, so a
+  // read never waits for a refresh (nor a refresh for a read).
+  const staleDays = (
+    await db('dora_rollup_dirty_days')
+      .where('day', '>=', fromDay)
+      .andWhere('day', '<', toDay)
+      .distinct('day')
+  ).map(row => Number(row.day));
+  /** The scope's deployment rollup rows of the window, stale days live. */
+  const deploymentDays = (): Knex.QueryBuilder => {
+    const stored = rollup('dora_rollup_deployment_days', fromDay, toDay);
+    if (!staleDays.length) return stored;
+    const live = liveDeploymentRollups(
+      db,
+      scope.kind,
+      staleDays,
+      scope.kind === 'org' ? undefined : scope.refs,
+    );
+    return db.from(
+      stored
+        .whereNotIn('day', staleDays)
+        .select(DEPLOYMENT_ROLLUP_COLUMNS)
+        .unionAll(live)
+        .as('deployment_days'),
+    );
+  };
 
   // Percentiles of change metrics, resolved together. A request asks for
   // the value at rank k, and at k + 1 when the percentile interpolates: the
@@ -427,11 +460,7 @@ export async function rollupSummary(
   };
 
   const deploymentFigures = async () => {
-    const [totals] = await rollup(
-      'dora_rollup_deployment_days',
-      fromDay,
-      toDay,
-    ).select(
+    const [totals] = await deploymentDays().select(
       db.raw('SUM(deployments) AS deployments'),
       db.raw('COUNT(DISTINCT day) AS deployment_days'),
       db.raw('SUM(unplanned) AS unplanned'),
@@ -460,9 +489,10 @@ export async function rollupSummary(
     };
   };
 
-  const weeklyDeployments = async () => {
+  type WeekRow = { week: unknown; deployments: unknown; failed: unknown };
+  const weeklyDeployments = async (): Promise<WeekRow[]> => {
     if (!weeks) return [];
-    const rows = await rollup('dora_rollup_deployment_days', fromDay, toDay)
+    const rows: WeekRow[] = await deploymentDays()
       .groupByRaw(weekOfDay)
       .select(
         db.raw(`${weekOfDay} AS week`),

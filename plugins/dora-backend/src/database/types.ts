@@ -213,6 +213,11 @@ export interface DoraStore {
     filter: MetricsFilter,
     options: SummaryOptions,
   ): Promise<WindowSummary>;
+  /**
+   * Recomputes the deployment rollups of the days ingestion marked stale
+   * (in the background: reads do not need it to be exact).
+   */
+  refreshStaleRollups(): Promise<void>;
   /** Recomputes every rollup from the raw rows (the migration's backfill). */
   rebuildRollups(): Promise<void>;
   getCursor(repo: string, resource: string): Promise<BackfillCursor>;

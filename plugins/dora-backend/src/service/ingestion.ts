@@ -17,6 +17,7 @@ import {
   NewIncident,
 } from '../database/types';
 import { DoraConfig } from './config';
+import { RollupRefresher } from './RollupRefresher';
 import { normalizeEntityRef } from './entityRefs';
 
 const timestamp = z
@@ -113,6 +114,8 @@ export class IngestionService {
       auth: AuthService;
       config: DoraConfig;
       logger: LoggerService;
+      /** Folds the rollups a stored batch made stale, in the background. */
+      refresher?: RollupRefresher;
     },
   ) {}
 
@@ -314,9 +317,13 @@ export class IngestionService {
         batch.incidents.push(i);
       }
     });
-    return store.ingest(batch, {
+    const result = await store.ingest(batch, {
       delivery: options?.delivery,
       incidentLinkWindowMs: config.incidentLinkWindowMs,
     });
+    if (!result.replay && (result.created || result.updated)) {
+      this.options.refresher?.request();
+    }
+    return result;
   }
 }
