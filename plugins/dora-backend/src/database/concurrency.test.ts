@@ -7,16 +7,19 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DoraEvent } from '@internal/plugin-dora-common';
 import { Knex } from 'knex';
+import { InputError } from '@backstage/errors';
+import knexFactory from 'knex';
 import { testEntities } from '../__testUtils__/fixtures';
+import { DAY, generate, HOUR, scopes, START } from '../__testUtils__/history';
+import { referenceSummary } from '../__testUtils__/reference';
 import { readDoraConfig } from '../service/config';
 import { IngestionService } from '../service/ingestion';
+import { RollupRefresher } from '../service/RollupRefresher';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 
 jest.setTimeout(180_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-const HOUR = 3_600_000;
-const START = Date.parse('2026-03-01T00:00:00Z');
 const SERVICES = ['a', 'a2', 'b'];
 /** Pairs (or triples) of requests in flight at once, as in the issue. */
 const IN_FLIGHT = 8;
@@ -251,6 +254,170 @@ describe.each(databases.eachSupportedId())(
       expect(await changeDays(concurrent.knex)).toEqual(
         await changeDays(sequential.knex),
       );
+    });
+
+    it('gives the reference figures after eight writers through two backends', async () => {
+      const knex = await databases.init(databaseId);
+      // A second backend on the same database: its own connection pool on
+      // PostgreSQL; SQLite (one in-memory database) is shared as it is.
+      const knex2 =
+        databaseId === 'SQLITE_3' ? knex : knexFactory(knex.client.config);
+      const backends = await Promise.all(
+        [knex, knex2].map(async (db, i) => {
+          const store = await DatabaseDoraStore.create({
+            database: mockServices.database({
+              knex: db,
+              migrations: { skip: i > 0 },
+            }),
+          });
+          const logger = mockServices.logger.mock();
+          // The first backend folds stale rollups after its batches; the
+          // second leaves them to a scheduled run that comes later.
+          const refresher =
+            i === 0 ? new RollupRefresher({ store, logger }) : undefined;
+          const ingestion = new IngestionService({
+            store,
+            catalog: catalogServiceMock({ entities: testEntities }),
+            auth: mockServices.auth(),
+            logger,
+            config: readDoraConfig(new ConfigReader({})),
+            refresher,
+          });
+          return { store, refresher, ingestion };
+        }),
+      );
+
+      // Every event in its own request; every fifth a webhook delivery,
+      // delivered twice at once (to both backends). A remediation or an
+      // explicitly linked incident that overtook its deployment is refused
+      // and sent again later, as a client retries.
+      const batches = generate(7);
+      const explicit = batches.pop()!;
+      type Request = { events: DoraEvent[]; delivery?: string };
+      const queue: Request[] = batches.flat().map((event, i) => ({
+        events: [event],
+        ...(i % 5 === 0 ? { delivery: `delivery-${i}` } : {}),
+      }));
+      let retried = 0;
+      let replays = 0;
+      const send = async (request: Request, backend: number) => {
+        const copies = request.delivery ? [0, 1] : [backend];
+        const results = await Promise.allSettled(
+          copies.map(b => {
+            const { ingestion } = backends[b];
+            return ingestion.ingest(
+              ingestion.parse({ events: request.events }),
+              request.delivery
+                ? { delivery: { id: request.delivery, event: 'push' } }
+                : undefined,
+            );
+          }),
+        );
+        for (const result of results) {
+          if (result.status === 'fulfilled') {
+            if (result.value.replay) replays++;
+          } else if (
+            result.reason instanceof InputError &&
+            /no deployment/.test(result.reason.message)
+          ) {
+            retried++;
+            queue.push(request);
+            return;
+          } else {
+            throw result.reason;
+          }
+        }
+      };
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async (_, writer) => {
+          while (next < queue.length) {
+            await send(queue[next++], writer % 2);
+          }
+        }),
+      );
+      // The explicitly linked incidents last, through the second backend
+      // only, once the first has folded what it stored.
+      await backends[0].refresher!.idle();
+      await inFlight(explicit, IN_FLIGHT, (event: DoraEvent) =>
+        send({ events: [event] }, 1),
+      );
+      const deliveries = queue.filter(r => r.delivery).length;
+      expect(replays).toBeGreaterThanOrEqual(deliveries);
+      expect(
+        Number(
+          (
+            await knex('dora_webhook_deliveries').countDistinct({
+              n: 'delivery_id',
+            })
+          )[0].n,
+        ),
+      ).toBeGreaterThan(0);
+
+      // No change stays unlinked while a successful production deployment
+      // of its service contains it.
+      const [{ n: unlinked }] = await knex('dora_changes as c')
+        .whereNull('c.deployment_id')
+        .whereExists(q =>
+          q
+            .select(knex.raw('1'))
+            .from('dora_deployment_commits as dc')
+            .join('dora_deployments as d', 'd.id', 'dc.deployment_id')
+            .whereRaw('dc.service_ref = c.service_ref')
+            .whereRaw('dc.commit_sha = c.commit_sha')
+            .where({
+              'd.environment_tier': 'production',
+              'd.status': 'success',
+            }),
+        )
+        .count({ n: '*' });
+      expect(Number(unlinked)).toBe(0);
+
+      const windows = [
+        { from: START, to: START + 40 * DAY },
+        { from: START + 5 * DAY + 7 * HOUR, to: START + 24 * DAY + 1 },
+      ];
+      const targets = [undefined, 'production-eu', 'production-us', 'staging'];
+      const compare = async () => {
+        for (const window of windows) {
+          for (const scope of scopes) {
+            for (const environment of targets) {
+              const filter = { ...window, ...scope, environment };
+              expect({
+                filter,
+                figures: await backends[1].store.summary(filter, {
+                  weekly: true,
+                }),
+              }).toEqual({
+                filter,
+                figures: await referenceSummary(knex, {
+                  ...window,
+                  serviceRef: scope.serviceRefs?.[0],
+                  ownerRefs: scope.ownerRefs,
+                  environment,
+                  weekly: true,
+                }),
+              });
+            }
+          }
+        }
+      };
+      // With the days the explicit incidents touched still stale, then with
+      // all of them folded.
+      expect((await knex('dora_rollup_dirty_days')).length).toBeGreaterThan(0);
+      await compare();
+      await backends[1].store.refreshStaleRollups();
+      expect(await knex('dora_rollup_dirty_days')).toEqual([]);
+      await compare();
+      const reference = await referenceSummary(knex, {
+        from: START,
+        to: START + 40 * DAY,
+      });
+      expect(reference.deployments).toBeGreaterThan(20);
+      expect(reference.changes).toBeGreaterThan(20);
+      expect(reference.incidentsOpened).toBeGreaterThan(10);
+      expect(retried + replays).toBeGreaterThan(0);
+      if (knex2 !== knex) await knex2.destroy();
     });
   },
 );
