@@ -98,7 +98,8 @@ function p95(samples: number[]): number {
 
 /**
  * Two years of history, set-based. Services deploy at skewed rates (a few
- * busy ones, a long tail); a quarter of deployments go to staging and 5 %
+ * busy ones, a long tail); a quarter of deployments go to staging, the rest
+ * to production-eu or production-us (both production tier), and 5 %
  * fail, so their commits never reach production; ~10 commits per deployment
  * (Poisson), 30 % squash merges, 60 % with a pull request; 4 % rollbacks and
  * 4 % hotfixes naming an earlier production deployment of the same service;
@@ -115,7 +116,8 @@ async function generate(db: Knex) {
     `INSERT INTO dora_deployments (idempotency_key, service_ref, owner_ref, environment,
        environment_tier, status, kind, started_at, finished_at, commit_sha, source, created_at)
      SELECT 'dep-' || g, 'component:default/svc-' || s, 'group:default/team-' || (s % ${TEAMS}),
-            CASE WHEN r_env < 0.25 THEN 'staging' ELSE 'production' END,
+            CASE WHEN r_env < 0.25 THEN 'staging' WHEN r_env < 0.6 THEN 'production-eu'
+                 ELSE 'production-us' END,
             CASE WHEN r_env < 0.25 THEN 'staging' ELSE 'production' END,
             CASE WHEN r_status < 0.05 THEN 'failure' ELSE 'success' END,
             CASE WHEN r_kind < 0.04 THEN 'rollback' WHEN r_kind < 0.08 THEN 'hotfix' ELSE 'regular' END,
@@ -227,7 +229,8 @@ async function populate(db: Knex, store: DatabaseDoraStore, name: string) {
   const indexes = (
     await db.raw(
       `SELECT indexname, indexdef FROM pg_indexes
-        WHERE tablename IN ('dora_changes', 'dora_deployment_commits')
+        WHERE tablename IN ('dora_changes', 'dora_deployment_commits',
+                            'dora_change_environments')
           AND indexdef NOT LIKE 'CREATE UNIQUE%'`,
     )
   ).rows as Array<{ indexname: string; indexdef: string }>;
@@ -318,7 +321,7 @@ async function main() {
       to: new Date(to).toISOString(),
     };
     const team = 3; // a department: itself and four teams below it
-    const scopes = [
+    const scopesOfDefaultTarget = [
       { label: 'org', query: { scope: 'org' as const, ...window }, filter: {} },
       {
         label: `team ${teamRef(team)}`,
@@ -335,6 +338,20 @@ async function main() {
         filter: { serviceRefs: [busiest.service_ref] },
       },
     ];
+    // Every scope for the default target (production tiers) and for a
+    // picked environment of each tier.
+    const scopes = [undefined, 'production-eu', 'staging'].flatMap(
+      environment =>
+        scopesOfDefaultTarget.map(s =>
+          environment === undefined
+            ? s
+            : {
+                label: `${s.label} in ${environment}`,
+                query: { ...s.query, environment },
+                filter: { ...s.filter, environment },
+              },
+        ),
+    );
 
     /** Identical figures from the fast path, or the benchmark fails. */
     const assertSameFigures = async (
@@ -472,10 +489,15 @@ async function main() {
   }
 }
 
-function refOptions(filter: { ownerRefs?: string[]; serviceRefs?: string[] }) {
+function refOptions(filter: {
+  ownerRefs?: string[];
+  serviceRefs?: string[];
+  environment?: string;
+}) {
   return {
     ...(filter.ownerRefs ? { ownerRefs: filter.ownerRefs } : {}),
     ...(filter.serviceRefs ? { serviceRef: filter.serviceRefs[0] } : {}),
+    ...(filter.environment ? { environment: filter.environment } : {}),
   };
 }
 

@@ -33,7 +33,9 @@ import {
 } from './types';
 import {
   CHANGE_METRICS,
+  CHANGE_ROLLUPS,
   changeContributions,
+  insertChangeEnvironments,
   rebuildDeploymentRollups,
   rebuildRollups,
   refreshChangeValues,
@@ -107,6 +109,44 @@ function targetOf(filter: Pick<MetricsFilter, 'environment'>) {
 }
 
 /**
+ * Adds histogram increments (JSON keys: the table's key columns, then
+ * scope kind, scope ref, metric, level, bucket, day) to a change rollup.
+ * Only the cells whose count changed, in key order: batches of different
+ * services share the organisation's and teams' cells, and lock them in one
+ * order, so cannot deadlock on them.
+ */
+async function applyHistogramDeltas(
+  trx: Knex.Transaction,
+  rollup: { table: string; key: Array<[string, string]> },
+  deltas: Map<string, number>,
+) {
+  const keyColumns = [
+    ...rollup.key.map(([name]) => name),
+    'scope_kind',
+    'scope_ref',
+    'metric',
+    'level',
+    'bucket',
+    'day',
+  ];
+  const rows = [...deltas.entries()]
+    .filter(([, n]) => n !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
+    .map(([k, n]) => ({
+      ...Object.fromEntries(
+        (JSON.parse(k) as unknown[]).map((v, i) => [keyColumns[i], v]),
+      ),
+      n,
+    }));
+  for (const part of chunks(rows, 100)) {
+    await trx(rollup.table)
+      .insert(part)
+      .onConflict(keyColumns)
+      .merge({ n: trx.raw(`${rollup.table}.n + excluded.n`) });
+  }
+}
+
+/**
  * The knex-backed store of deployments, changes and incidents, with the
  * aggregate queries behind the metrics. Same SQL on PostgreSQL and SQLite.
  */
@@ -119,7 +159,9 @@ export class DatabaseDoraStore implements DoraStore {
     if (!database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseDoraStore(client);
+    const store = new DatabaseDoraStore(client);
+    await store.runPendingBackfills();
+    return store;
   }
 
   private constructor(private readonly db: Knex) {}
@@ -165,10 +207,21 @@ export class DatabaseDoraStore implements DoraStore {
       const touchedDeployments = new Set<number>();
       // UTC days whose deployment rollups this batch makes stale.
       const staleDays = new Set<number>();
-      const touched = new Map<string, Set<string>>(); // service -> shas to relink
+      // service -> shas to relink: to the first production-tier deployment,
+      // and to the first deployment to each environment.
+      const touched = new Map<string, Set<string>>();
+      const touchedAnywhere = new Map<string, Set<string>>();
+      const touchIn = (
+        map: Map<string, Set<string>>,
+        service: string,
+        sha: string,
+      ) => {
+        if (!map.has(service)) map.set(service, new Set());
+        map.get(service)!.add(sha);
+      };
       const touch = (service: string, sha: string) => {
-        if (!touched.has(service)) touched.set(service, new Set());
-        touched.get(service)!.add(sha);
+        touchIn(touched, service, sha);
+        touchIn(touchedAnywhere, service, sha);
       };
 
       // Deployments
@@ -212,7 +265,7 @@ export class DatabaseDoraStore implements DoraStore {
         // A new deployment's flags start right (nothing points at it yet;
         // a remediation or incident in this batch touches it below): only
         // its day's counts change.
-        if (d.environmentTier === 'production' && d.status === 'success') {
+        if (d.status === 'success') {
           staleDays.add(Math.floor(d.finishedAt / DAY_MS));
         }
         const shas = new Set(d.commits);
@@ -225,6 +278,8 @@ export class DatabaseDoraStore implements DoraStore {
           });
           if (d.environmentTier === 'production' && d.status === 'success') {
             touch(d.serviceRef, sha);
+          } else if (d.status === 'success') {
+            touchIn(touchedAnywhere, d.serviceRef, sha);
           }
         }
         if (d.remediates) {
@@ -260,6 +315,7 @@ export class DatabaseDoraStore implements DoraStore {
       for (const c of newChanges) touch(c.serviceRef, c.commitSha);
 
       await this.relinkChanges(trx, touched);
+      await this.relinkChangeEnvironments(trx, touchedAnywhere);
 
       // Incidents, in order: a later event may resolve an earlier one
       const newIncidents = await this.filterNew(
@@ -552,42 +608,64 @@ export class DatabaseDoraStore implements DoraStore {
         add(await these(trx('dora_changes')).select(rollupColumns), 1);
       }
     }
-    // Only the histogram cells whose count changed, as increments, in key
-    // order: batches of different services share the organisation's and
-    // teams' cells, and lock them in one order, so cannot deadlock on them.
-    const rows = [...deltas.entries()]
-      .filter(([, n]) => n !== 0)
-      .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
-      .map(([k, n]) => {
-        const [scopeKind, scopeRef, metric, level, bucket, day] = JSON.parse(k);
-        return {
-          scope_kind: scopeKind,
-          scope_ref: scopeRef,
-          metric,
-          level,
-          bucket,
-          day,
-          n,
-        };
-      });
-    for (const part of chunks(rows, 100)) {
-      await trx('dora_rollup_change_days')
-        .insert(part)
-        .onConflict([
-          'scope_kind',
-          'scope_ref',
-          'metric',
-          'level',
-          'bucket',
-          'day',
-        ])
-        .merge({ n: trx.raw('dora_rollup_change_days.n + excluded.n') });
+    await applyHistogramDeltas(trx, CHANGE_ROLLUPS.default, deltas);
+  }
+
+  /**
+   * Points each touched change at its first successful deployment to each
+   * environment (dora_change_environments), with that environment's
+   * histogram kept in step.
+   */
+  private async relinkChangeEnvironments(
+    trx: Knex.Transaction,
+    touched: Map<string, Set<string>>,
+  ) {
+    const deltas = new Map<string, number>();
+    const rollupColumns = [
+      'environment',
+      'deployed_at',
+      'owner_ref',
+      'fallback',
+      ...CHANGE_METRICS.map(m => `${m}_bucket`),
+    ];
+    const add = (rows: any[], sign: number) => {
+      for (const row of rows) {
+        for (const key of changeContributions(row)) {
+          const k = JSON.stringify([row.environment, ...key]);
+          deltas.set(k, (deltas.get(k) ?? 0) + sign);
+        }
+      }
+    };
+    for (const [service, shaSet] of touched) {
+      for (const part of chunks([...shaSet])) {
+        const these = (q: Knex.QueryBuilder, alias = '') =>
+          q
+            .where(`${alias}service_ref`, service)
+            .whereIn(`${alias}commit_sha`, part);
+        // Commits without a change event: nothing to link.
+        if (!(await these(trx('dora_changes')).first('id'))) continue;
+        const before = await these(trx('dora_change_environments')).select(
+          rollupColumns,
+        );
+        add(before, -1);
+        if (before.length) {
+          await these(trx('dora_change_environments')).delete();
+        }
+        await insertChangeEnvironments(trx, q => {
+          these(q, 'c.');
+        });
+        add(
+          await these(trx('dora_change_environments')).select(rollupColumns),
+          1,
+        );
+      }
     }
+    await applyHistogramDeltas(trx, CHANGE_ROLLUPS.environment, deltas);
   }
 
   /**
    * Recomputes the failure flags and recovery of the touched deployments and
-   * marks their days (successful production ones) and `days` stale. Recomputing the
+   * marks their days (successful ones) and `days` stale. Recomputing the
    * day rollups here would make concurrent batches queue on the same
    * organisation rows; a background refresh does it instead
    * (refreshStaleRollups), and reads compute stale days from the raw rows.
@@ -603,7 +681,7 @@ export class DatabaseDoraStore implements DoraStore {
       });
       const rows = await trx('dora_deployments')
         .whereIn('id', part)
-        .where({ environment_tier: 'production', status: 'success' })
+        .where({ status: 'success' })
         .select('finished_at');
       for (const r of rows) {
         days.add(Math.floor(Number(r.finished_at) / DAY_MS));
@@ -642,6 +720,28 @@ export class DatabaseDoraStore implements DoraStore {
     });
   }
 
+  /**
+   * Backfills a migration asked for (dora_pending_backfills): today only
+   * 'environment-rollups', which rebuilds every rollup. Once, whichever
+   * replica starts first (the others wait on the refresh lock, then find
+   * nothing left to do).
+   */
+  private async runPendingBackfills(): Promise<void> {
+    if (!(await this.db.schema.hasTable('dora_pending_backfills'))) return;
+    if (!(await this.db('dora_pending_backfills').first('name'))) return;
+    await this.db.transaction(async trx => {
+      if (this.db.client.config.client === 'pg') {
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [STALE_ROLLUPS_LOCK]);
+      }
+      const taken = await trx('dora_pending_backfills')
+        .where('name', 'environment-rollups')
+        .delete();
+      if (!taken) return;
+      await trx('dora_rollup_dirty_days').delete();
+      await rebuildRollups(trx);
+    });
+  }
+
   async rebuildRollups(): Promise<void> {
     await this.db.transaction(async trx => {
       await trx('dora_rollup_dirty_days').delete();
@@ -654,9 +754,7 @@ export class DatabaseDoraStore implements DoraStore {
     options: SummaryOptions,
   ): Promise<WindowSummary> {
     let summary: WindowSummary;
-    // The rollups hold production tiers only: a picked environment is
-    // computed from the raw rows.
-    if (filter.environment === undefined && rollupsCover(filter)) {
+    if (rollupsCover(filter)) {
       summary = await rollupSummary(this.db, filter, options);
     } else {
       summary = summarizeRaw(

@@ -48,6 +48,17 @@ async function ingested(
   return store;
 }
 
+/** Rows with PostgreSQL's bigint strings and booleans as numbers. */
+const normalise = (rows: any[]) =>
+  rows.map(r =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [
+        k,
+        v === null || typeof v === 'string' ? v : Number(v),
+      ]),
+    ),
+  );
+
 /** The rollup tables and derived columns, in a comparable order. */
 async function rollupState(knex: Knex) {
   const changeColumns = [
@@ -58,15 +69,6 @@ async function rollupState(knex: Knex) {
       `${m}_bucket`,
     ]),
   ];
-  const normalise = (rows: any[]) =>
-    rows.map(r =>
-      Object.fromEntries(
-        Object.entries(r).map(([k, v]) => [
-          k,
-          v === null || typeof v === 'string' ? v : Number(v),
-        ]),
-      ),
-    );
   return {
     deploymentDays: normalise(
       await knex('dora_rollup_deployment_days').orderBy([
@@ -102,6 +104,63 @@ async function rollupState(knex: Knex) {
     ),
     changes: normalise(
       await knex('dora_changes').orderBy('id').select(changeColumns),
+    ),
+  };
+}
+
+/** The per-environment rollups and the columns they come from. */
+async function environmentRollupState(knex: Knex) {
+  const changeColumns = [
+    'change_id',
+    'environment',
+    'deployment_id',
+    'deployed_at',
+    'owner_ref',
+    'fallback',
+    ...['lead', 'coding', 'review', 'waiting'].flatMap(m => [
+      `${m}_ms`,
+      `${m}_bucket`,
+    ]),
+  ];
+  return {
+    changes: normalise(
+      await knex('dora_change_environments')
+        .orderBy(['change_id', 'environment'])
+        .select(changeColumns),
+    ),
+    deploymentDays: normalise(
+      await knex('dora_env_deployment_days').orderBy([
+        'environment',
+        'scope_kind',
+        'scope_ref',
+        'day',
+      ]),
+    ),
+    // Ingestion leaves cells whose count went back to zero.
+    changeDays: normalise(
+      await knex('dora_env_change_days')
+        .where('n', '>', 0)
+        .orderBy([
+          'environment',
+          'scope_kind',
+          'scope_ref',
+          'metric',
+          'level',
+          'bucket',
+          'day',
+        ]),
+    ),
+    deployments: normalise(
+      await knex('dora_deployments')
+        .orderBy('id')
+        .select(
+          'id',
+          'env_failed_by_incident',
+          'env_failed_by_rollback',
+          'env_failed_by_hotfix',
+          'env_recovered_at',
+          'env_recovery_ms',
+        ),
     ),
   };
 }
@@ -178,29 +237,54 @@ describe.each(databases.eachSupportedId())(
       'gives the same figures per environment on generated data set %i',
       async seed => {
         const knex = await databases.init(databaseId);
-        const store = await ingested(knex, seed);
+        const store = await ingested(knex, seed, { foldHalfway: true });
         const windows = [
+          // Whole UTC days: the environment's rollups.
           { from: START + 5 * DAY, to: START + 25 * DAY },
           { from: START + 5 * DAY + 7 * HOUR, to: START + 24 * DAY + 1 },
         ];
-        const figures: Record<string, any> = {};
-        for (const environment of ['production-eu', 'staging', 'nowhere']) {
-          for (const window of windows) {
-            for (const scope of scopes) {
-              const fast = await store.summary(
-                { ...window, ...scope, environment },
-                { weekly: true },
-              );
-              const ref = await referenceSummary(knex, {
-                ...window,
-                serviceRef: scope.serviceRefs?.[0],
-                ownerRefs: scope.ownerRefs,
-                environment,
-                weekly: true,
-              });
-              expect(fast).toEqual(ref);
+        const environments = ['production-eu', 'staging', 'nowhere'];
+        // With the later batches' days stale, then all folded.
+        for (const rollups of ['stale', 'folded']) {
+          for (const environment of environments) {
+            for (const window of windows) {
+              for (const scope of scopes) {
+                const filter = { ...window, ...scope, environment };
+                expect({
+                  rollups,
+                  filter,
+                  figures: await store.summary(filter, { weekly: true }),
+                }).toEqual({
+                  rollups,
+                  filter,
+                  figures: await referenceSummary(knex, {
+                    ...window,
+                    serviceRef: scope.serviceRefs?.[0],
+                    ownerRefs: scope.ownerRefs,
+                    environment,
+                    weekly: true,
+                  }),
+                });
+              }
             }
           }
+          await store.refreshStaleRollups();
+        }
+        // The environments' own rollups served them.
+        for (const table of [
+          'dora_env_deployment_days',
+          'dora_env_change_days',
+        ]) {
+          const rows = await knex(table)
+            .where('environment', 'staging')
+            .count({ n: '*' });
+          expect({ table, rows: Number(rows[0].n) > 0 }).toEqual({
+            table,
+            rows: true,
+          });
+        }
+        const figures: Record<string, any> = {};
+        for (const environment of environments) {
           figures[environment] = await referenceSummary(knex, {
             from: START,
             to: START + 40 * DAY,
@@ -268,6 +352,32 @@ describe.each(databases.eachSupportedId())(
       expect(await knex('dora_changes').count({ n: '*' })).toEqual(changes);
       await knex.migrate.latest({ directory });
       expect(await rollupState(knex)).toEqual(byIngestion);
+    });
+
+    it('backfills the environment rollups of an upgraded install at start', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await ingested(knex, 6);
+      await store.refreshStaleRollups();
+      const byIngestion = await environmentRollupState(knex);
+      expect(byIngestion.changes.length).toBeGreaterThan(50);
+      expect(byIngestion.deploymentDays.length).toBeGreaterThan(20);
+      const directory = resolvePackagePath(
+        '@internal/plugin-dora-backend',
+        'migrations',
+      );
+      // Back to the schema before environment rollups, raw rows kept.
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('dora_change_environments')).toBe(
+        false,
+      );
+      await knex.migrate.latest({ directory });
+      expect(await knex('dora_change_environments')).toEqual([]);
+      // A backend starting on the upgraded database fills them, once.
+      await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(await knex('dora_pending_backfills')).toEqual([]);
+      expect(await environmentRollupState(knex)).toEqual(byIngestion);
     });
   },
 );

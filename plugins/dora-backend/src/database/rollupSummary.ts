@@ -168,6 +168,28 @@ export async function rollupSummary(
     return q;
   };
   /** Restricts a rollup table to the scope's rows and the days [a, b). */
+  // The default target's tables, or a picked environment's (its rows only).
+  const { environment } = filter;
+  const tables =
+    environment === undefined
+      ? {
+          changes: 'dora_changes',
+          changeDays: 'dora_rollup_change_days',
+          deploymentDays: 'dora_rollup_deployment_days',
+          recovery: 'recovery_ms',
+        }
+      : {
+          changes: 'dora_change_environments',
+          changeDays: 'dora_env_change_days',
+          deploymentDays: 'dora_env_deployment_days',
+          recovery: 'env_recovery_ms',
+        };
+  /** The changes (alias c) of the target, in the scope. */
+  const changes = () => {
+    const q = scoped(db(`${tables.changes} as c`), 'c');
+    if (environment !== undefined) q.where('c.environment', environment);
+    return q;
+  };
   const rollup = (table: string, a: number, b: number) => {
     const q = db(table)
       .where('scope_kind', scope.kind)
@@ -175,6 +197,7 @@ export async function rollupSummary(
       .andWhere('day', '<', b);
     if (scope.kind === 'org') q.andWhere('scope_ref', '');
     else q.whereIn('scope_ref', scope.refs);
+    if (environment !== undefined) q.andWhere('environment', environment);
     return q;
   };
   const weekOfDay = `(day - ${fromDay}) / 7`;
@@ -191,10 +214,11 @@ export async function rollupSummary(
   ).map(row => Number(row.day));
   /** The scope's deployment rollup rows of the window, stale days live. */
   const deploymentDays = (): Knex.QueryBuilder => {
-    const stored = rollup('dora_rollup_deployment_days', fromDay, toDay);
+    const stored = rollup(tables.deploymentDays, fromDay, toDay);
     if (!staleDays.length) return stored;
     const live = liveDeploymentRollups(
       db,
+      { environment },
       scope.kind,
       staleDays,
       scope.kind === 'org' ? undefined : scope.refs,
@@ -239,11 +263,7 @@ export async function rollupSummary(
       db,
       keys.map((key, part) => {
         const [metric, a, b, low] = key.split(' ');
-        return rollup(
-          'dora_rollup_change_days',
-          Number(a) / DAY_MS,
-          Number(b) / DAY_MS,
-        )
+        return rollup(tables.changeDays, Number(a) / DAY_MS, Number(b) / DAY_MS)
           .where({ metric, level: 1 })
           .whereRaw(
             bucketsIn('bucket', Number(low), Number(low) + SUB_BUCKETS - 1),
@@ -285,7 +305,7 @@ export async function rollupSummary(
       db,
       lookups.map(({ request, slice, limit }, part) => {
         const { metric, a, b } = requests[request];
-        return scoped(db('dora_changes as c'), 'c')
+        return changes()
           .andWhere('c.deployed_at', '>=', a)
           .andWhere('c.deployed_at', '<', b)
           .whereRaw(bucketsIn(`c.${metric}_bucket`, slice.low, slice.high))
@@ -328,7 +348,7 @@ export async function rollupSummary(
     const perWeek: Histogram[] = Array.from({ length: weeks }, () => new Map());
     const add = (h: Histogram, bucket: number, n: number) =>
       h.set(bucket, (h.get(bucket) ?? 0) + n);
-    const rows = await rollup('dora_rollup_change_days', fromDay, toDay)
+    const rows = await rollup(tables.changeDays, fromDay, toDay)
       .where('level', 0)
       .groupByRaw(weeks ? `metric, ${weekOfDay}, bucket` : 'metric, bucket')
       .select(
@@ -354,7 +374,7 @@ export async function rollupSummary(
   // (percentile_cont interpolates exactly as percentile() does); SQLite, which
   // has no percentiles, ranks them here.
   const serviceChanges = () =>
-    scoped(db('dora_changes as c'), 'c')
+    changes()
       .andWhere('c.deployed_at', '>=', from)
       .andWhere('c.deployed_at', '<', to)
       .whereNotNull('c.lead_ms');
@@ -472,14 +492,18 @@ export async function rollupSummary(
     );
     const recovered = num(totals?.recovered);
     const recoveryMedianMs = await percentileOf(recovered, 0.5, async k => {
-      const rows = await scoped(db('dora_deployments as d'), 'd')
-        .whereNotNull('d.recovery_ms')
+      const deployments = scoped(db('dora_deployments as d'), 'd');
+      if (environment !== undefined) {
+        deployments.where('d.environment', environment);
+      }
+      const rows = await deployments
+        .whereNotNull(`d.${tables.recovery}`)
         .andWhere('d.finished_at', '>=', from)
         .andWhere('d.finished_at', '<', to)
-        .orderBy('d.recovery_ms')
+        .orderBy(`d.${tables.recovery}`)
         .offset(k)
         .limit(2)
-        .select('d.recovery_ms as v');
+        .select(`d.${tables.recovery} as v`);
       return rows.map((r: any) => num(r.v));
     });
     return {
@@ -503,10 +527,22 @@ export async function rollupSummary(
   };
 
   const incidentFigures = async () => {
-    const window = () =>
-      scoped(db('dora_incidents as i'), 'i')
+    const window = () => {
+      const q = scoped(db('dora_incidents as i'), 'i')
         .andWhere('i.opened_at', '>=', from)
         .andWhere('i.opened_at', '<', to);
+      // With an environment picked, only incidents linked to a deployment
+      // in it (there are few incidents: no rollup needed).
+      if (environment !== undefined) {
+        q.whereExists(
+          db('dora_deployments as ld')
+            .whereRaw('ld.id = i.caused_by_deployment_id')
+            .andWhere('ld.environment', environment)
+            .select(db.raw('1')),
+        );
+      }
+      return q;
+    };
     const [row] = await window().select(
       db.raw('COUNT(*) AS opened'),
       db.raw('COUNT(i.resolved_at) AS resolved'),
