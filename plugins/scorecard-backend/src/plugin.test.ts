@@ -1,6 +1,7 @@
 import {
   coreServices,
   createBackendModule,
+  createServiceFactory,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -11,6 +12,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  notificationService,
+  NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
 import {
   AuthorizeResult,
   scorecardCheckDryRunPermission,
@@ -455,6 +460,78 @@ describe('scorecard plugin', () => {
     await request(server)
       .get('/api/scorecard/entities/component/default/orders')
       .expect(404);
+  });
+
+  describe('critical-failure notifications', () => {
+    /** A backend whose notification service records what it is asked to send. */
+    async function startNotifying(config: object = {}) {
+      const sent: NotificationSendOptions[] = [];
+      // A copy of orders to change between evaluations.
+      const orders = structuredClone(entities[2]);
+      const { server } = await startTestBackend({
+        features: [
+          scorecardPlugin,
+          catalogServiceMock.factory({
+            entities: [entities[0], entities[1], orders],
+          }),
+          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+          mockServices.rootConfig.factory({ data: config }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({
+              async send(options: NotificationSendOptions) {
+                sent.push(options);
+              },
+            }),
+          }),
+        ],
+      });
+      const evaluate = () =>
+        request(server)
+          .post('/api/scorecard/entities/component/default/orders/evaluate')
+          .expect(200);
+      return { sent, orders, evaluate };
+    }
+
+    it('go through the notification service, once, when a critical check starts failing', async () => {
+      const { sent, orders, evaluate } = await startNotifying({
+        app: { baseUrl: 'https://portal.example' },
+      });
+      // A first evaluation never notifies.
+      await evaluate();
+      expect(sent).toEqual([]);
+
+      (orders.spec as { owner: string }).owner = 'ghost';
+      await evaluate();
+      expect(sent).toEqual([
+        {
+          recipients: { type: 'entity', entityRef: 'group:default/ghost' },
+          payload: {
+            title: 'orders fails the critical check "Owned by a team"',
+            description: expect.any(String),
+            link: 'https://portal.example/catalog/default/component/orders',
+            severity: 'high',
+            topic: 'scorecard-critical',
+            scope: 'scorecard:component:default/orders:has-owner',
+          },
+        },
+      ]);
+
+      // Still failing: no second notification.
+      await evaluate();
+      expect(sent).toHaveLength(1);
+    });
+
+    it('are not sent when scorecard.notifications.enabled is false', async () => {
+      const { sent, orders, evaluate } = await startNotifying({
+        scorecard: { notifications: { enabled: false } },
+      });
+      await evaluate();
+      (orders.spec as { owner: string }).owner = 'ghost';
+      await evaluate();
+      expect(sent).toEqual([]);
+    });
   });
 });
 

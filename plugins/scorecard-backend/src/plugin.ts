@@ -8,6 +8,7 @@ import { durationToMilliseconds } from '@backstage/types';
 import { readDurationFromConfig } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { scorecardPermissions } from '@internal/plugin-scorecard-common';
 import {
   scorecardHistoryExtensionPoint,
@@ -16,7 +17,7 @@ import {
 import { CheckLoader } from './checks/CheckLoader';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { Evaluator } from './evaluation/Evaluator';
-import { HttpCriticalFailureNotifier } from './evaluation/CriticalFailureNotifier';
+import { NotificationServiceCriticalFailureNotifier } from './evaluation/CriticalFailureNotifier';
 import { HistoryReplay } from './evaluation/HistoryReplay';
 import {
   ALLOWED_ORGANIZATIONS_KEY,
@@ -74,6 +75,7 @@ export const scorecardPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -89,6 +91,7 @@ export const scorecardPlugin = createBackendPlugin({
         permissionsRegistry,
         auditor,
         catalog,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(scorecardPermissions);
 
@@ -132,9 +135,8 @@ export const scorecardPlugin = createBackendPlugin({
             config.getOptionalBoolean('scorecard.notifications.enabled') ===
             false
               ? undefined
-              : new HttpCriticalFailureNotifier({
-                  discovery,
-                  auth,
+              : new NotificationServiceCriticalFailureNotifier({
+                  notifications,
                   logger,
                   appBaseUrl: config.getOptionalString('app.baseUrl'),
                 }),

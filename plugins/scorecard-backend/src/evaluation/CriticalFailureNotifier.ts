@@ -1,8 +1,6 @@
-import {
-  AuthService,
-  DiscoveryService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 
 export interface CriticalFailure {
   entityRef: string;
@@ -17,42 +15,51 @@ export interface CriticalFailureNotifier {
   notify(failure: CriticalFailure): Promise<void>;
 }
 
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** `promise`, or a rejection once `ms` have passed without it settling. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Sends Backstage notifications through the notifications backend's
- * service-to-service endpoint (the same request `DefaultNotificationService`
- * of @backstage/plugin-notifications-node makes; that package is not a
- * dependency of this plugin yet). Failures are logged, never thrown: a
- * missing notifications backend must not stop evaluation.
+ * Sends Backstage notifications through the notification service of
+ * @backstage/plugin-notifications-node (the plugin's `notificationService`
+ * dependency). Failures are logged, never thrown, and a notifications backend
+ * that does not answer within the timeout is given up on: neither may stop
+ * or stall evaluation.
  */
-export class HttpCriticalFailureNotifier implements CriticalFailureNotifier {
+export class NotificationServiceCriticalFailureNotifier
+  implements CriticalFailureNotifier
+{
   constructor(
     private readonly options: {
-      discovery: DiscoveryService;
-      auth: AuthService;
+      notifications: NotificationService;
       logger: LoggerService;
       /** Base URL of the portal's frontend, for the link in the notification. */
       appBaseUrl?: string;
+      /** How long to wait for the notification to be sent. Default 10 s. */
+      timeoutMs?: number;
     },
   ) {}
 
   async notify(failure: CriticalFailure): Promise<void> {
-    const { discovery, auth, logger, appBaseUrl } = this.options;
+    const { notifications, logger, appBaseUrl } = this.options;
     try {
-      const baseUrl = await discovery.getBaseUrl('notifications');
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: await auth.getOwnServiceCredentials(),
-        targetPluginId: 'notifications',
-      });
-      const [kind, rest] = failure.entityRef.split(':');
-      const [namespace, name] = rest.split('/');
-      const response = await fetch(baseUrl, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          Authorization: `Bearer ${token}`,
-        },
-        body: JSON.stringify({
+      const { kind, namespace, name } = parseEntityRef(failure.entityRef);
+      await within(
+        notifications.send({
           recipients: { type: 'entity', entityRef: failure.owner },
           payload: {
             title: `${name} fails the critical check "${failure.checkTitle}"`,
@@ -60,14 +67,13 @@ export class HttpCriticalFailureNotifier implements CriticalFailureNotifier {
             link: `${appBaseUrl ?? ''}/catalog/${namespace}/${kind}/${name}`,
             severity: 'high',
             topic: 'scorecard-critical',
+            // Same scope (and origin, this plugin): the notifications backend
+            // updates the earlier notification instead of adding another.
             scope: `scorecard:${failure.entityRef}:${failure.checkId}`,
           },
         }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!response.ok) {
-        throw new Error(`notifications answered ${response.status}`);
-      }
+        this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      );
     } catch (error) {
       logger.warn(
         `Could not notify ${failure.owner} that ${failure.entityRef} fails ${failure.checkId}: ${error}`,

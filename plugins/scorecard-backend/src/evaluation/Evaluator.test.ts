@@ -597,3 +597,59 @@ describe('Evaluator write failures', () => {
     expect(store.removeEntities).not.toHaveBeenCalled();
   });
 });
+
+describe('Evaluator concurrency', () => {
+  const knexDb = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  it('collects facts for at most `concurrency` entities at a time, and evaluates each of the batch', async () => {
+    const knex = await knexDb.init('SQLITE_3');
+    const store = await DatabaseScorecardStore.create({
+      database: { getClient: async () => knex, migrations: { skip: false } },
+    });
+    const logger = mockServices.logger.mock();
+    let inFlight = 0;
+    let most = 0;
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const evaluator = new Evaluator({
+      catalog: catalogServiceMock({
+        entities: [catalogEntities[0], ...names.map(n => component(n))],
+      }),
+      auth: mockServices.auth(),
+      store,
+      getChecks: () => defaultSet,
+      sources: {
+        github: new GitHubFactSource({ logger }),
+        techdocs: {
+          collect: async () => {
+            inFlight++;
+            most = Math.max(most, inFlight);
+            await new Promise(resolve =>
+              setTimeout(resolve, 5 + 5 * (most % 3)),
+            );
+            inFlight--;
+            return {
+              source: 'techdocs',
+              collectedAt: new Date(),
+              unavailable: 'off',
+            };
+          },
+        },
+      },
+      logger,
+      staleAfterMs: 86_400_000,
+      batchSize: 10,
+      concurrency: 2.5,
+    });
+    await evaluator.evaluateAll();
+    expect(most).toBe(2);
+    const evaluation = await evaluator.evaluateOne('component:default/g');
+    expect(evaluation?.entityRef).toBe('component:default/g');
+    const { items } = await store.listEntityScores({
+      orderBy: 'name',
+      order: 'asc',
+      limit: 10,
+      offset: 0,
+    });
+    expect(items.map(i => i.name)).toEqual(names);
+  });
+});

@@ -1,9 +1,5 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CheckDefinition,
@@ -15,6 +11,7 @@ import {
 } from '@internal/plugin-scorecard-common';
 import type { ScorecardPastView } from '@internal/plugin-scorecard-node';
 import { createHash } from 'crypto';
+import pLimit from 'p-limit';
 import { ChecksSet } from '../checks/parseChecksFile';
 import { EntityEvaluation, ScorecardStore } from '../database/ScorecardStore';
 import {
@@ -27,7 +24,8 @@ import { TechDocsFactSource } from '../facts/TechDocsFactSource';
 import { catalogExemptions } from '../facts/catalogExemptions';
 import { CriticalFailureNotifier } from './CriticalFailureNotifier';
 import { GroupNode } from '../service/teams';
-import { FactSourceId, FactSourceResult, mapLimit } from '../facts/types';
+import { FactSourceId, FactSourceResult } from '../facts/types';
+import { entityRefKey } from '../entityRefs';
 import {
   EntityFacts,
   evaluateEntity,
@@ -101,9 +99,6 @@ function collectingOnce(sources: FactSources): FactSources {
   return { techdocs: once(sources.techdocs), github: once(sources.github) };
 }
 
-const lowerRef = (entity: Entity) =>
-  stringifyEntityRef(entity).toLocaleLowerCase('en-US');
-
 /**
  * Evaluates checks over the catalog: everything on the scheduler, only new or
  * changed entities on a shorter schedule, one entity on demand, and dry runs
@@ -116,7 +111,8 @@ export class Evaluator {
 
   constructor(private readonly options: EvaluatorOptions) {
     this.batchSize = options.batchSize ?? 200;
-    this.concurrency = options.concurrency ?? 8;
+    // p-limit takes a whole number; a fraction always ran as its whole part.
+    this.concurrency = Math.floor(options.concurrency ?? 8);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -144,7 +140,7 @@ export class Evaluator {
       },
       { credentials: await this.credentials() },
     );
-    return new Set(items.map(lowerRef));
+    return new Set(items.map(item => entityRefKey(item)));
   }
 
   private async *stream(checks: CheckDefinition[]): AsyncIterable<Entity[]> {
@@ -188,19 +184,22 @@ export class Evaluator {
       items.forEach(item => {
         const then = item && run.asOf ? run.asOf(item) : item;
         if (then) {
-          dependencies.set(lowerRef(then), then);
+          dependencies.set(entityRefKey(then), then);
         }
       });
     }
     const context: CatalogFactContext = { ownerRefs, dependencies };
-    const refs = entities.map(lowerRef);
+    const refs = entities.map(entity => entityRefKey(entity));
     const waivers = await this.options.store.getActiveWaivers(refs, now);
     const checkSources = set.checks.map(check => ({
       check,
       sources: sourcesOfCheck(check),
     }));
 
-    return mapLimit(entities, this.concurrency, async (entity, index) => {
+    const evaluate = async (
+      entity: Entity,
+      index: number,
+    ): Promise<EntityEvaluation> => {
       const ref = refs[index];
       const needed = new Set<FactSourceId>(['catalog']);
       for (const { check, sources: ids } of checkSources) {
@@ -251,7 +250,12 @@ export class Evaluator {
         results,
         evaluatedAt: now,
       };
-    });
+    };
+    // A limit per batch: an on-demand evaluation does not queue behind a run.
+    const limit = pLimit(this.concurrency);
+    return Promise.all(
+      entities.map((entity, index) => limit(() => evaluate(entity, index))),
+    );
   }
 
   /**
@@ -324,7 +328,7 @@ export class Evaluator {
       await this.loadOwnerRefs(),
       this.today(),
       entity => {
-        const ref = lowerRef(entity);
+        const ref = entityRefKey(entity);
         seen.add(ref);
         return (
           !options.onlyChanged ||
@@ -445,18 +449,16 @@ export class Evaluator {
       let parentRef: string | null = null;
       if (typeof parent === 'string' && parent) {
         try {
-          parentRef = stringifyEntityRef(
-            parseEntityRef(parent, {
-              defaultKind: 'group',
-              defaultNamespace: namespace,
-            }),
-          ).toLocaleLowerCase('en-US');
+          parentRef = entityRefKey(parent, {
+            defaultKind: 'group',
+            defaultNamespace: namespace,
+          });
         } catch {
           parentRef = null;
         }
       }
       return {
-        ref: lowerRef(group),
+        ref: entityRefKey(group),
         parent: parentRef,
         title: group.metadata.title,
       };
@@ -480,9 +482,7 @@ export class Evaluator {
       credentials: await this.credentials(),
     });
     if (!entity) {
-      await this.options.store.removeEntities([
-        entityRef.toLocaleLowerCase('en-US'),
-      ]);
+      await this.options.store.removeEntities([entityRefKey(entityRef)]);
       return undefined;
     }
     const set = this.options.getChecks();

@@ -3,8 +3,8 @@ import {
   parseEntityRef,
   RELATION_DEPENDS_ON,
   RELATION_OWNED_BY,
-  stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { entityRefKey } from '../entityRefs';
 import { FactSourceResult } from './types';
 
 /** What the catalog fact source needs besides the entity itself. */
@@ -23,9 +23,7 @@ function safeRef(
     return undefined;
   }
   try {
-    return stringifyEntityRef(parseEntityRef(ref, defaults)).toLocaleLowerCase(
-      'en-US',
-    );
+    return entityRefKey(ref, defaults);
   } catch {
     return undefined;
   }
@@ -37,7 +35,7 @@ export function dependencyRefs(entity: Entity): string[] {
   const refs = new Set<string>();
   for (const relation of entity.relations ?? []) {
     if (relation.type === RELATION_DEPENDS_ON) {
-      refs.add(relation.targetRef.toLocaleLowerCase('en-US'));
+      refs.add(entityRefKey(relation.targetRef));
     }
   }
   const spec = entity.spec as { dependsOn?: unknown } | undefined;
@@ -56,7 +54,7 @@ function ownerRef(entity: Entity): string | undefined {
   const namespace = entity.metadata.namespace ?? 'default';
   const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
   if (relation) {
-    return relation.targetRef.toLocaleLowerCase('en-US');
+    return entityRefKey(relation.targetRef);
   }
   const spec = entity.spec as { owner?: unknown } | undefined;
   return safeRef(spec?.owner, {

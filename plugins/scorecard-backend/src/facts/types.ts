@@ -34,24 +34,3 @@ export function sourceOfFact(path: string): FactSourceId {
   }
   return 'catalog';
 }
-
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-export async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from(
-    { length: Math.min(limit, items.length) },
-    async () => {
-      while (next < items.length) {
-        const index = next++;
-        out[index] = await fn(items[index], index);
-      }
-    },
-  );
-  await Promise.all(workers);
-  return out;
-}

@@ -29,6 +29,7 @@ import { z } from 'zod';
 import { LoadedChecks } from '../checks/CheckLoader';
 import { ChecksFileError, parseChecksFile } from '../checks/parseChecksFile';
 import { ScorecardStore } from '../database/ScorecardStore';
+import { entityRefKey } from '../entityRefs';
 import { Evaluator } from '../evaluation/Evaluator';
 import { renderBadge } from './badge';
 import { rollUpTeams } from './teams';
@@ -127,11 +128,12 @@ function checkedRef(ref: CompoundEntityRef, what = 'entity'): string {
     { part: 'name', valid: validators.isValidEntityName(name) },
   ].find(p => !p.valid)?.part;
   if (problem) {
+    const shown = stringifyEntityRef(ref);
     throw new InputError(
-      `${what} '${kind}:${namespace}/${name}' is not an entity ref: its ${problem} must be letters, digits, "-", "_" and ".", at most 63 characters`,
+      `${what} '${shown}' is not an entity ref: its ${problem} must be letters, digits, "-", "_" and ".", at most 63 characters`,
     );
   }
-  return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+  return entityRefKey(ref);
 }
 
 /** The entity of `/entities/:kind/:namespace/:name`. */
@@ -331,12 +333,10 @@ export async function createRouter(
     const offset = q.cursor ? decodeCursor(q.cursor) : 0;
     const owner = q.owner?.map(o => {
       try {
-        return stringifyEntityRef(
-          parseEntityRef(o, {
-            defaultKind: 'group',
-            defaultNamespace: 'default',
-          }),
-        ).toLocaleLowerCase('en-US');
+        return entityRefKey(o, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        });
       } catch {
         throw new InputError(
           `owner '${o}' is not an entity ref like group:default/my-team`,
