@@ -1,6 +1,18 @@
 export interface Config {
   pavedRoad?: {
     /**
+     * Where git:repository:publish puts repositories. "local": bare
+     * repositories under a data folder (the embedded default).
+     */
+    repositories?: {
+      /** "local" (embedded default) or "github" (templates use publish:github). */
+      type: 'local' | 'github';
+      /** Directory of the bare repositories and their checkouts (local). */
+      directory?: string;
+      /** Base URL clones use (the dev stand-in serves the directory over HTTP). */
+      cloneBaseUrl?: string;
+    };
+    /**
      * Embedded default only: local stand-ins the golden paths talk to
      * instead of ArgoCD, Vault and Kubernetes, plus an HTTP git server for
      * the local repositories. Point pavedRoad.argocd/vault/kubernetes targets

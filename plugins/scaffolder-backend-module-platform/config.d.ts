@@ -20,18 +20,6 @@ export interface Config {
        */
       platformTeam?: string;
     };
-    /**
-     * Where git:repository:publish puts repositories. "local": bare
-     * repositories under a data folder (the embedded default).
-     */
-    repositories?: {
-      /** "local" (embedded default) or "github" (templates use publish:github). */
-      type: 'local' | 'github';
-      /** Directory of the bare repositories and their checkouts (local). */
-      directory?: string;
-      /** Base URL clones use (the dev stand-in serves the directory over HTTP). */
-      cloneBaseUrl?: string;
-    };
     argocd?: {
       /**
        * Repositories applications may deploy from, as ArgoCD glob patterns

@@ -122,4 +122,6 @@ runBench(
       }),
     );
   },
+  // The image's layout: without the embedded default's dev-only packages.
+  { devPackages: false },
 );

@@ -279,4 +279,6 @@ runBench(
       process.exitCode = 1;
     }
   },
+  // The image's layout: without the embedded default's dev-only packages.
+  { devPackages: false },
 );

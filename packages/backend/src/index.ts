@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { devStandInsLoader } from './modules/devStandIns';
 import { searchModuleInMemoryEngine } from './modules/searchEngine';
 import { techdocsModuleDevPrebuild } from './modules/techdocsPrebuild';
 
@@ -16,8 +17,11 @@ backend.add(
 // Paved Road actions: ArgoCD registration, Vault policy, namespace provisioning
 backend.add(import('@internal/plugin-scaffolder-backend-module-platform'));
 // Embedded default only (pavedRoad.standIns, pavedRoad.repositories: local):
-// simulated ArgoCD, Vault, Kubernetes, GitHub and git; file locations in the catalog
-backend.add(import('@internal/plugin-scaffolder-backend-module-dev-stand-ins'));
+// simulated ArgoCD, Vault, Kubernetes, GitHub and git, the actions that
+// publish to local repositories, file locations in the catalog. A dev-only
+// package, imported only when pavedRoad.standIns is on: production neither
+// ships nor installs it.
+backend.add(devStandInsLoader);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

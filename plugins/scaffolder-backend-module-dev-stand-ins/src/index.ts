@@ -1,14 +1,21 @@
 /**
  * Local stand-ins for ArgoCD, Vault, Kubernetes, GitHub and a git server,
- * the catalog setting local repositories need, six months of example DORA
- * history sent through the dora plugin's ingestion API, and a past of the
- * example organisation for the scorecard to replay, for the embedded default
- * only. The modules do nothing unless app-config asks for them
- * (`pavedRoad.standIns`, `pavedRoad.repositories.type: local`).
+ * the scaffolder actions and catalog setting of local repositories
+ * (`git:repository:publish`, `catalog:location:register`, `file`
+ * locations), six months of example DORA history sent through the dora
+ * plugin's ingestion API, and a past of the example organisation for the
+ * scorecard to replay, for the embedded default only. The modules do nothing
+ * unless app-config asks for them (`pavedRoad.standIns`,
+ * `pavedRoad.repositories.type: local`).
+ *
+ * Dev-only: a devDependency of the backend, which imports it only when
+ * `pavedRoad.standIns` is on (packages/backend/src/modules/devStandIns.ts),
+ * so neither it nor the API doubles it runs are in the production bundle.
  *
  * @packageDocumentation
  */
 import { createBackendFeatureLoader } from '@backstage/backend-plugin-api';
+import { scaffolderModuleLocalRepositories } from './actionsModule';
 import { catalogModuleLocalRepositories } from './catalogModule';
 import { doraModuleExampleHistory } from './doraModule';
 import { scaffolderModuleDevStandIns } from './module';
@@ -20,12 +27,14 @@ export {
   catalogModuleLocalRepositories,
   doraModuleExampleHistory,
   scaffolderModuleDevStandIns,
+  scaffolderModuleLocalRepositories,
   scorecardModuleExampleHistory,
 };
 
 export default createBackendFeatureLoader({
   *loader() {
     yield scaffolderModuleDevStandIns;
+    yield scaffolderModuleLocalRepositories;
     yield catalogModuleLocalRepositories;
     yield doraModuleExampleHistory;
     yield scorecardModuleExampleHistory;

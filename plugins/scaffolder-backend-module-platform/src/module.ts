@@ -12,8 +12,6 @@ import {
   ownerTeamResourceRef,
   ownerTeamRules,
 } from './access/permissions';
-import { createCatalogLocationRegisterAction } from './actions/catalog/register';
-import { createGitPublishAction } from './actions/git/publish';
 import { createArgoCdRegisterAction } from './actions/argocd/register';
 import { createVaultPolicyAction } from './actions/vault/policy';
 import { createNamespaceProvisionAction } from './actions/kubernetes/namespace';
@@ -22,11 +20,12 @@ import { sweepExpiredNamespaces } from './actions/kubernetes/ttlSweep';
 
 /**
  * The Paved Road scaffolder actions: `argocd:application:register`,
- * `vault:policy:write`, `kubernetes:namespace:provision`,
- * `git:repository:publish`, `catalog:location:register` and
+ * `vault:policy:write`, `kubernetes:namespace:provision` and
  * `paved-road:preflight` (all of a template's checks before its first
- * write), plus the
- * scheduled sweep that removes expired ephemeral namespaces.
+ * write), plus the scheduled sweep that removes expired ephemeral
+ * namespaces. The embedded default's `git:repository:publish` and
+ * `catalog:location:register` are dev-only and live with the stand-ins
+ * (plugins/scaffolder-backend-module-dev-stand-ins).
  */
 export const scaffolderModulePlatform = createBackendModule({
   pluginId: 'scaffolder',
@@ -70,8 +69,6 @@ export const scaffolderModulePlatform = createBackendModule({
         ];
         scaffolder.addActions(
           ...platformWrites,
-          createGitPublishAction({ config }),
-          createCatalogLocationRegisterAction({ catalog }),
           createPreflightAction({ actions: platformWrites }),
         );
         const sweepSchedule = config.getOptionalConfig(

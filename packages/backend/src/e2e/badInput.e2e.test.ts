@@ -638,31 +638,6 @@ const actionCases: Case[] = [
       /namespace .*RFC 1123/,
     ),
   ),
-  actionCase(
-    'a repository name that is a path',
-    'git:repository:publish',
-    { name: '../../etc/passwd' },
-    /name .*RFC 1123/,
-  ),
-  actionCase(
-    'a source path out of the workspace',
-    'git:repository:publish',
-    { name: 'orders-service', sourcePath: '../../etc' },
-    /sourcePath must be relative inside the workspace/,
-  ),
-  actionCase(
-    'a location of an unknown type',
-    'catalog:location:register',
-    { target: 'https://github.com/acme/x/catalog-info.yaml', type: 'ftp' },
-    /type/,
-  ),
-  actionCase(
-    'a URL location that is not a URL',
-    'catalog:location:register',
-    { target: '../../etc/passwd' },
-    /target must be an http\(s\) URL/,
-  ),
-  actionCase('a missing target', 'catalog:location:register', {}, /target/),
 ];
 
 /**

@@ -4,7 +4,10 @@
  * image, so end-to-end tests exercise what production runs.
  *
  * The bundle is produced by `yarn build:backend`; the test command builds it
- * before these suites run (see .ci/test).
+ * before these suites run (see .ci/test). It holds production packages only:
+ * the embedded default's dev-only packages (the stand-ins, the API doubles)
+ * are devDependencies of the backend, so suites that boot the embedded
+ * default get them from the checkout (see extractBundle).
  */
 import { ChildProcess, spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,12 +27,31 @@ const imageFiles = [
 ];
 
 /**
+ * Written into a bundle directory whose dev-only packages are linked from the
+ * checkout: their names. startBackend then loads the CLI's node transform,
+ * which runs them from their TypeScript sources, as `yarn start` does.
+ */
+const DEV_PACKAGES_FILE = '.dev-packages.json';
+
+export interface ExtractOptions {
+  /**
+   * Link the workspace packages the bundle lacks (the embedded default's
+   * dev-only packages: the stand-ins, the API doubles) from the checkout, as
+   * `yarn start` finds them. Default true, for the embedded default; false
+   * for production, where they are absent as in the image.
+   */
+  devPackages?: boolean;
+}
+
+/**
  * Lays out the bundle like the image: bundle + configs + catalog. Instead of a
  * second `yarn workspaces focus --production` (network, minutes), third-party
  * modules are symlinked from the repo, while workspace packages resolve to the
- * bundle's own built copies.
+ * bundle's own built copies; a workspace package the bundle lacks is a
+ * dev-only one, linked from the checkout with `devPackages` and left out
+ * otherwise.
  */
-export function extractBundle(): string {
+export function extractBundle(options: ExtractOptions = {}): string {
   if (!fs.existsSync(bundlePath)) {
     throw new Error(
       `${bundlePath} is missing: run "yarn build:backend" before the e2e suites`,
@@ -42,32 +64,62 @@ export function extractBundle(): string {
       recursive: true,
     });
   }
+  const devPackages: string[] = [];
   linkNodeModules(
     path.join(repoRoot, 'node_modules'),
     path.join(dir, 'node_modules'),
     dir,
+    options.devPackages ?? true ? devPackages : undefined,
   );
+  if (devPackages.length > 0) {
+    fs.writeFileSync(
+      path.join(dir, DEV_PACKAGES_FILE),
+      JSON.stringify(devPackages.sort()),
+    );
+  }
   return dir;
 }
 
-function linkNodeModules(from: string, to: string, bundleDir: string) {
+/** The dev-only packages extractBundle linked from the checkout, if any. */
+export function devPackagesOf(bundleDir: string): string[] {
+  const file = path.join(bundleDir, DEV_PACKAGES_FILE);
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : [];
+}
+
+function linkNodeModules(
+  from: string,
+  to: string,
+  bundleDir: string,
+  /** Collects the dev-only packages linked; undefined: leave them out. */
+  devPackages: string[] | undefined,
+) {
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
     const target = path.join(to, entry.name);
     if (entry.name.startsWith('@') && entry.isDirectory()) {
-      linkNodeModules(source, target, bundleDir);
+      linkNodeModules(source, target, bundleDir, devPackages);
       continue;
     }
     const real = fs.realpathSync(source);
     const inWorkspace = path.relative(repoRoot, real);
     const isWorkspacePackage =
       !inWorkspace.startsWith('..') && !inWorkspace.startsWith('node_modules');
-    // Workspace packages point at the bundle's built copy, the rest at the repo.
-    fs.symlinkSync(
-      isWorkspacePackage ? path.join(bundleDir, inWorkspace) : real,
-      target,
-    );
+    if (!isWorkspacePackage) {
+      fs.symlinkSync(real, target);
+      continue;
+    }
+    // Workspace packages point at the bundle's built copy; one the bundle
+    // lacks is dev-only: the checkout's, or none, as in the image.
+    const built = path.join(bundleDir, inWorkspace);
+    if (fs.existsSync(path.join(built, 'package.json'))) {
+      fs.symlinkSync(built, target);
+    } else if (devPackages) {
+      fs.symlinkSync(real, target);
+      devPackages.push(
+        path.relative(path.join(bundleDir, 'node_modules'), target),
+      );
+    }
   }
 }
 
@@ -97,7 +149,14 @@ export async function startBackend(
   options: StartOptions,
 ): Promise<RunningBackend> {
   const baseUrl = `http://localhost:${options.port}`;
-  const args = [path.join(options.bundleDir, 'packages/backend')];
+  // Dev-only packages linked from the checkout run from their sources.
+  const nodeOptions = devPackagesOf(options.bundleDir).length
+    ? ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs')]
+    : [];
+  const args = [
+    ...nodeOptions,
+    path.join(options.bundleDir, 'packages/backend'),
+  ];
   for (const config of options.configs) {
     args.push('--config', path.join(options.bundleDir, config));
   }

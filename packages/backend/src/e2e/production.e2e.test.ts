@@ -104,6 +104,15 @@ describe('production configuration on PostgreSQL', () => {
       const action = actions.find(a => a.id === id);
       expect(action?.examples?.length).toBeGreaterThanOrEqual(2);
     }
+    // The embedded default's local-repository actions are dev-only: the
+    // production build does not have them.
+    expect(
+      actions
+        .map(a => a.id)
+        .filter(id =>
+          ['git:repository:publish', 'catalog:location:register'].includes(id),
+        ),
+    ).toEqual([]);
   });
 
   it('stores DORA events from the service token once and reports them from PostgreSQL', async () => {

@@ -149,7 +149,8 @@ export function productionBundle(suite: string): ProductionBundle {
   const platformToken = randomBytes(24).toString('hex');
   let bundleDir: string | undefined;
   const started: RunningBackend[] = [];
-  const dir = () => (bundleDir ??= extractBundle());
+  // As the image: without the embedded default's dev-only packages.
+  const dir = () => (bundleDir ??= extractBundle({ devPackages: false }));
   return {
     prefix,
     apiToken,

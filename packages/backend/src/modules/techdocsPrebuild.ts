@@ -20,7 +20,7 @@ import {
   DirectoryPreparer,
   techdocsPreparerExtensionPoint,
 } from '@backstage/plugin-techdocs-node';
-import { standInsSettings } from '@internal/plugin-scaffolder-backend-module-dev-stand-ins';
+import { standInsSettings } from './devStandIns';
 import { DirectoryEtagPreparer } from './DirectoryEtagPreparer';
 
 const TECHDOCS_REF = 'backstage.io/techdocs-ref';

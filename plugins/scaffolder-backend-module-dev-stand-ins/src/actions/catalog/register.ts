@@ -2,7 +2,10 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { Zod, parseInput } from '../../lib/validation';
+import {
+  Zod,
+  parseInput,
+} from '@internal/plugin-scaffolder-backend-module-platform';
 import { examples } from './register.examples';
 
 const ACTION_ID = 'catalog:location:register';

@@ -2,10 +2,16 @@ import path from 'node:path';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GIT_REVISION, REPO_PATH } from '../../lib/names';
-import { stateFor } from '../../lib/outcome';
-import { ReservedNames } from '../../lib/reserved';
-import { Zod, dns1123Label, matching, parseInput } from '../../lib/validation';
+import {
+  GIT_REVISION,
+  REPO_PATH,
+  ReservedNames,
+  Zod,
+  dns1123Label,
+  matching,
+  parseInput,
+  stateFor,
+} from '@internal/plugin-scaffolder-backend-module-platform';
 import {
   commitSource,
   publishedTree,
