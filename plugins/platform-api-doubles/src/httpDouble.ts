@@ -7,6 +7,10 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** The body exactly as received, e.g. to check a signature over it. */
+  rawBody: string;
+  /** Header names lower-cased, as Node gives them. */
+  headers: http.IncomingHttpHeaders;
   /** When the request arrived (epoch ms), e.g. to tell scheduled runs apart. */
   at: number;
 }
@@ -21,41 +25,87 @@ export interface DoubleResponse {
 }
 
 export type DoubleHandler = (
-  request: RecordedRequest & { headers: http.IncomingHttpHeaders },
+  request: RecordedRequest,
 ) => DoubleResponse | Promise<DoubleResponse>;
 
 /**
+ * How a double can be unreachable: `refused` stops listening (connections
+ * are refused, as when the server is down), `hang` accepts requests and never
+ * answers (as a stuck server or a black-holing proxy), `reset` closes the
+ * connection without an answer (as a crashing server).
+ */
+export type DoubleOutage = 'refused' | 'hang' | 'reset';
+
+/** What the next matching request gets instead of reaching the API. */
+type Override = {
+  match?: (request: RecordedRequest) => boolean;
+} & ({ response: DoubleResponse } | { outage: 'hang' | 'reset' });
+
+/**
  * A loopback HTTP server for API doubles: records every request, parses JSON
- * bodies, and can be told to fail the next N requests with a status (to test
- * retries) or to drop connections (to test unreachable servers).
+ * bodies, and can be told to answer the next N requests otherwise (a status,
+ * headers: to test retries), to leave them hanging or reset them, or to go
+ * down altogether (to test unreachable servers).
  */
 export class HttpDouble {
   readonly requests: RecordedRequest[] = [];
-  private failures: Array<
-    DoubleResponse & { match?: (request: RecordedRequest) => boolean }
-  > = [];
+  private overrides: Override[] = [];
+  private outage?: DoubleOutage;
   private server?: http.Server;
+  private port = 0;
   url = '';
 
   constructor(private readonly handler: DoubleHandler) {}
 
   async start(port = 0): Promise<this> {
-    this.server = http.createServer((req, res) => this.serve(req, res));
-    await new Promise<void>(resolve =>
-      this.server!.listen(port, '127.0.0.1', resolve),
-    );
-    const { port: actual } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${actual}`;
+    await this.listen(port);
+    this.url = `http://127.0.0.1:${this.port}`;
     return this;
   }
 
   async close(): Promise<void> {
-    if (!this.server) {
-      return;
+    this.outage = undefined;
+    await this.stopListening();
+  }
+
+  /**
+   * Takes the server down until {@link HttpDouble.up}: see
+   * {@link DoubleOutage}. `refused` closes every open connection too, so a
+   * client's keep-alive pool cannot reach the server through them.
+   */
+  async down(outage: DoubleOutage = 'refused'): Promise<void> {
+    if (this.outage === 'refused') {
+      await this.up();
     }
-    this.server.closeAllConnections();
-    await new Promise<void>(resolve => this.server!.close(() => resolve()));
-    this.server = undefined;
+    this.outage = outage;
+    if (outage === 'refused') {
+      await this.stopListening();
+    }
+  }
+
+  /**
+   * Brings the server back at the same URL (the port it was given at
+   * start). Requests left hanging stay so until they time out or `close`.
+   */
+  async up(): Promise<void> {
+    if (this.outage === 'refused') {
+      await this.listen(this.port);
+    }
+    this.outage = undefined;
+  }
+
+  /**
+   * The next `count` requests (those `match` accepts, when given) answer
+   * `response` instead of reaching the API, e.g. a 429 with `Retry-After`.
+   */
+  respondNext(
+    count: number,
+    response: DoubleResponse,
+    match?: (request: RecordedRequest) => boolean,
+  ) {
+    for (let i = 0; i < count; i++) {
+      this.overrides.push({ response, match });
+    }
   }
 
   /**
@@ -68,14 +118,47 @@ export class HttpDouble {
     body?: unknown,
     match?: (request: RecordedRequest) => boolean,
   ) {
+    this.respondNext(count, { status, body }, match);
+  }
+
+  /**
+   * The next `count` requests (those `match` accepts, when given) are
+   * recorded and then never answered (`hang`) or have their connection
+   * closed without an answer (`reset`).
+   */
+  breakNext(
+    count: number,
+    outage: 'hang' | 'reset',
+    match?: (request: RecordedRequest) => boolean,
+  ) {
     for (let i = 0; i < count; i++) {
-      this.failures.push({ status, body, match });
+      this.overrides.push({ outage, match });
     }
   }
 
   /** Requests that changed (or would have changed) something. */
   writes(): RecordedRequest[] {
     return this.requests.filter(r => r.method !== 'GET');
+  }
+
+  private async listen(port: number) {
+    const server = http.createServer((req, res) => this.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  private async stopListening() {
+    const server = this.server;
+    if (!server) {
+      return;
+    }
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>(resolve => server.close(() => resolve()));
   }
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -92,21 +175,36 @@ export class HttpDouble {
           body = text;
         }
       }
-      const recorded = {
+      const recorded: RecordedRequest = {
         at: Date.now(),
         method: req.method ?? 'GET',
         path: decodeURIComponent(url.pathname),
         query: url.searchParams,
         body,
+        rawBody: text,
+        headers: req.headers,
       };
       this.requests.push(recorded);
+      const index = this.overrides.findIndex(
+        o => !o.match || o.match(recorded),
+      );
+      const override =
+        index >= 0 ? this.overrides.splice(index, 1)[0] : undefined;
+      const outage =
+        override && 'outage' in override ? override.outage : this.outage;
+      if (outage === 'hang') {
+        return;
+      }
+      if (outage === 'reset') {
+        req.socket.destroy();
+        return;
+      }
       let response: DoubleResponse;
-      const index = this.failures.findIndex(f => !f.match || f.match(recorded));
-      if (index >= 0) {
-        response = this.failures.splice(index, 1)[0];
+      if (override && 'response' in override) {
+        response = override.response;
       } else {
         try {
-          response = await this.handler({ ...recorded, headers: req.headers });
+          response = await this.handler(recorded);
         } catch (error) {
           response = { status: 500, body: { message: String(error) } };
         }
