@@ -12,4 +12,4 @@ export {
   teamViewSearch,
   teamWindowQuery,
 } from './components/TeamDoraCard/TeamFigures';
-export { isEmptyFigures } from './components/definitions';
+export { isEmptyFigures } from './lib/definitions';

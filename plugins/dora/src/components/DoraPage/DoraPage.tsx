@@ -14,7 +14,7 @@ import { DoraScope } from '@internal/plugin-dora-common';
 import useAsync from 'react-use/esm/useAsync';
 import { DoraMetricsView } from '../DoraMetricsView';
 import { EnvironmentPicker } from '../EnvironmentPicker';
-import { useViewInUrl } from '../useViewInUrl';
+import { useViewInUrl } from '../../lib/useViewInUrl';
 import { WindowPicker } from '../WindowPicker';
 
 interface EntityOption {

@@ -5,7 +5,7 @@ import { Content } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { DoraMetricsView } from '../DoraMetricsView';
 import { EnvironmentPicker } from '../EnvironmentPicker';
-import { useViewInUrl } from '../useViewInUrl';
+import { useViewInUrl } from '../../lib/useViewInUrl';
 import { WindowPicker } from '../WindowPicker';
 
 /**

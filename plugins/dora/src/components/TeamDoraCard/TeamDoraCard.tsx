@@ -6,7 +6,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import { doraApiRef } from '../../api';
 import { metricsRouteRef } from '../../routes';
-import { isEmptyFigures } from '../definitions';
+import { isEmptyFigures } from '../../lib/definitions';
 import {
   TeamDoraFigures,
   teamViewSearch,

@@ -1,9 +1,13 @@
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { DoraFigures, PerformanceLevel } from '@internal/plugin-dora-common';
-import { formatDuration, formatFrequency, formatPercent } from '../format';
-import { LevelChip } from '../MetricCard';
-import { DoraWindow, windowParams, windowQuery } from '../window';
+import {
+  formatDuration,
+  formatFrequency,
+  formatPercent,
+} from '../../lib/format';
+import { LevelChip } from '../LevelChip';
+import { DoraWindow, windowParams, windowQuery } from '../../lib/window';
 
 /** A team's figures at a glance: the last 90 days, as a DORA page preset. */
 const TEAM_WINDOW: DoraWindow = { kind: 'preset', days: 90 };

@@ -1,8 +1,6 @@
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import List from '@material-ui/core/List';
-import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -15,15 +13,12 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   EntityCheckView,
   EntityScorecardResponse,
-  SCORE_FORMULA,
 } from '@internal/plugin-scorecard-common';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { scorecardApiRef } from '../../api';
-import { splitChecks } from './checkOrder';
-import { CheckRow } from './CheckRow';
-import { OtherChecks } from './OtherChecks';
-import { ScorecardHeader } from './ScorecardHeader';
+import { NotEvaluated } from './NotEvaluated';
+import { Scorecard } from './Scorecard';
 import { WaiverDialog } from './WaiverDialog';
 
 function errorMessage(error: Error): string {
@@ -38,54 +33,6 @@ function newest(
 ): EntityScorecardResponse | undefined {
   if (!a || !b) return a ?? b;
   return Date.parse(b.evaluatedAt) >= Date.parse(a.evaluatedAt) ? b : a;
-}
-
-/** What the card shows once there is a scorecard. */
-function Scorecard(props: {
-  entityRef: string;
-  scorecard: EntityScorecardResponse;
-  onExempt: (check: EntityCheckView) => void;
-}) {
-  const { entityRef, scorecard, onExempt } = props;
-  const { failing, others } = splitChecks(scorecard.checks);
-  return (
-    <>
-      <ScorecardHeader entityRef={entityRef} scorecard={scorecard} />
-      <Box mt={2}>
-        {failing.length > 0 ? (
-          <>
-            <Typography variant="subtitle2" component="h3">
-              {failing.length === 1
-                ? '1 check to fix'
-                : `${failing.length} checks to fix`}
-            </Typography>
-            <List dense disablePadding aria-label="Failing checks">
-              {failing.map(check => (
-                <CheckRow
-                  key={check.checkId}
-                  check={check}
-                  onExempt={onExempt}
-                />
-              ))}
-            </List>
-          </>
-        ) : (
-          <Typography variant="subtitle2" component="h3">
-            Nothing to fix: no check fails.
-          </Typography>
-        )}
-        <OtherChecks checks={others} />
-      </Box>
-      <Box mt={1} component="details">
-        <Typography variant="caption" color="textSecondary" component="summary">
-          How the score is computed
-        </Typography>
-        <Typography variant="caption" color="textSecondary" component="p">
-          {scorecard.formula || SCORE_FORMULA}
-        </Typography>
-      </Box>
-    </>
-  );
 }
 
 /**
@@ -127,27 +74,12 @@ export function EntityScorecardCard() {
   } else if (stored.error) {
     content = <ResponseErrorPanel error={stored.error} />;
   } else {
-    // Text and a button, no illustration: EmptyState's picture is taller
-    // than a card's row and was cut off.
     content = (
-      <Box>
-        <Typography variant="h6" component="h3" gutterBottom>
-          Not evaluated yet
-        </Typography>
-        <Typography variant="body2" paragraph>
-          {`The scorecard has not evaluated ${
-            entity.metadata.title ?? entity.metadata.name
-          } yet. It runs on a schedule and when the entity changes; evaluate it now to see its checks.`}
-        </Typography>
-        <Button
-          variant="contained"
-          color="primary"
-          onClick={() => evaluate()}
-          disabled={evaluation.loading}
-        >
-          {evaluation.loading ? 'Evaluating…' : 'Evaluate now'}
-        </Button>
-      </Box>
+      <NotEvaluated
+        name={entity.metadata.title ?? entity.metadata.name}
+        evaluating={evaluation.loading}
+        onEvaluate={() => evaluate()}
+      />
     );
   }
 

@@ -2,17 +2,10 @@ import { useMemo, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
-import Chip from '@material-ui/core/Chip';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import ErrorIcon from '@material-ui/icons/Error';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import Alert from '@material-ui/lab/Alert';
 import { parseEntityRef } from '@backstage/catalog-model';
@@ -23,15 +16,11 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import {
-  EntityScoreSummary,
-  LevelDefinition,
-  SCORE_FORMULA,
-} from '@internal/plugin-scorecard-common';
+import { SCORE_FORMULA } from '@internal/plugin-scorecard-common';
 import useAsync from 'react-use/esm/useAsync';
 import { ScorecardListQuery, scorecardApiRef } from '../../api';
-import { formatAge, formatScore, levelLabel } from '../format';
+import { formatScore, levelLabel } from '../format';
+import { ServicesTable } from './ServicesTable';
 import { TeamRollupTable } from './TeamRollupTable';
 import { ScoreSparkline } from '../ScoreSparkline';
 
@@ -56,67 +45,6 @@ function ownerLabel(ref: string, title?: string): string {
   } catch {
     return ref;
   }
-}
-
-function EntityRows(props: {
-  items: EntityScoreSummary[];
-  levels: LevelDefinition[];
-  checkTitles: Map<string, string>;
-}) {
-  const { items, levels, checkTitles } = props;
-  return (
-    <Table size="small" aria-label="Services">
-      <TableHead>
-        <TableRow>
-          <TableCell>Service</TableCell>
-          <TableCell>Owner</TableCell>
-          <TableCell align="right">Score</TableCell>
-          <TableCell>Level</TableCell>
-          <TableCell>Failing checks</TableCell>
-          <TableCell>Evaluated</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {items.map(item => (
-          <TableRow key={item.entityRef} data-testid={`row-${item.entityRef}`}>
-            <TableCell>
-              <EntityRefLink entityRef={item.entityRef} hideIcon>
-                {item.title ?? item.name}
-              </EntityRefLink>
-              {item.criticalFailing && (
-                <Box mt={0.5}>
-                  <Chip
-                    size="small"
-                    color="secondary"
-                    icon={<ErrorIcon />}
-                    label="Failing a critical check"
-                    style={{ fontWeight: 700 }}
-                  />
-                </Box>
-              )}
-            </TableCell>
-            <TableCell>
-              {item.owner ? (
-                <EntityRefLink entityRef={item.owner} defaultKind="group" />
-              ) : (
-                'No owner'
-              )}
-            </TableCell>
-            <TableCell align="right">{formatScore(item.score)}</TableCell>
-            <TableCell>{levelLabel(item.level, levels)}</TableCell>
-            <TableCell>
-              {item.failingChecks.length === 0
-                ? 'None'
-                : item.failingChecks
-                    .map(id => checkTitles.get(id) ?? id)
-                    .join(', ')}
-            </TableCell>
-            <TableCell>{formatAge(item.evaluatedAt)}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
 }
 
 /**
@@ -193,7 +121,7 @@ export function ScorecardPage() {
   } else {
     list = (
       <>
-        <EntityRows
+        <ServicesTable
           items={page.items}
           levels={levels}
           checkTitles={checkTitles}

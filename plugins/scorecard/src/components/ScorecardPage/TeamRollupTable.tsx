@@ -36,6 +36,13 @@ export function sortTeams(items: TeamRollup[]): TeamRollup[] {
   );
 }
 
+/**
+ * The teams, worst first, as a table named "Teams"; a team's row is
+ * selected while the services above are filtered to it. Material UI's
+ * table, like the services', for the same reasons (see `ServicesTable`):
+ * core-components' `Table` cannot name its `<table>`, and prints React
+ * 18.3 `defaultProps` deprecations that fail the frontend tests.
+ */
 export function TeamRollupTable(props: {
   items: TeamRollup[];
   checkTitles: Map<string, string>;

@@ -13,7 +13,7 @@ import {
   today,
   windowBounds,
   windowKey,
-} from './window';
+} from '../../lib/window';
 
 const CUSTOM = 'custom';
 

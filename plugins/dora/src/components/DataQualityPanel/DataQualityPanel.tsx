@@ -10,8 +10,8 @@ import {
   DoraDataQualityResponse,
   DoraFigures,
 } from '@internal/plugin-dora-common';
-import { deploymentsOf, targetPlace } from './definitions';
-import { formatPercent } from './format';
+import { deploymentsOf, targetPlace } from '../../lib/definitions';
+import { formatPercent } from '../../lib/format';
 
 interface Finding {
   severity: 'warning' | 'info';

@@ -15,8 +15,8 @@ import {
   DoraTarget,
 } from '@internal/plugin-dora-common';
 import useAsync from 'react-use/esm/useAsync';
-import { DoraQuery, doraApiRef } from '../api';
-import { DataQualityPanel } from './DataQualityPanel';
+import { DoraQuery, doraApiRef } from '../../api';
+import { DataQualityPanel } from '../DataQualityPanel';
 import {
   DEFINITIONS,
   LEVEL_NOTE,
@@ -25,18 +25,23 @@ import {
   isEmptyFigures,
   targetDefinition,
   targetPlace,
-} from './definitions';
-import { DrillDown, DrillDownTab } from './DrillDown';
+} from '../../lib/definitions';
+import { DrillDown, DrillDownTab } from '../DrillDown';
 import {
   formatDay,
   formatDuration,
   formatFrequency,
   formatPercent,
-} from './format';
-import { MetricCard } from './MetricCard';
-import { NoDataEmptyState } from './NoDataEmptyState';
-import { WeeklyCharts } from './WeeklyCharts';
-import { DoraWindow, windowLength, windowPhrase, windowQuery } from './window';
+} from '../../lib/format';
+import { MetricCard } from '../MetricCard';
+import { NoDataEmptyState } from '../NoDataEmptyState';
+import { WeeklyCharts } from '../WeeklyCharts';
+import {
+  DoraWindow,
+  windowLength,
+  windowPhrase,
+  windowQuery,
+} from '../../lib/window';
 
 function movement(
   current: number | null,

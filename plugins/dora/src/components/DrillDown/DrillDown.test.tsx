@@ -2,8 +2,8 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { DoraDeploymentRow } from '@internal/plugin-dora-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { doraApiRef } from '../api';
-import { mockDoraApi } from '../__testUtils__/fixtures';
+import { doraApiRef } from '../../api';
+import { mockDoraApi } from '../../__testUtils__/fixtures';
 import { DrillDown } from './DrillDown';
 
 /** The n-th newest of a service's production deployments. */

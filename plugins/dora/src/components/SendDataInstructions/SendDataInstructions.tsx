@@ -2,7 +2,7 @@ import Typography from '@material-ui/core/Typography';
 import { CodeSnippet, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
-import { doraApiRef } from '../api';
+import { doraApiRef } from '../../api';
 
 function curlExample(baseUrl: string, service: string): string {
   return `curl -sS -X POST ${baseUrl}/events \\

@@ -15,7 +15,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDay, formatDuration } from './format';
+import { formatDay, formatDuration } from '../../lib/format';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

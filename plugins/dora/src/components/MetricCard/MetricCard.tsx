@@ -4,7 +4,6 @@ import Button from '@material-ui/core/Button';
 import Card from '@material-ui/core/Card';
 import CardActions from '@material-ui/core/CardActions';
 import CardContent from '@material-ui/core/CardContent';
-import Chip from '@material-ui/core/Chip';
 import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
@@ -14,16 +13,8 @@ import TrendingDownIcon from '@material-ui/icons/TrendingDown';
 import TrendingFlatIcon from '@material-ui/icons/TrendingFlat';
 import TrendingUpIcon from '@material-ui/icons/TrendingUp';
 import { PerformanceLevel, TrendDirection } from '@internal/plugin-dora-common';
-import { LEVEL_LABELS, TREND_LABELS } from './format';
-
-const useLevelStyles = makeStyles({
-  elite: { backgroundColor: '#1b5e20', color: '#fff' },
-  high: { backgroundColor: '#43a047', color: '#fff' },
-  medium: { backgroundColor: '#f9a825', color: '#000' },
-  low: { backgroundColor: '#c62828', color: '#fff' },
-  'insufficient-data': {},
-  'no-threshold': {},
-});
+import { TREND_LABELS } from '../../lib/format';
+import { LevelChip } from '../LevelChip';
 
 const useStyles = makeStyles(theme => ({
   card: { height: '100%', display: 'flex', flexDirection: 'column' },
@@ -34,37 +25,6 @@ const useStyles = makeStyles(theme => ({
   same: { color: theme.palette.text.secondary },
   unknown: { color: theme.palette.text.secondary },
 }));
-
-const LEVEL_HINTS: Record<PerformanceLevel, string> = {
-  elite: 'Elite performance cluster',
-  high: 'High performance cluster',
-  medium: 'Medium performance cluster',
-  low: 'Low performance cluster',
-  'insufficient-data':
-    'Too few data points in this window for a level (minimum: 5 deployments, 5 changes, 3 recovered failed deployments)',
-  'no-threshold': 'DORA publishes no cut-offs for this figure',
-};
-
-/** A figure's DORA level as a coloured chip, with what the level means. */
-export function LevelChip(props: { level: PerformanceLevel }) {
-  const classes = useLevelStyles();
-  const { level } = props;
-  return (
-    <Tooltip title={LEVEL_HINTS[level]}>
-      <Chip
-        size="small"
-        label={LEVEL_LABELS[level]}
-        className={classes[level]}
-        variant={
-          level === 'insufficient-data' || level === 'no-threshold'
-            ? 'outlined'
-            : 'default'
-        }
-        data-testid="dora-level"
-      />
-    </Tooltip>
-  );
-}
 
 export interface MetricCardProps {
   title: string;

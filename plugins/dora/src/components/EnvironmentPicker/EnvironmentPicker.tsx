@@ -2,7 +2,7 @@ import TextField from '@material-ui/core/TextField';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { DoraScope } from '@internal/plugin-dora-common';
 import useAsync from 'react-use/esm/useAsync';
-import { doraApiRef } from '../api';
+import { doraApiRef } from '../../api';
 
 /**
  * What the figures count: every production-tier environment (the default,

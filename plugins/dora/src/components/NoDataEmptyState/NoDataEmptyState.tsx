@@ -1,9 +1,9 @@
 import Box from '@material-ui/core/Box';
 import { EmptyState, InfoCard, LinkButton } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
-import { sendDataRouteRef } from '../routes';
-import { SendDataInstructions } from './SendDataInstructions';
-import { DoraWindow, windowLength, windowPhrase } from './window';
+import { sendDataRouteRef } from '../../routes';
+import { SendDataInstructions } from '../SendDataInstructions';
+import { DoraWindow, windowLength, windowPhrase } from '../../lib/window';
 
 /** Shown when the scope has no deployments, changes or incidents at all. */
 export function NoDataEmptyState(props: {

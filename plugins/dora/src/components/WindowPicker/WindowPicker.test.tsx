@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { DoraWindow } from './window';
+import { DoraWindow } from '../../lib/window';
 import { WindowPicker } from './WindowPicker';
 
 /** The picker as a page holds it: the window in state, shown beside it. */

@@ -1,0 +1,1 @@
+export { DataQualityPanel } from './DataQualityPanel';

@@ -1,0 +1,2 @@
+export { DoraMetricsView } from './DoraMetricsView';
+export type { DoraMetricsViewProps } from './DoraMetricsView';

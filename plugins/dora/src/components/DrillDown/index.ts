@@ -1,0 +1,2 @@
+export { DrillDown } from './DrillDown';
+export type { DrillDownTab } from './DrillDown';

@@ -1,0 +1,1 @@
+export { EnvironmentPicker } from './EnvironmentPicker';

@@ -1,0 +1,1 @@
+export { NoDataEmptyState } from './NoDataEmptyState';

@@ -1,0 +1,1 @@
+export { WeeklyCharts } from './WeeklyCharts';
