@@ -1,0 +1,6 @@
+/**
+ * The on-call backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { onCallPlugin as default } from './plugin';
