@@ -28,6 +28,7 @@ import {
   ownerTeamRules,
 } from '@internal/plugin-scaffolder-backend-module-platform';
 import { doraEventsCreatePermission } from '@internal/plugin-dora-common';
+import { onCallIncidentTriggerPermission } from '@internal/plugin-oncall-common';
 import {
   scorecardReadPermission,
   scorecardWaiverCreatePermission,
@@ -159,6 +160,7 @@ describe('PavedRoadPermissionPolicy', () => {
     ['unregister (delete)', catalogEntityDeletePermission],
     ['refresh', catalogEntityRefreshPermission],
     ['waive a scorecard check on', scorecardWaiverCreatePermission],
+    ['page the on-call of', onCallIncidentTriggerPermission],
   ])(
     'lets only owners and the platform team %s an entity',
     async (_, permission) => {

@@ -36,6 +36,7 @@ import {
   goldenPathConditions,
   goldenPathWritePermission,
 } from '@internal/plugin-scaffolder-backend-module-platform';
+import { onCallIncidentTriggerPermission } from '@internal/plugin-oncall-common';
 import { scorecardWaiverCreatePermission } from '@internal/plugin-scorecard-common';
 
 export interface PavedRoadPolicyOptions {
@@ -52,6 +53,8 @@ const ownerOnlyPermissions = [
   catalogEntityDeletePermission,
   catalogEntityRefreshPermission,
   scorecardWaiverCreatePermission,
+  // Paging whoever is on call for it.
+  onCallIncidentTriggerPermission,
 ];
 
 /**
@@ -92,8 +95,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * - The platform team may do everything but send DORA events.
  * - Anyone signed in reads: catalog, TechDocs, scorecards, DORA figures;
  *   templates tagged with the platform tag only for the platform team.
- * - Deleting or refreshing an entity and waiving its scorecard checks: the
- *   entity's owners (any group the user belongs to, or the user). Golden-path
+ * - Deleting or refreshing an entity, waiving its scorecard checks and
+ *   paging its on-call: the entity's owners (any group the user belongs to, or the user). Golden-path
  *   writes (ArgoCD, Vault, namespaces): members of the owner team or of a
  *   group below it. Reading and cancelling a scaffolder task: who started
  *   it. These are conditional decisions, evaluated by the plugin that holds
