@@ -96,11 +96,11 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * - Anyone signed in reads: catalog, TechDocs, scorecards, DORA figures;
  *   templates tagged with the platform tag only for the platform team.
  * - Deleting or refreshing an entity, waiving its scorecard checks and
- *   paging its on-call: the entity's owners (any group the user belongs to, or the user). Golden-path
- *   writes (ArgoCD, Vault, namespaces): members of the owner team or of a
- *   group below it. Reading and cancelling a scaffolder task: who started
- *   it. These are conditional decisions, evaluated by the plugin that holds
- *   the resource.
+ *   paging its on-call: the entity's owners (any group the user belongs
+ *   to, or the user). Golden-path writes (ArgoCD, Vault, namespaces):
+ *   members of the owner team or of a group below it. Reading and
+ *   cancelling a scaffolder task: who started it. These are conditional
+ *   decisions, evaluated by the plugin that holds the resource.
  * - Platform team only: dry runs of template bodies (they run the actions'
  *   reads with the portal's tokens), template management, adopting a
  *   namespace, the Kubernetes proxy, catalog ingestion, and any permission

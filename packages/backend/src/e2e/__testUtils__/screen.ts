@@ -13,11 +13,27 @@ import {
 /**
  * Why a person does not see the element although Playwright calls it
  * visible (which ignores opacity): the first box up the tree, across shadow
- * roots, that is transparent or hidden, as "<tag> has opacity 0"; undefined
- * when nothing hides it. TechDocs' reader keeps a page at opacity 0 until
- * its stylesheets have loaded, and for ever if it misses their load.
+ * roots, that is transparent or hidden, as "<tag> has opacity 0", still so
+ * after `timeout` ms; undefined once nothing hides it. TechDocs' reader
+ * keeps a page at opacity 0 until its stylesheets have loaded, and for ever
+ * if it misses their load.
  */
-export async function hiddenBy(target: Locator): Promise<string | undefined> {
+export async function hiddenBy(
+  target: Locator,
+  timeout = 10_000,
+): Promise<string | undefined> {
+  // A fade-in is not hiding: what stays transparent past `timeout` is.
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const reason = await hiddenByNow(target);
+    if (reason === undefined || Date.now() > deadline) {
+      return reason;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+async function hiddenByNow(target: Locator): Promise<string | undefined> {
   return target.evaluate(element => {
     for (let box: Element | null = element; box; ) {
       const style = getComputedStyle(box);
