@@ -13,16 +13,36 @@ function controlledStore() {
   };
 }
 
-const settle = () => new Promise(resolve => setImmediate(resolve));
+const settle = () => new Promise(resolve => setTimeout(resolve, 5));
 
 describe('RollupRefresher', () => {
+  it('waits before it starts, and folds the requests of that wait into one run', async () => {
+    const { store, pending } = controlledStore();
+    const refresher = new RollupRefresher({
+      store,
+      logger: mockServices.logger.mock(),
+      delayMs: 50,
+    });
+    refresher.request();
+    refresher.request();
+    await settle();
+    expect(pending).toHaveLength(0);
+    await new Promise(resolve => setTimeout(resolve, 80));
+    expect(pending).toHaveLength(1);
+    pending[0].finish();
+    await refresher.idle();
+    expect(pending).toHaveLength(1);
+  });
+
   it('returns at once and folds a burst of requests into one more run', async () => {
     const { store, pending } = controlledStore();
     const refresher = new RollupRefresher({
       store,
       logger: mockServices.logger.mock(),
+      delayMs: 0,
     });
     refresher.request();
+    await settle();
     expect(pending).toHaveLength(1);
     // Batches stored while the first refresh runs: one further run for all.
     refresher.request();
@@ -40,8 +60,9 @@ describe('RollupRefresher', () => {
   it('logs a failed refresh and runs again on the next request', async () => {
     const { store, pending } = controlledStore();
     const logger = mockServices.logger.mock();
-    const refresher = new RollupRefresher({ store, logger });
+    const refresher = new RollupRefresher({ store, logger, delayMs: 0 });
     refresher.request();
+    await settle();
     pending[0].fail(new Error('connection reset'));
     await refresher.idle();
     expect(logger.warn).toHaveBeenCalledWith(

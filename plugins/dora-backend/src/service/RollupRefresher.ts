@@ -15,24 +15,34 @@ export class RollupRefresher {
     private readonly options: {
       store: Pick<DoraStore, 'refreshStaleRollups'>;
       logger: LoggerService;
+      /**
+       * How long a request waits before the refresh starts (default 2 s):
+       * batches arriving meanwhile fold into that one run. Reads are exact
+       * without it; each run rebuilds whole days, so fewer runs leave the
+       * cores to reads and writes.
+       */
+      delayMs?: number;
     },
   ) {}
 
   /**
-   * Asks for a refresh and returns at once. Requests while one runs fold
-   * into a single further run, so a burst of batches costs two refreshes.
+   * Asks for a refresh and returns at once. Requests before it starts, or
+   * while one runs, fold into one further run.
    */
   request(): void {
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.runWhileAsked().finally(() => {
-      this.running = undefined;
-    });
+    const delayMs = this.options.delayMs ?? 2_000;
+    this.running = new Promise<void>(resolve => setTimeout(resolve, delayMs))
+      .then(() => this.runWhileAsked())
+      .finally(() => {
+        this.running = undefined;
+      });
   }
 
-  /** Refreshes now and waits for it (the scheduled task). */
+  /** Refreshes and waits for it (the scheduled task). */
   async refresh(): Promise<void> {
     this.request();
     await this.idle();
