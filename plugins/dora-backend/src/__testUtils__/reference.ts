@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { WindowSummary } from '../database/types';
-import { percentile } from '../service/figures';
+import { percentile } from '../lib/figures';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;

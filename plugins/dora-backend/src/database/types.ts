@@ -220,6 +220,10 @@ export interface DoraStore {
   refreshStaleRollups(): Promise<void>;
   /** Recomputes every rollup from the raw rows (the migration's backfill). */
   rebuildRollups(): Promise<void>;
+}
+
+/** Where the GitHub backfill keeps its progress (dora_backfill_cursors). */
+export interface BackfillCursors {
   getCursor(repo: string, resource: string): Promise<BackfillCursor>;
   saveCursor(
     repo: string,

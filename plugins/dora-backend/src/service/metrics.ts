@@ -13,9 +13,9 @@ import {
 } from '@internal/plugin-dora-common';
 import { DoraStore, MetricsFilter, ScopeFilter } from '../database/types';
 import { normalizeEntityRef } from './entityRefs';
-import { computeFigures, computeTrend, computeWeekly } from './figures';
+import { computeFigures, computeTrend, computeWeekly } from '../lib/figures';
+import { DAY_MS } from '../lib/time';
 
-const DAY_MS = 86_400_000;
 /** Longest window we serve in one request. */
 const MAX_WINDOW_MS = 3 * 366 * DAY_MS;
 

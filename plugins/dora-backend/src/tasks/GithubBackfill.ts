@@ -3,7 +3,7 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DoraEvent } from '@internal/plugin-dora-common';
 import { Octokit } from '@octokit/rest';
-import { DoraStore } from '../database/types';
+import { BackfillCursors } from '../database/types';
 import { githubToEvents, outsideAllowedOrganizations } from '../service/github';
 import { IngestionService } from '../service/ingestion';
 
@@ -27,7 +27,8 @@ export class GithubBackfill {
   constructor(
     private readonly options: {
       octokit: Octokit;
-      store: DoraStore;
+      /** Where the progress is kept: the store (DatabaseDoraStore). */
+      store: BackfillCursors;
       ingestion: IngestionService;
       catalog: CatalogService;
       auth: AuthService;

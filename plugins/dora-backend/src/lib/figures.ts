@@ -1,3 +1,9 @@
+/*
+ * The figure maths: percentiles, lead time of a change, a window's summary
+ * from raw rows, and the DORA figures, trends and weeks from a summary.
+ * Pure functions, used by the store (raw path, service ranking) and by the
+ * metrics service.
+ */
 import {
   DORA_LEVEL_THRESHOLDS,
   DoraFigures,
@@ -9,10 +15,8 @@ import {
   leadTimeLevel,
   recoveryTimeLevel,
 } from '@internal/plugin-dora-common';
-import { RawFigures, WindowSummary } from '../database/types';
-
-const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
+import type { RawFigures, WindowSummary } from '../database/types';
+import { DAY_MS, WEEK_MS } from './time';
 
 /**
  * Percentile with linear interpolation between closest ranks (the definition

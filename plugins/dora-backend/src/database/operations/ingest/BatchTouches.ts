@@ -1,0 +1,56 @@
+import { Knex } from 'knex';
+import { chunks } from '../../util';
+
+/**
+ * What a batch's events touched, to relink and recompute in its transaction
+ * once they are stored.
+ */
+export class BatchTouches {
+  /** Deployments whose failure flags or recovery may have changed. */
+  readonly deployments = new Set<number>();
+  /** UTC days whose deployment rollups this batch makes stale. */
+  readonly staleDays = new Set<number>();
+  /** service -> shas to relink to the first production-tier deployment. */
+  readonly production = new Map<string, Set<string>>();
+  /** service -> shas to relink to the first deployment to each environment. */
+  readonly environments = new Map<string, Set<string>>();
+
+  /** A change, or a commit a production deployment shipped: relink both. */
+  commit(service: string, sha: string) {
+    addTo(this.production, service, sha);
+    addTo(this.environments, service, sha);
+  }
+
+  /** A commit a successful deployment outside production tiers shipped. */
+  commitInEnvironment(service: string, sha: string) {
+    addTo(this.environments, service, sha);
+  }
+}
+
+function addTo(map: Map<string, Set<string>>, service: string, sha: string) {
+  if (!map.has(service)) map.set(service, new Set());
+  map.get(service)!.add(sha);
+}
+
+/** Narrows a table with service_ref and commit_sha (`alias`: e.g. 'c.'). */
+export type CommitFilter = (
+  q: Knex.QueryBuilder,
+  alias?: string,
+) => Knex.QueryBuilder;
+
+/**
+ * The touched commits of each service, in parts small enough for an IN
+ * list, each as a filter.
+ */
+export function* commitParts(
+  touched: Map<string, Set<string>>,
+): Iterable<CommitFilter> {
+  for (const [service, shas] of touched) {
+    for (const part of chunks([...shas])) {
+      yield (q, alias = '') =>
+        q
+          .where(`${alias}service_ref`, service)
+          .whereIn(`${alias}commit_sha`, part);
+    }
+  }
+}
