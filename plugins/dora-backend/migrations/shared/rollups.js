@@ -2,8 +2,9 @@
  * FROZEN: the rollup SQL as the migrations of 2026-11-25 and 2026-11-26 ran
  * it (they backfill an upgraded install with it). Never change it: a
  * migration that already ran must do the same on the next install. The
- * store's runtime rollups are src/database/rollups.ts; a later change to
- * them that needs a backfill brings its own migration (and its own copy).
+ * store's runtime rollups are in src/database/operations/rollups/; a later
+ * change to them that needs a backfill brings its own migration (and its
+ * own copy). (Comments may follow the code; the SQL may not.)
  *
  * Everything here is integer SQL that PostgreSQL and SQLite evaluate the same
  * way, so the rollups are identical on both databases.
@@ -57,7 +58,7 @@ const nonNegative = (a, b) =>
 /**
  * Durations of a change (columns of dora_changes, unqualified), null when the
  * change is not deployed or the stage is unknown. Same definitions as
- * leadTimeOf in src/service/figures.ts.
+ * leadTimeOf in src/lib/figures.ts.
  */
 const FALLBACK = `(squash_merge AND pr_opened_at IS NOT NULL)`;
 /** @type {Record<string, string>} */

@@ -366,10 +366,9 @@ describe.each(databases.eachSupportedId())(
         'migrations',
       );
       // Back to the schema before environment rollups, raw rows kept.
-      await knex.migrate.down({ directory });
-      expect(await knex.schema.hasTable('dora_change_environments')).toBe(
-        false,
-      );
+      while (await knex.schema.hasTable('dora_change_environments')) {
+        await knex.migrate.down({ directory });
+      }
       await knex.migrate.latest({ directory });
       expect(await knex('dora_change_environments')).toEqual([]);
       // A backend starting on the upgraded database fills them, once.
@@ -378,6 +377,42 @@ describe.each(databases.eachSupportedId())(
       });
       expect(await knex('dora_pending_backfills')).toEqual([]);
       expect(await environmentRollupState(knex)).toEqual(byIngestion);
+    });
+
+    it('relinks at start the changes concurrent batches left unlinked', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await ingested(knex, 8);
+      await store.refreshStaleRollups();
+      const linked = {
+        default: await rollupState(knex),
+        environments: await environmentRollupState(knex),
+      };
+      // What two requests racing each other left before per-service locks:
+      // shipped changes unlinked, everywhere, and counted nowhere.
+      const victims = (
+        await knex('dora_changes').whereNotNull('deployment_id').select('id')
+      )
+        .filter((_, i) => i % 3 === 0)
+        .map(r => r.id);
+      expect(victims.length).toBeGreaterThan(10);
+      await knex('dora_changes')
+        .whereIn('id', victims)
+        .update({ deployment_id: null, deployed_at: null, owner_ref: null });
+      await knex('dora_change_environments')
+        .whereIn('change_id', victims)
+        .delete();
+      await store.rebuildRollups();
+      expect(await rollupState(knex)).not.toEqual(linked.default);
+      // The upgrade's migration asks for the relink; the next start runs it.
+      await knex('dora_pending_backfills').insert({ name: 'relink-changes' });
+      await DatabaseDoraStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(await knex('dora_pending_backfills')).toEqual([]);
+      expect({
+        default: await rollupState(knex),
+        environments: await environmentRollupState(knex),
+      }).toEqual(linked);
     });
   },
 );

@@ -82,8 +82,8 @@ export interface MetricsFilter {
   ownerRefs?: string[];
   /**
    * Count the deployments to this environment (by name, any tier) instead of
-   * those to production-tier environments. Computed from the raw rows: the
-   * rollups hold production tiers only.
+   * those to production-tier environments. Served from the environment's
+   * own rollups (whole-day windows), like the default target.
    */
   environment?: string;
   /** Inclusive start, epoch ms. */

@@ -8,6 +8,37 @@ import {
 import { refreshChangeValues } from '../rollups/changeValues';
 import { BatchTouches, CommitFilter, commitParts } from './BatchTouches';
 
+/** A change and one successful production deployment that ships it. */
+interface FirstDeploymentCandidate {
+  changeId: number | string;
+  deploymentId: number | string | null;
+  finishedAt: number | string | null;
+  ownerRef: string | null;
+}
+
+/**
+ * Per change, its first candidate by finish time (ties: lower id), or
+ * undefined when no successful production deployment ships it.
+ */
+function firstDeployments(
+  candidates: FirstDeploymentCandidate[],
+): Map<number, FirstDeploymentCandidate | undefined> {
+  const first = new Map<number, FirstDeploymentCandidate | undefined>();
+  const before = (a: FirstDeploymentCandidate, b: FirstDeploymentCandidate) =>
+    Number(a.finishedAt) - Number(b.finishedAt) ||
+    Number(a.deploymentId) - Number(b.deploymentId);
+  for (const candidate of candidates) {
+    const id = Number(candidate.changeId);
+    const seen = first.get(id);
+    if (candidate.deploymentId === null) {
+      if (!first.has(id)) first.set(id, undefined);
+    } else if (!seen || before(candidate, seen) < 0) {
+      first.set(id, candidate);
+    }
+  }
+  return first;
+}
+
 /** Relinks the changes of one part of the touched commits. */
 type RelinkPart = (
   trx: Knex.Transaction,
@@ -29,26 +60,51 @@ const relinkToFirstProductionDeployment: RelinkPart = async (
   // Commits without a change event yet: nothing to link, and the
   // value refresh below is costly to plan (its bucket SQL is long).
   if (before.length === 0) return;
-  await these(trx('dora_changes')).update({
-    deployment_id: trx.raw(
-      `(SELECT d.id FROM dora_deployment_commits dc
-         JOIN dora_deployments d ON d.id = dc.deployment_id
-        WHERE dc.service_ref = dora_changes.service_ref
-          AND dc.commit_sha = dora_changes.commit_sha
-          AND d.environment_tier = 'production'
-          AND d.status = 'success'
-        ORDER BY d.finished_at ASC, d.id ASC
-        LIMIT 1)`,
-    ),
-  });
-  await these(trx('dora_changes')).update({
-    deployed_at: trx.raw(
-      '(SELECT d.finished_at FROM dora_deployments d WHERE d.id = dora_changes.deployment_id)',
-    ),
-    owner_ref: trx.raw(
-      '(SELECT d.owner_ref FROM dora_deployments d WHERE d.id = dora_changes.deployment_id)',
-    ),
-  });
+  // Each change's candidates, and the first picked here: as one correlated
+  // ORDER BY ... LIMIT 1 per change, PostgreSQL walked every production
+  // deployment by finish time for each change while the tables had no
+  // statistics yet (a new install's first bursts), 2-3 ms a change.
+  const candidates = await these(trx('dora_changes as c'), 'c.')
+    .leftJoin('dora_deployment_commits as dc', j =>
+      j
+        .on('dc.service_ref', 'c.service_ref')
+        .andOn('dc.commit_sha', 'c.commit_sha'),
+    )
+    .leftJoin('dora_deployments as d', j =>
+      j
+        .on('d.id', 'dc.deployment_id')
+        .andOnVal('d.environment_tier', 'production')
+        .andOnVal('d.status', 'success'),
+    )
+    .select<FirstDeploymentCandidate[]>(
+      'c.id as changeId',
+      'd.id as deploymentId',
+      'd.finished_at as finishedAt',
+      'd.owner_ref as ownerRef',
+    );
+  const first = firstDeployments(candidates);
+  const ids = [...first.keys()];
+  // Typed: PostgreSQL reads an untyped parameter in a CASE as text.
+  const caseOf = (
+    type: 'BIGINT' | 'VARCHAR(255)',
+    pick: (d: FirstDeploymentCandidate) => Knex.Value,
+  ) =>
+    trx.raw(
+      `CASE id ${ids
+        .map(() => `WHEN ? THEN CAST(? AS ${type})`)
+        .join(' ')} ELSE NULL END`,
+      ids.flatMap(id => {
+        const d = first.get(id);
+        return [id, d ? pick(d) : null];
+      }),
+    );
+  await trx('dora_changes')
+    .whereIn('id', ids)
+    .update({
+      deployment_id: caseOf('BIGINT', d => d.deploymentId),
+      deployed_at: caseOf('BIGINT', d => d.finishedAt),
+      owner_ref: caseOf('VARCHAR(255)', d => d.ownerRef),
+    });
   await refreshChangeValues(trx, q => {
     these(q);
   });
