@@ -6,6 +6,8 @@ import {
   ChangeRollup,
 } from '../rollups/changeRollups';
 import { refreshChangeValues } from '../rollups/changeValues';
+import { DbDeploymentRow } from '../../tables';
+import { chunks } from '../../util';
 import { BatchTouches, CommitFilter, commitParts } from './BatchTouches';
 
 /** A change and one successful production deployment that ships it. */
@@ -39,6 +41,69 @@ function firstDeployments(
   return first;
 }
 
+/**
+ * The changes of the part, each with every successful production
+ * deployment that ships it (a change shipped by none: one candidate with
+ * deploymentId null).
+ */
+async function candidatesOf(
+  trx: Knex.Transaction,
+  these: CommitFilter,
+): Promise<FirstDeploymentCandidate[]> {
+  const changes = await these(trx('dora_changes')).select<
+    Array<{ id: number | string; commit_sha: string }>
+  >('id', 'commit_sha');
+  const shipped = await these(trx('dora_deployment_commits')).select<
+    Array<{ commit_sha: string; deployment_id: number | string }>
+  >('commit_sha', 'deployment_id');
+  const deployments = new Map<number, DeploymentRow>();
+  for (const part of chunks([
+    ...new Set(shipped.map(s => Number(s.deployment_id))),
+  ])) {
+    // By id alone, tier and status checked here: the key is the plan.
+    for (const d of await trx('dora_deployments')
+      .whereIn('id', part)
+      .select<DeploymentRow[]>(
+        'id',
+        'finished_at',
+        'owner_ref',
+        'environment_tier',
+        'status',
+      )) {
+      if (d.environment_tier === 'production' && d.status === 'success') {
+        deployments.set(Number(d.id), d);
+      }
+    }
+  }
+  return changes.flatMap((change): FirstDeploymentCandidate[] => {
+    const found: FirstDeploymentCandidate[] = shipped
+      .filter(s => s.commit_sha === change.commit_sha)
+      .map(s => deployments.get(Number(s.deployment_id)))
+      .filter((d): d is DeploymentRow => d !== undefined)
+      .map(d => ({
+        changeId: change.id,
+        deploymentId: d.id,
+        finishedAt: d.finished_at,
+        ownerRef: d.owner_ref,
+      }));
+    return found.length
+      ? found
+      : [
+          {
+            changeId: change.id,
+            deploymentId: null,
+            finishedAt: null,
+            ownerRef: null,
+          },
+        ];
+  });
+}
+
+type DeploymentRow = Pick<
+  DbDeploymentRow,
+  'id' | 'finished_at' | 'owner_ref' | 'environment_tier' | 'status'
+>;
+
 /** Relinks the changes of one part of the touched commits. */
 type RelinkPart = (
   trx: Knex.Transaction,
@@ -60,28 +125,11 @@ const relinkToFirstProductionDeployment: RelinkPart = async (
   // Commits without a change event yet: nothing to link, and the
   // value refresh below is costly to plan (its bucket SQL is long).
   if (before.length === 0) return;
-  // Each change's candidates, and the first picked here: as one correlated
-  // ORDER BY ... LIMIT 1 per change, PostgreSQL walked every production
-  // deployment by finish time for each change while the tables had no
-  // statistics yet (a new install's first bursts), 2-3 ms a change.
-  const candidates = await these(trx('dora_changes as c'), 'c.')
-    .leftJoin('dora_deployment_commits as dc', j =>
-      j
-        .on('dc.service_ref', 'c.service_ref')
-        .andOn('dc.commit_sha', 'c.commit_sha'),
-    )
-    .leftJoin('dora_deployments as d', j =>
-      j
-        .on('d.id', 'dc.deployment_id')
-        .andOnVal('d.environment_tier', 'production')
-        .andOnVal('d.status', 'success'),
-    )
-    .select<FirstDeploymentCandidate[]>(
-      'c.id as changeId',
-      'd.id as deploymentId',
-      'd.finished_at as finishedAt',
-      'd.owner_ref as ownerRef',
-    );
+  // Each change's candidates, and the first picked here, from three reads
+  // by key. As one correlated ORDER BY ... LIMIT 1 per change, or as one
+  // join, PostgreSQL walked every production deployment for each change
+  // while the tables had no statistics yet (a new install's first bursts).
+  const candidates = await candidatesOf(trx, these);
   const first = firstDeployments(candidates);
   const ids = [...first.keys()];
   // Typed: PostgreSQL reads an untyped parameter in a CASE as text.
