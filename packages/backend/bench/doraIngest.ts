@@ -3,11 +3,18 @@
  * concurrency, to the production build (PostgreSQL at 127.0.0.1:5432, a
  * service token), then counts what was stored.
  *
+ * Half the events are production deployments, half the changes they ship,
+ * in separate requests: the change batch and the deployment batch of the
+ * same commits are sent next to each other, so they are in flight at the
+ * same moment (as a GitHub push and CI's deployment are).
+ *
  * The last line is JSON: { events, duplicates_sent, seconds, events_per_s,
- * lost, baseline_requests_per_s }. `lost` is events sent minus rows stored,
- * the duplicates sent on purpose excluded. The baseline, in the same run, is
- * the backend's own floor: authenticated GETs of a tiny endpoint.
- * Targets: events_per_s >= 5000 here, lost = 0.
+ * lost, unlinked, baseline_requests_per_s }. `lost` is events sent minus
+ * rows stored, the duplicates sent on purpose excluded; `unlinked` counts
+ * changes whose successful production deployment was stored but which are
+ * not linked to it. The baseline, in the same run, is the backend's own
+ * floor: authenticated GETs of a tiny endpoint.
+ * Targets: events_per_s >= 5000 here, lost = 0, unlinked = 0.
  *
  * Env: BENCH_EVENTS (default 50000), BENCH_BATCH (500), BENCH_CONCURRENCY (8).
  */
@@ -15,6 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import { startProductionBackend, withDatabase } from '../src/e2e/production';
 import {
+  changeEvent,
   deploymentEvent,
   inBatches,
 } from '../src/e2e/__testUtils__/doraEvents';
@@ -78,13 +86,28 @@ runBench(
       baselineRequests / ((performance.now() - baselineStart) / 1000);
 
     const now = Date.now();
-    const events = Array.from({ length: total }, (_, i) =>
-      deploymentEvent(`bench-${i}`, i, now - (total - i) * 60_000, {
-        durationMs: 300_000,
-        failEvery: 10,
-      }),
+    const pairs = Math.floor(total / 2);
+    const finishedAt = (i: number) => now - (pairs - i) * 60_000;
+    const deployments = inBatches(
+      Array.from({ length: pairs }, (_, i) =>
+        deploymentEvent(`bench-${i}`, i, finishedAt(i), {
+          durationMs: 300_000,
+          failEvery: 10,
+        }),
+      ),
+      batchSize,
     );
-    const batches = inBatches(events, batchSize);
+    const changes = inBatches(
+      Array.from({ length: pairs }, (_, i) =>
+        changeEvent(`bench-change-${i}`, i, finishedAt(i) - 3_600_000),
+      ),
+      batchSize,
+    );
+    // Each deployment batch beside the change batch of the same commits
+    // (which first alternates), so the two are in flight together.
+    const batches = deployments.flatMap((d, i) =>
+      i % 2 ? [d, changes[i]] : [changes[i], d],
+    );
     // Retried deliveries on purpose: every 10th batch is sent twice.
     const duplicates = batches.filter((_, i) => i % 10 === 0);
     let failedRequests = 0;
@@ -103,24 +126,45 @@ runBench(
       }
     });
     const seconds = (performance.now() - started) / 1000;
-    const stored = await withDatabase(`${prefix}dora`, async c =>
-      Number(
-        (
-          await c.query('SELECT count(*)::int AS n FROM dora_deployments')
-        ).rows[0].n,
-      ),
+    const { stored, unlinked } = await withDatabase(
+      `${prefix}dora`,
+      async c => {
+        const count = async (sql: string) =>
+          Number((await c.query(sql)).rows[0].n);
+        return {
+          stored:
+            (await count('SELECT count(*)::int AS n FROM dora_deployments')) +
+            (await count('SELECT count(*)::int AS n FROM dora_changes')),
+          unlinked: await count(
+            `SELECT count(*)::int AS n FROM dora_changes c
+              WHERE c.deployment_id IS NULL AND EXISTS (
+                SELECT 1 FROM dora_deployment_commits dc
+                  JOIN dora_deployments d ON d.id = dc.deployment_id
+                 WHERE dc.service_ref = c.service_ref
+                   AND dc.commit_sha = c.commit_sha
+                   AND d.environment_tier = 'production'
+                   AND d.status = 'success')`,
+          ),
+        };
+      },
     );
     console.log(
       JSON.stringify({
-        events: total,
+        events: pairs * 2,
         duplicates_sent: duplicates.flat().length,
         failed_requests: failedRequests,
         seconds: Number(seconds.toFixed(2)),
-        events_per_s: Math.round(total / seconds),
-        lost: total - stored,
+        events_per_s: Math.round((pairs * 2) / seconds),
+        lost: pairs * 2 - stored,
+        unlinked,
         baseline_requests_per_s: Math.round(baselinePerSecond),
       }),
     );
+    // Speed is compared by a person with the baseline; losing or unlinking
+    // an event is a defect whatever the machine.
+    if (failedRequests || pairs * 2 !== stored || unlinked) {
+      process.exitCode = 1;
+    }
   },
   // The image's layout: without the embedded default's dev-only packages.
   { devPackages: false },

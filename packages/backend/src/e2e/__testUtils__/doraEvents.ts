@@ -45,6 +45,32 @@ export function deploymentEvent(
   };
 }
 
+export interface ChangeEvent {
+  type: 'change';
+  idempotencyKey: string;
+  service: string;
+  commitSha: string;
+  authoredAt: string;
+}
+
+/**
+ * The change deployment number `i` ships (same service and commit as
+ * deploymentEvent's), authored at `authoredAt` (epoch ms).
+ */
+export function changeEvent(
+  key: string,
+  i: number,
+  authoredAt: number,
+): ChangeEvent {
+  return {
+    type: 'change',
+    idempotencyKey: key,
+    service: doraServices[i % doraServices.length],
+    commitSha: (i + 1).toString(16).padStart(40, '0'),
+    authoredAt: new Date(authoredAt).toISOString(),
+  };
+}
+
 /** Splits events into batches of `batchSize`. */
 export function inBatches<T>(events: T[], batchSize: number): T[][] {
   const batches: T[][] = [];
@@ -74,7 +100,7 @@ export function deploymentBatches(
 export async function postEvents(
   baseUrl: string,
   token: string,
-  events: DeploymentEvent[],
+  events: Array<DeploymentEvent | ChangeEvent>,
 ): Promise<number> {
   const res = await fetch(`${baseUrl}/api/dora/events`, {
     method: 'POST',
