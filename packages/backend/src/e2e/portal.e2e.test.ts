@@ -214,11 +214,16 @@ describe('the portal in a browser (embedded default)', () => {
           `${backend.baseUrl}/catalog/default/component/checkout-service`,
         );
         const flag = page.getByText('Failing a critical check').first();
-        const evaluateNow = page.getByRole('button', { name: 'Evaluate now' });
-        await Promise.race([flag.waitFor(), evaluateNow.waitFor()]);
-        if (await evaluateNow.isVisible()) {
-          // Not evaluated by the schedule yet: evaluate on demand.
-          await evaluateNow.click();
+        // Not evaluated by the schedule yet ("Evaluate now"), or showing a
+        // day the history replay is still going through ("Re-evaluate",
+        // "Evaluated 17 days ago" on a loaded machine): evaluate on demand,
+        // as a person would.
+        const evaluate = page.getByRole('button', {
+          name: /^(Evaluate now|Re-evaluate)$/,
+        });
+        await Promise.race([flag.waitFor(), evaluate.first().waitFor()]);
+        if (!(await flag.isVisible())) {
+          await evaluate.first().click();
         }
         await flag.waitFor();
         await page
