@@ -1,22 +1,40 @@
 import { Knex } from 'knex';
-import { insertChangeEnvironments } from '../rollups/changeEnvironments';
 import {
   CHANGE_ROLLUPS,
   ChangeHistogramDeltas,
   ChangeRollup,
 } from '../rollups/changeRollups';
-import { refreshChangeValues } from '../rollups/changeValues';
-import { DbDeploymentRow } from '../../tables';
-import { chunks } from '../../util';
+import { changeValues } from '../rollups/changeValues';
+import { DbChangeRow, DbDeploymentRow } from '../../tables';
+import { chunks, insertInChunks } from '../../util';
 import { BatchTouches, CommitFilter, commitParts } from './BatchTouches';
+
+/** What relinking reads of a change. */
+type ChangeRow = Pick<
+  DbChangeRow,
+  | 'id'
+  | 'service_ref'
+  | 'commit_sha'
+  | 'authored_at'
+  | 'pr_opened_at'
+  | 'merged_at'
+  | 'squash_merge'
+>;
 
 /** A change and one successful production deployment that ships it. */
 interface FirstDeploymentCandidate {
+  change: ChangeRow;
   changeId: number | string;
   deploymentId: number | string | null;
   finishedAt: number | string | null;
   ownerRef: string | null;
+  environment: string | null;
 }
+
+/** `a` finished before `b` (ties: lower id first). */
+const earlier = (a: FirstDeploymentCandidate, b: FirstDeploymentCandidate) =>
+  (Number(a.finishedAt) - Number(b.finishedAt) ||
+    Number(a.deploymentId) - Number(b.deploymentId)) < 0;
 
 /**
  * Per change, its first candidate by finish time (ties: lower id), or
@@ -26,33 +44,44 @@ function firstDeployments(
   candidates: FirstDeploymentCandidate[],
 ): Map<number, FirstDeploymentCandidate | undefined> {
   const first = new Map<number, FirstDeploymentCandidate | undefined>();
-  const before = (a: FirstDeploymentCandidate, b: FirstDeploymentCandidate) =>
-    Number(a.finishedAt) - Number(b.finishedAt) ||
-    Number(a.deploymentId) - Number(b.deploymentId);
   for (const candidate of candidates) {
     const id = Number(candidate.changeId);
     const seen = first.get(id);
     if (candidate.deploymentId === null) {
       if (!first.has(id)) first.set(id, undefined);
-    } else if (!seen || before(candidate, seen) < 0) {
+    } else if (!seen || earlier(candidate, seen)) {
       first.set(id, candidate);
     }
   }
   return first;
 }
 
+/** A successful production deployment: the default target's. */
+const inProduction = (d: DeploymentRow) =>
+  d.environment_tier === 'production' && d.status === 'success';
+
+/** A successful deployment to any environment. */
+const succeeded = (d: DeploymentRow) => d.status === 'success';
+
 /**
- * The changes of the part, each with every successful production
- * deployment that ships it (a change shipped by none: one candidate with
- * deploymentId null).
+ * The changes of the part, each with every deployment that ships it and is
+ * `eligible` (a change shipped by none: one candidate with deploymentId
+ * null).
  */
 async function candidatesOf(
   trx: Knex.Transaction,
   these: CommitFilter,
+  eligible: (d: DeploymentRow) => boolean,
 ): Promise<FirstDeploymentCandidate[]> {
-  const changes = await these(trx('dora_changes')).select<
-    Array<{ id: number | string; commit_sha: string }>
-  >('id', 'commit_sha');
+  const changes = await these(trx('dora_changes')).select<ChangeRow[]>(
+    'id',
+    'service_ref',
+    'commit_sha',
+    'authored_at',
+    'pr_opened_at',
+    'merged_at',
+    'squash_merge',
+  );
   const shipped = await these(trx('dora_deployment_commits')).select<
     Array<{ commit_sha: string; deployment_id: number | string }>
   >('commit_sha', 'deployment_id');
@@ -67,10 +96,11 @@ async function candidatesOf(
         'id',
         'finished_at',
         'owner_ref',
+        'environment',
         'environment_tier',
         'status',
       )) {
-      if (d.environment_tier === 'production' && d.status === 'success') {
+      if (eligible(d)) {
         deployments.set(Number(d.id), d);
       }
     }
@@ -81,19 +111,23 @@ async function candidatesOf(
       .map(s => deployments.get(Number(s.deployment_id)))
       .filter((d): d is DeploymentRow => d !== undefined)
       .map(d => ({
+        change,
         changeId: change.id,
         deploymentId: d.id,
         finishedAt: d.finished_at,
         ownerRef: d.owner_ref,
+        environment: d.environment,
       }));
     return found.length
       ? found
       : [
           {
+            change,
             changeId: change.id,
             deploymentId: null,
             finishedAt: null,
             ownerRef: null,
+            environment: null,
           },
         ];
   });
@@ -101,8 +135,25 @@ async function candidatesOf(
 
 type DeploymentRow = Pick<
   DbDeploymentRow,
-  'id' | 'finished_at' | 'owner_ref' | 'environment_tier' | 'status'
+  | 'id'
+  | 'finished_at'
+  | 'owner_ref'
+  | 'environment'
+  | 'environment_tier'
+  | 'status'
 >;
+
+/** The duration columns of `change` deployed at `deployedAt`. */
+function valuesOf(change: ChangeRow, deployedAt: number | null) {
+  const ms = (v: number | string | null) => (v === null ? null : Number(v));
+  return changeValues({
+    deployed_at: deployedAt,
+    authored_at: Number(change.authored_at),
+    pr_opened_at: ms(change.pr_opened_at),
+    merged_at: ms(change.merged_at),
+    squash_merge: Boolean(Number(change.squash_merge)),
+  });
+}
 
 /** Relinks the changes of one part of the touched commits. */
 type RelinkPart = (
@@ -129,33 +180,44 @@ const relinkToFirstProductionDeployment: RelinkPart = async (
   // by key. As one correlated ORDER BY ... LIMIT 1 per change, or as one
   // join, PostgreSQL walked every production deployment for each change
   // while the tables had no statistics yet (a new install's first bursts).
-  const candidates = await candidatesOf(trx, these);
+  const candidates = await candidatesOf(trx, these, inProduction);
   const first = firstDeployments(candidates);
-  const ids = [...first.keys()];
+  // Each change's new link columns and durations (computed here: in SQL
+  // their long CASE was planned anew for every part, ~15 ms each).
+  const changeById = new Map(
+    candidates.map(c => [Number(c.changeId), c.change]),
+  );
+  const columns = new Map(
+    [...first.entries()].map(([id, d]) => {
+      const change = changeById.get(id)!;
+      const deployedAt = d ? Number(d.finishedAt) : null;
+      return [
+        id,
+        {
+          deployment_id: d ? Number(d.deploymentId) : null,
+          deployed_at: deployedAt,
+          owner_ref: d ? d.ownerRef : null,
+          ...valuesOf(change, deployedAt),
+        } as Record<string, Knex.Value>,
+      ];
+    }),
+  );
+  const ids = [...columns.keys()];
   // Typed: PostgreSQL reads an untyped parameter in a CASE as text.
-  const caseOf = (
-    type: 'BIGINT' | 'VARCHAR(255)',
-    pick: (d: FirstDeploymentCandidate) => Knex.Value,
-  ) =>
+  const caseOf = (column: string, type: 'BIGINT' | 'VARCHAR(255)') =>
     trx.raw(
       `CASE id ${ids
         .map(() => `WHEN ? THEN CAST(? AS ${type})`)
         .join(' ')} ELSE NULL END`,
-      ids.flatMap(id => {
-        const d = first.get(id);
-        return [id, d ? pick(d) : null];
-      }),
+      ids.flatMap(id => [id, columns.get(id)![column] ?? null]),
     );
-  await trx('dora_changes')
-    .whereIn('id', ids)
-    .update({
-      deployment_id: caseOf('BIGINT', d => d.deploymentId),
-      deployed_at: caseOf('BIGINT', d => d.finishedAt),
-      owner_ref: caseOf('VARCHAR(255)', d => d.ownerRef),
-    });
-  await refreshChangeValues(trx, q => {
-    these(q);
-  });
+  const set: Record<string, Knex.Raw> = {
+    owner_ref: caseOf('owner_ref', 'VARCHAR(255)'),
+  };
+  for (const column of Object.keys(columns.get(ids[0])!)) {
+    if (column !== 'owner_ref') set[column] = caseOf(column, 'BIGINT');
+  }
+  await trx('dora_changes').whereIn('id', ids).update(set);
   await deltas.countRows(trx, these, 1);
 };
 
@@ -168,15 +230,39 @@ const relinkToFirstDeploymentPerEnvironment: RelinkPart = async (
   these,
   deltas,
 ) => {
+  const candidates = await candidatesOf(trx, these, succeeded);
   // Commits without a change event: nothing to link.
-  if (!(await these(trx('dora_changes')).first('id'))) return;
+  if (candidates.length === 0) return;
   const before = await deltas.countRows(trx, these, -1);
   if (before.length) {
     await these(trx('dora_change_environments')).delete();
   }
-  await insertChangeEnvironments(trx, q => {
-    these(q, 'c.');
-  });
+  const first = new Map<string, FirstDeploymentCandidate>();
+  for (const c of candidates) {
+    if (c.deploymentId === null) continue;
+    const key = `${c.changeId} ${c.environment}`;
+    const seen = first.get(key);
+    if (!seen || earlier(c, seen)) first.set(key, c);
+  }
+  await insertInChunks(
+    trx,
+    'dora_change_environments',
+    [...first.values()].map(c => ({
+      change_id: Number(c.changeId),
+      environment: c.environment,
+      service_ref: c.change.service_ref,
+      commit_sha: c.change.commit_sha,
+      deployment_id: Number(c.deploymentId),
+      deployed_at: Number(c.finishedAt),
+      owner_ref: c.ownerRef,
+      authored_at: c.change.authored_at,
+      pr_opened_at: c.change.pr_opened_at,
+      merged_at: c.change.merged_at,
+      squash_merge: c.change.squash_merge,
+      ...valuesOf(c.change, Number(c.finishedAt)),
+    })),
+    50,
+  );
   await deltas.countRows(trx, these, 1);
 };
 

@@ -88,3 +88,62 @@ export async function refreshChangeValues(
   if (where) where(q);
   await q;
 }
+
+/**
+ * bucketSql's bucket of a duration, computed here (the same integer
+ * arithmetic: a test checks both agree on every octave's edges).
+ */
+export function durationBucket(ms: number): number {
+  if (ms < 1) return 0;
+  let octave = Math.min(OCTAVES - 1, Math.floor(Math.log2(ms)));
+  // log2 in floating point may be one off at a power of two.
+  while (octave > 0 && 2 ** octave > ms) octave--;
+  while (octave < OCTAVES - 1 && 2 ** (octave + 1) <= ms) octave++;
+  const base = 2 ** octave;
+  return (
+    (octave + 1) * SUB_BUCKETS + Math.floor(((ms - base) * SUB_BUCKETS) / base)
+  );
+}
+
+/** What a change's durations are computed from (epoch ms). */
+export interface ChangeTimes {
+  deployed_at: number | null;
+  authored_at: number;
+  pr_opened_at: number | null;
+  merged_at: number | null;
+  squash_merge: boolean;
+}
+
+/** The columns refreshChangeValues sets, computed here for one change. */
+export function changeValues(t: ChangeTimes): Record<string, number | null> {
+  const since = (a: number, b: number) => Math.max(0, a - b);
+  const fallback = t.squash_merge && t.pr_opened_at !== null;
+  const deployed = t.deployed_at;
+  const values: Record<ChangeMetric, number | null> = {
+    lead:
+      deployed === null
+        ? null
+        : since(deployed, fallback ? t.pr_opened_at! : t.authored_at),
+    coding:
+      deployed === null || t.pr_opened_at === null || t.squash_merge
+        ? null
+        : since(t.pr_opened_at, t.authored_at),
+    review:
+      deployed === null || t.pr_opened_at === null || t.merged_at === null
+        ? null
+        : since(t.merged_at, t.pr_opened_at),
+    waiting:
+      deployed === null || t.merged_at === null
+        ? null
+        : since(deployed, t.merged_at),
+  };
+  const columns: Record<string, number | null> = {
+    fallback: deployed !== null && fallback ? 1 : 0,
+  };
+  for (const m of CHANGE_METRICS) {
+    const value = values[m];
+    columns[`${m}_ms`] = value;
+    columns[`${m}_bucket`] = value === null ? null : durationBucket(value);
+  }
+  return columns;
+}
