@@ -21,7 +21,10 @@ type ChangeRow = Pick<
   | 'squash_merge'
 >;
 
-/** A change and one successful production deployment that ships it. */
+/**
+ * A change and one deployment that ships it (eligible for the target being
+ * relinked; none: deploymentId null).
+ */
 interface FirstDeploymentCandidate {
   change: ChangeRow;
   changeId: number | string;
@@ -38,7 +41,7 @@ const earlier = (a: FirstDeploymentCandidate, b: FirstDeploymentCandidate) =>
 
 /**
  * Per change, its first candidate by finish time (ties: lower id), or
- * undefined when no successful production deployment ships it.
+ * undefined when no eligible deployment ships it.
  */
 function firstDeployments(
   candidates: FirstDeploymentCandidate[],
@@ -173,8 +176,7 @@ const relinkToFirstProductionDeployment: RelinkPart = async (
   deltas,
 ) => {
   const before = await deltas.countRows(trx, these, -1);
-  // Commits without a change event yet: nothing to link, and the
-  // value refresh below is costly to plan (its bucket SQL is long).
+  // Commits without a change event yet: nothing to link.
   if (before.length === 0) return;
   // Each change's candidates, and the first picked here, from three reads
   // by key. As one correlated ORDER BY ... LIMIT 1 per change, or as one
