@@ -7,6 +7,11 @@ export interface Config {
      */
     pagerduty?: {
       /**
+       * False leaves PagerDuty out, e.g. in a production config layered on
+       * one that sets it up. Read by the backend that loads the module.
+       */
+      enabled?: boolean;
+      /**
        * The REST API v2 address. Default `https://api.pagerduty.com`;
        * `https://api.eu.pagerduty.com` for accounts in the EU service region.
        */
@@ -43,6 +48,23 @@ export interface Config {
       maxRetryWaitSeconds?: number;
       /** How long one request may take before PagerDuty counts as unreachable. Default 10. */
       requestTimeoutSeconds?: number;
+      /**
+       * The secret PagerDuty shows when the v3 webhook subscription is
+       * created (Integrations > Generic Webhooks (v3)); deliveries to
+       * `/api/oncall/pagerduty/webhooks` must be signed with it
+       * (`X-PagerDuty-Signature`). Without it the endpoint answers 503.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+      /** PagerDuty incidents as DORA incidents of the catalog Components that name their service. */
+      doraIncidents?: {
+        /** Default true. Needs `plugin:oncall` in `dora.ingestion.allowedSubjects`. */
+        enabled?: boolean;
+        /** How often incidents are listed and sent again, for what webhooks missed. Default 5. */
+        reconcileEveryMinutes?: number;
+        /** How far back each reconciliation looks (by creation time). Default 7. */
+        lookbackDays?: number;
+      };
     };
   };
 }

@@ -1,5 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { devStandInsLoader } from './modules/devStandIns';
+import { onCallSourcesLoader } from './modules/onCallSources';
 import { searchModuleInMemoryEngine } from './modules/searchEngine';
 import { techdocsModuleDevPrebuild } from './modules/techdocsPrebuild';
 
@@ -70,6 +71,12 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // DORA metrics: ingestion API, GitHub webhooks and backfill, metrics
 backend.add(import('@internal/plugin-dora-backend'));
+
+// On-call: who is paged now, incidents and paging, from PagerDuty when
+// oncall.pagerduty is configured (its webhooks and a reconciliation send
+// incidents to DORA), else from the paved-road.io/on-call annotation
+backend.add(import('@internal/plugin-oncall-backend'));
+backend.add(onCallSourcesLoader);
 
 // Scorecard: YAML-authored standards checks, evaluated on the scheduler
 backend.add(import('@internal/plugin-scorecard-backend'));

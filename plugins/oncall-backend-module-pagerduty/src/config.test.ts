@@ -16,6 +16,10 @@ describe('readPagerDutyConfig', () => {
       maxRetries: 3,
       maxRetryWaitMs: 10_000,
       requestTimeoutMs: 10_000,
+      webhookSecret: undefined,
+      doraIncidents: true,
+      reconcileEveryMs: 5 * 60_000,
+      reconcileLookbackMs: 7 * 86_400_000,
     });
     expect(
       read({
@@ -35,6 +39,10 @@ describe('readPagerDutyConfig', () => {
       maxRetries: 1,
       maxRetryWaitMs: 5000,
       requestTimeoutMs: 2500,
+      webhookSecret: undefined,
+      doraIncidents: true,
+      reconcileEveryMs: 5 * 60_000,
+      reconcileLookbackMs: 7 * 86_400_000,
     });
   });
 

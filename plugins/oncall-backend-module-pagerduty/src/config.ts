@@ -20,6 +20,17 @@ export interface PagerDutyConfig {
   maxRetries: number;
   maxRetryWaitMs: number;
   requestTimeoutMs: number;
+  /**
+   * The secret of the v3 webhook subscription; without it the webhook
+   * endpoint refuses every delivery (503) rather than trust unsigned ones.
+   */
+  webhookSecret?: string;
+  /** Whether PagerDuty incidents are sent to the DORA plugin as incident events. */
+  doraIncidents: boolean;
+  /** How often incidents are reconciled into DORA (what webhooks missed). */
+  reconcileEveryMs: number;
+  /** How far back each reconciliation lists incidents. */
+  reconcileLookbackMs: number;
 }
 
 function nonNegative(
@@ -90,5 +101,16 @@ export function readPagerDutyConfig(root: Config): PagerDutyConfig {
     requestTimeoutMs:
       nonNegative(config, 'requestTimeoutSeconds', 10, { positive: true }) *
       1000,
+    webhookSecret:
+      config.getOptionalString('webhookSecret')?.trim() || undefined,
+    doraIncidents: config.getOptionalBoolean('doraIncidents.enabled') ?? true,
+    reconcileEveryMs:
+      nonNegative(config, 'doraIncidents.reconcileEveryMinutes', 5, {
+        positive: true,
+      }) * 60_000,
+    reconcileLookbackMs:
+      nonNegative(config, 'doraIncidents.lookbackDays', 7, {
+        positive: true,
+      }) * 86_400_000,
   };
 }

@@ -186,6 +186,19 @@ export class PagerDutyDouble extends HttpDouble {
   now: () => Date;
   /** The web app's address, for `html_url`s. */
   readonly webUrl: string;
+  /**
+   * Where the double delivers v3 webhooks of its incidents (as a PagerDuty
+   * webhook subscription would): see `subscribeWebhooks`.
+   */
+  readonly webhookSubscriptions: Array<{ url: string; secret: string }> = [];
+  /** Each delivery attempted: the event, and the status or the error. */
+  readonly webhookDeliveries: Array<{
+    url: string;
+    eventType: PagerDutyIncidentEventType;
+    incidentId: string;
+    status?: number;
+    error?: string;
+  }> = [];
   private readonly shifts = new Map<string, Shift[]>();
   private nextNumber = 1;
 
@@ -290,7 +303,43 @@ export class PagerDutyDouble extends HttpDouble {
       assigneeIds: this.levelOneAt(service.escalationPolicyId, createdAt),
     };
     this.incidents.set(incident.id, incident);
+    this.deliver(
+      incident.id,
+      status === 'triggered' ? 'incident.triggered' : `incident.${status}`,
+    );
     return incident;
+  }
+
+  /**
+   * From now on, every incident added, created, acknowledged or resolved is
+   * delivered to `url` as a signed v3 webhook, in the background (after the
+   * API call that caused it has answered).
+   */
+  subscribeWebhooks(url: string, secret: string): this {
+    this.webhookSubscriptions.push({ url, secret });
+    return this;
+  }
+
+  private deliver(incidentId: string, eventType: PagerDutyIncidentEventType) {
+    for (const { url, secret } of this.webhookSubscriptions) {
+      const payload = this.webhookEvent(incidentId, eventType);
+      setImmediate(() => {
+        const delivery: (typeof this.webhookDeliveries)[number] = {
+          url,
+          eventType,
+          incidentId,
+        };
+        this.webhookDeliveries.push(delivery);
+        postPagerDutyWebhook(url, payload, { secret }).then(
+          ({ status }) => {
+            delivery.status = status;
+          },
+          error => {
+            delivery.error = String(error?.message ?? error);
+          },
+        );
+      });
+    }
   }
 
   /** Acknowledges an open incident now, as its assignee would. */
@@ -403,6 +452,7 @@ export class PagerDutyDouble extends HttpDouble {
     if (status === 'resolved') {
       incident.resolvedAt = at;
     }
+    this.deliver(id, `incident.${status}`);
     return incident;
   }
 

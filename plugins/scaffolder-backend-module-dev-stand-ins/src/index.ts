@@ -4,7 +4,8 @@
  * (`git:repository:publish`, `catalog:location:register`, `file`
  * locations), six months of example DORA history sent through the dora
  * plugin's ingestion API, and a past of the example organisation for the
- * scorecard to replay, for the embedded default only. The modules do nothing
+ * scorecard to replay, a PagerDuty with the example teams' rotations and
+ * incidents, for the embedded default only. The modules do nothing
  * unless app-config asks for them (`pavedRoad.standIns`,
  * `pavedRoad.repositories.type: local`).
  *
@@ -19,6 +20,7 @@ import { scaffolderModuleLocalRepositories } from './actionsModule';
 import { catalogModuleLocalRepositories } from './catalogModule';
 import { doraModuleExampleHistory } from './doraModule';
 import { scaffolderModuleDevStandIns } from './module';
+import { onCallModuleExamplePagerDuty } from './onCallModule';
 import { scorecardModuleExampleHistory } from './scorecardModule';
 
 export { standInsSettings } from './standIns';
@@ -26,6 +28,7 @@ export { standInsSettings } from './standIns';
 export {
   catalogModuleLocalRepositories,
   doraModuleExampleHistory,
+  onCallModuleExamplePagerDuty,
   scaffolderModuleDevStandIns,
   scaffolderModuleLocalRepositories,
   scorecardModuleExampleHistory,
@@ -38,5 +41,6 @@ export default createBackendFeatureLoader({
     yield catalogModuleLocalRepositories;
     yield doraModuleExampleHistory;
     yield scorecardModuleExampleHistory;
+    yield onCallModuleExamplePagerDuty;
   },
 });

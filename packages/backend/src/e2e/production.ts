@@ -44,7 +44,7 @@ export async function dropDatabases(prefix: string) {
 
 /**
  * Starts the production build with every required environment variable;
- * external systems (GitHub, ArgoCD, Vault, the cluster) point nowhere, as
+ * external systems (GitHub, ArgoCD, Vault, the cluster, PagerDuty) point nowhere, as
  * nothing here may reach them.
  */
 export async function startProductionBackend(options: {
@@ -93,6 +93,9 @@ export async function startProductionBackend(options: {
         ARGOCD_TOKEN: 'unused',
         VAULT_ADDR: 'https://127.0.0.1:1',
         VAULT_TOKEN: 'unused',
+        PAGERDUTY_TOKEN: 'unused',
+        PAGERDUTY_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
+        APP_CONFIG_oncall_pagerduty_apiBaseUrl: 'https://127.0.0.1:1',
         // The image's /app/techdocs, here in the scratch directory.
         APP_CONFIG_techdocs_publisher_local_publishDirectory: 'techdocs',
         ...options.env,

@@ -6,7 +6,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { STATUS_CODES } from 'node:http';
-import { TOKEN_CONFIG_KEY } from '../config';
+import { PagerDutyConfig, TOKEN_CONFIG_KEY } from '../config';
 import {
   PagerDutyContactMethod,
   PagerDutyEscalationPolicy,
@@ -170,6 +170,21 @@ export class PagerDutyClient {
   private readonly requestTimeoutMs: number;
   private readonly waitScale: number;
 
+  /** The client `oncall.pagerduty` describes (see readPagerDutyConfig). */
+  static fromSettings(
+    settings: PagerDutyConfig,
+    logger?: LoggerService,
+  ): PagerDutyClient {
+    return new PagerDutyClient({
+      baseUrl: settings.apiBaseUrl,
+      token: settings.token,
+      maxRetries: settings.maxRetries,
+      maxRetryWaitMs: settings.maxRetryWaitMs,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      logger,
+    });
+  }
+
   constructor(private readonly options: PagerDutyClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.maxRetries = options.maxRetries ?? 3;
@@ -224,6 +239,16 @@ export class PagerDutyClient {
     query.set('until', options.until.toISOString());
     query.append('include[]', 'users');
     return this.paginate<PagerDutyOnCall>('/oncalls', 'oncalls', query);
+  }
+
+  /** One incident as it is now, by id or number. */
+  async getIncident(id: string): Promise<PagerDutyIncident> {
+    const body = await this.request(
+      'GET',
+      `/incidents/${encodeURIComponent(id)}`,
+      { what: `incident ${id}` },
+    );
+    return body.incident;
   }
 
   /** The incidents of the services created in [since, until), all pages. */

@@ -73,6 +73,8 @@ export interface PagerDutyIncident {
   urgency?: 'high' | 'low';
   created_at: string;
   resolved_at?: string | null;
+  /** When the status last changed (acknowledged, resolved, reopened). */
+  last_status_change_at?: string | null;
   html_url?: string;
   incident_key?: string | null;
   service: PagerDutyReference;

@@ -156,18 +156,17 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
   /** From `oncall.pagerduty`; throws, naming the key, without a token. */
   static fromConfig(
     config: Config,
-    options: { logger?: LoggerService; cache?: OnCallAnswerCache } = {},
+    options: {
+      logger?: LoggerService;
+      cache?: OnCallAnswerCache;
+      client?: PagerDutyClient;
+    } = {},
   ): PagerDutyOnCallProvider {
     const settings = readPagerDutyConfig(config);
     return new PagerDutyOnCallProvider({
-      client: new PagerDutyClient({
-        baseUrl: settings.apiBaseUrl,
-        token: settings.token,
-        maxRetries: settings.maxRetries,
-        maxRetryWaitMs: settings.maxRetryWaitMs,
-        requestTimeoutMs: settings.requestTimeoutMs,
-        logger: options.logger,
-      }),
+      client:
+        options.client ??
+        PagerDutyClient.fromSettings(settings, options.logger),
       fromEmail: settings.fromEmail,
       cacheTtlMs: settings.cacheTtlMs,
       cache: options.cache,
