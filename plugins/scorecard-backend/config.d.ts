@@ -30,7 +30,7 @@ export interface Config {
     changesSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     /** Entities per catalog page and database write. Default 200. */
     batchSize?: number;
-    /** Parallel requests to GitHub and TechDocs during evaluation. Default 8. */
+    /** Parallel requests to GitHub, TechDocs and the on-call backend during evaluation. Default 8. */
     concurrency?: number;
     github?: {
       /** GitHub API base URL. Default https://api.github.com. */

@@ -23,6 +23,7 @@ import {
   ALLOWED_ORGANIZATIONS_KEY,
   GitHubFactSource,
 } from './facts/GitHubFactSource';
+import { OnCallFactSource } from './facts/OnCallFactSource';
 import { TechDocsFactSource } from './facts/TechDocsFactSource';
 import { createRouter } from './service/router';
 
@@ -126,6 +127,9 @@ export const scorecardPlugin = createBackendPlugin({
               logger,
             }),
             github,
+            // Without the on-call backend (404 at /api/oncall), has-oncall
+            // reads the annotations, as it did before it existed.
+            oncall: new OnCallFactSource({ discovery, auth, logger }),
           },
           logger,
           staleAfterMs,

@@ -20,6 +20,7 @@ import {
   dependencyRefs,
 } from '../facts/catalogFacts';
 import { GitHubFactSource } from '../facts/GitHubFactSource';
+import { annotationsOnly, OnCallFactSource } from '../facts/OnCallFactSource';
 import { TechDocsFactSource } from '../facts/TechDocsFactSource';
 import { catalogExemptions } from '../facts/catalogExemptions';
 import { CriticalFailureNotifier } from './CriticalFailureNotifier';
@@ -37,6 +38,11 @@ import {
 export interface FactSources {
   techdocs: Pick<TechDocsFactSource, 'collect'>;
   github: Pick<GitHubFactSource, 'collect'>;
+  /**
+   * Who is on call, from the on-call backend. Without it the on-call facts
+   * are those of a backend without the on-call plugin: the annotations decide.
+   */
+  oncall?: Pick<OnCallFactSource, 'collect'>;
 }
 
 export interface EvaluatorOptions {
@@ -53,7 +59,7 @@ export interface EvaluatorOptions {
   notifier?: CriticalFailureNotifier;
   /** Entities per catalog page and per database write. */
   batchSize?: number;
-  /** Parallel requests to TechDocs/GitHub. */
+  /** Parallel requests to TechDocs, GitHub and the on-call backend. */
   concurrency?: number;
   now?: () => Date;
 }
@@ -96,7 +102,11 @@ function collectingOnce(sources: FactSources): FactSources {
       },
     };
   };
-  return { techdocs: once(sources.techdocs), github: once(sources.github) };
+  return {
+    techdocs: once(sources.techdocs),
+    github: once(sources.github),
+    oncall: sources.oncall && once(sources.oncall),
+  };
 }
 
 /**
@@ -215,6 +225,11 @@ export class Evaluator {
       }
       if (needed.has('github')) {
         sources.github = await run.sources.github.collect(entity);
+      }
+      if (needed.has('oncall')) {
+        sources.oncall = run.sources.oncall
+          ? await run.sources.oncall.collect(entity)
+          : annotationsOnly(now, 'the on-call backend is not asked');
       }
       const facts = new EntityFacts(sources, now, this.options.staleAfterMs);
       // Waivers granted through the API win over those declared in the entity.
@@ -401,14 +416,25 @@ export class Evaluator {
    *
    * Facts from TechDocs and GitHub are today's (they keep no history), and
    * collected once per distinct past entity, not once per day. The owners
-   * (groups and users) are today's too.
+   * (groups and users) are today's too. The on-call backend is not asked:
+   * it answers about today's entity, whose on-call annotations a past day's
+   * need not have, so the past entity's annotations decide.
    */
   async evaluatePast(
     days: Date[],
     entityAsOf: ScorecardPastView['entityAsOf'],
   ): Promise<{ days: number; evaluations: number; durationMs: number }> {
     const started = Date.now();
-    const sources = collectingOnce(this.options.sources);
+    const sources = collectingOnce({
+      ...this.options.sources,
+      oncall: {
+        collect: async () =>
+          annotationsOnly(
+            new Date(),
+            'a replayed day: the on-call backend knows only today',
+          ),
+      },
+    });
     const ownerRefs = await this.loadOwnerRefs();
     let evaluations = 0;
     for (const day of [...days].sort((a, b) => a.getTime() - b.getTime())) {

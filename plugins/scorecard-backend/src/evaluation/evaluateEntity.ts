@@ -59,6 +59,21 @@ export class EntityFacts implements FactLookup {
     return out;
   }
 
+  /**
+   * What the given sources whose values are in use say of every result built
+   * on them (an old answer, a fallback), as `source: provenance`.
+   */
+  provenance(ids: Iterable<FactSourceId>): string[] {
+    const out: string[] = [];
+    for (const id of ids) {
+      const source = this.sources[id];
+      if (source?.provenance && 'value' in this.get(id)) {
+        out.push(`${id}: ${source.provenance}`);
+      }
+    }
+    return out;
+  }
+
   timestamps(ids: Iterable<FactSourceId>): FactTimestamp[] {
     const out: FactTimestamp[] = [];
     for (const id of ids) {
@@ -139,6 +154,10 @@ export interface EvaluateEntityOptions {
   now: Date;
 }
 
+/** `reason (aside; aside)`, or the reason alone. */
+const withAside = (reason: string, asides: string[]) =>
+  asides.length ? `${reason} (${asides.join('; ')})` : reason;
+
 /** The states a waiver turns into `exempt`. */
 const WAIVABLE: ReadonlySet<CheckState> = new Set([
   'fail',
@@ -204,13 +223,14 @@ export function evaluateEntity(
       if (outcome.truth === 'unknown') {
         return result('no_data', outcome.reason, extra);
       }
+      const said = facts.provenance(sourcesOfCheck(check));
       if (outcome.truth) {
-        return result('pass', outcome.reason, extra);
+        return result('pass', withAside(outcome.reason, said), extra);
       }
-      const notes = facts.notes(sourcesOfCheck(check));
-      const reason = notes.length
-        ? `${outcome.reason} (${notes.join('; ')})`
-        : outcome.reason;
+      const reason = withAside(outcome.reason, [
+        ...facts.notes(sourcesOfCheck(check)),
+        ...said,
+      ]);
       if (
         check.enforcedFrom &&
         new Date(`${check.enforcedFrom}T00:00:00Z`) > now

@@ -12,6 +12,13 @@ export interface FactSourceResult {
    * allowed organisations); added to the reason of a check they fail.
    */
   note?: string;
+  /**
+   * What every result built on the values should say, whatever its state:
+   * that they are an old answer (from when), or that a fallback decides (the
+   * on-call backend is not installed, so the annotations do). Added to the
+   * reason of any check that reads the source.
+   */
+  provenance?: string;
   /** Present when the source has no data for the entity, with the reason. */
   unavailable?: string;
   /**
@@ -21,7 +28,7 @@ export interface FactSourceResult {
   unknown?: Record<string, string>;
 }
 
-export type FactSourceId = 'catalog' | 'techdocs' | 'github';
+export type FactSourceId = 'catalog' | 'techdocs' | 'github' | 'oncall';
 
 /** Which source provides a fact path. */
 export function sourceOfFact(path: string): FactSourceId {
@@ -31,6 +38,9 @@ export function sourceOfFact(path: string): FactSourceId {
   }
   if (root === 'techdocs') {
     return 'techdocs';
+  }
+  if (root === 'oncall') {
+    return 'oncall';
   }
   return 'catalog';
 }
