@@ -3,14 +3,14 @@ import {
   RELATION_DEPENDENCY_OF,
   RELATION_DEPENDS_ON,
   RELATION_OWNED_BY,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 
-/** Annotations the card reads; the example catalog documents them. */
+/**
+ * Annotations the cards read; the example catalog documents them. Who is on
+ * call comes from the on-call backend, which reads the on-call ones.
+ */
 export const ANNOTATIONS = {
-  onCall: 'paved-road.io/on-call',
-  pagerDutyService: 'pagerduty.com/service-id',
   tier: 'paved-road.io/tier',
   slackChannel: 'paved-road.io/slack-channel',
 } as const;
@@ -34,15 +34,14 @@ export interface Link {
   url: string;
 }
 
-/** Everything an engineer paged at night needs, in the order they need it. */
+/**
+ * What the catalog tells an engineer paged at night, in the order they need
+ * it; who is on call comes from the on-call backend.
+ */
 export interface OnCallSummary {
   owner?: Contact & { slackChannel?: string };
   /** The owner ref when it points at a group that is not in the catalog. */
   unknownOwnerRef?: string;
-  onCall?: Contact;
-  /** The on-call ref when it points at a user that is not in the catalog. */
-  unknownOnCallRef?: string;
-  pagerDutyServiceId?: string;
   runbooks: Link[];
   dashboards: Link[];
   dependencies: RelatedService[];
@@ -57,29 +56,10 @@ function relationTargets(entity: Entity, type: string): string[] {
     .map(r => r.targetRef);
 }
 
-/** `marco-rossi` or `user:default/marco-rossi`, as a full ref. */
-function onCallRef(entity: Entity): string | undefined {
-  const value = entity.metadata.annotations?.[ANNOTATIONS.onCall];
-  if (!value) {
-    return undefined;
-  }
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(value, {
-        defaultKind: 'user',
-        defaultNamespace: 'default',
-      }),
-    );
-  } catch {
-    return value;
-  }
-}
-
 /** The refs the card must look up to describe `entity`. */
 export function refsToLoad(entity: Entity) {
   return {
     owner: relationTargets(entity, RELATION_OWNED_BY)[0],
-    onCall: onCallRef(entity),
     dependencies: relationTargets(entity, RELATION_DEPENDS_ON),
     dependents: relationTargets(entity, RELATION_DEPENDENCY_OF),
   };
@@ -98,37 +78,11 @@ export function contactOf(entity: Entity): Contact {
   };
 }
 
-/** Who answers a page for one component now, and where its runbook is. */
-export interface OnCallNow {
-  /** The component's own ref. */
-  entityRef: string;
-  onCall?: Contact;
-  /** The on-call ref when it points at a user that is not in the catalog. */
-  unknownOnCallRef?: string;
-  pagerDutyServiceId?: string;
-  runbooks: Link[];
-}
-
-/**
- * Who is on call for `entity` and its runbooks, given the on-call user as
- * the catalog returned it (keyed by its full ref; see `refsToLoad`).
- */
-export function onCallNow(
-  entity: Entity,
-  loaded: Map<string, Entity>,
-): OnCallNow {
-  const ref = onCallRef(entity);
-  const onCallEntity = ref ? loaded.get(ref) : undefined;
-  return {
-    entityRef: stringifyEntityRef(entity),
-    onCall: onCallEntity && contactOf(onCallEntity),
-    unknownOnCallRef: ref && !onCallEntity ? ref : undefined,
-    pagerDutyServiceId:
-      entity.metadata.annotations?.[ANNOTATIONS.pagerDutyService],
-    runbooks: (entity.metadata.links ?? [])
-      .filter(l => /runbook/i.test(`${l.title ?? ''} ${l.type ?? ''}`))
-      .map(l => ({ title: l.title ?? 'Runbook', url: l.url })),
-  };
+/** The entity's links titled (or typed) "runbook". */
+export function runbooksOf(entity: Entity): Link[] {
+  return (entity.metadata.links ?? [])
+    .filter(l => /runbook/i.test(`${l.title ?? ''} ${l.type ?? ''}`))
+    .map(l => ({ title: l.title ?? 'Runbook', url: l.url }));
 }
 
 /** How to reach a team, from its group entity. */
@@ -173,7 +127,6 @@ export function summarize(
 ): OnCallSummary {
   const refs = refsToLoad(entity);
   const ownerEntity = refs.owner ? loaded.get(refs.owner) : undefined;
-  const now = onCallNow(entity, loaded);
   const links = entity.metadata.links ?? [];
   return {
     owner: ownerEntity && {
@@ -182,10 +135,7 @@ export function summarize(
         ownerEntity.metadata.annotations?.[ANNOTATIONS.slackChannel],
     },
     unknownOwnerRef: refs.owner && !ownerEntity ? refs.owner : undefined,
-    onCall: now.onCall,
-    unknownOnCallRef: now.unknownOnCallRef,
-    pagerDutyServiceId: now.pagerDutyServiceId,
-    runbooks: now.runbooks,
+    runbooks: runbooksOf(entity),
     dashboards: links
       .filter(
         l =>

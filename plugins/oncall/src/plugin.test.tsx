@@ -14,10 +14,11 @@ function entity(kind: string, type: string): Entity {
 }
 
 describe('oncallPlugin', () => {
-  it('puts the on-call card on components and the team card on groups', () => {
+  it('puts the on-call card on components and the team card on groups, with the backend client', () => {
     expect(
       oncallPlugin.getExtension('entity-card:oncall/team-on-call'),
     ).toBeDefined();
+    expect(oncallPlugin.getExtension('api:oncall')).toBeDefined();
     const { filterFunction } = EntityCardBlueprint.dataRefs;
     const component =
       createExtensionTester(onCallEntityCard).get(filterFunction)!;

@@ -1,7 +1,28 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { OnCallClient, onCallApiRef } from './api';
 
-/** The on-call card on every component's overview. */
+/** `api:oncall`: the client of the on-call backend. */
+export const onCallApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: onCallApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new OnCallClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * `entity-card:oncall/on-call`: on every component's overview, the owning
+ * team, who is on call now and next, open incidents, paging the on-call,
+ * the runbook and the dependencies with their on-call.
+ */
 export const onCallEntityCard = EntityCardBlueprint.make({
   name: 'on-call',
   params: {
@@ -27,5 +48,5 @@ export const teamOnCallEntityCard = EntityCardBlueprint.make({
 
 export const oncallPlugin = createFrontendPlugin({
   pluginId: 'oncall',
-  extensions: [onCallEntityCard, teamOnCallEntityCard],
+  extensions: [onCallApi, onCallEntityCard, teamOnCallEntityCard],
 });

@@ -1,6 +1,7 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { OnCallAnswer, OnCallApi, onCallApiRef } from '@internal/plugin-oncall';
 import { ScorecardApi, scorecardApiRef } from '@internal/plugin-scorecard';
 import { screen, within } from '@testing-library/react';
 import { TeamServicesWidget } from './TeamServicesWidget';
@@ -10,33 +11,73 @@ type EntityScore = Awaited<
   ReturnType<ScorecardApi['listEntities']>
 >['items'][number];
 
-const marco = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name: 'marco-rossi' },
-  spec: { profile: { displayName: 'Marco Rossi' } },
-};
-
-function service(name: string, owner: string, onCall?: string) {
-  const annotations: Record<string, string> = onCall
-    ? { 'paved-road.io/on-call': onCall }
-    : {};
+function service(name: string, owner: string) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name, annotations },
+    metadata: { name },
     spec: { type: 'service', lifecycle: 'production', owner },
     relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
   };
 }
 
 const entities: Entities = [
-  marco,
-  service('orders-service', 'fulfilment-team', 'user:default/marco-rossi'),
-  service('inventory-service', 'fulfilment-team', 'marco-rossi'),
+  service('orders-service', 'fulfilment-team'),
+  service('inventory-service', 'fulfilment-team'),
   service('notifications-worker', 'fulfilment-team'),
-  service('payments-service', 'payments-team', 'user:default/marco-rossi'),
+  service('payments-service', 'payments-team'),
 ];
+
+/** Marco Rossi is primary, as the on-call backend answers for a catalog user. */
+function marcoOnCall(entityRef: string): OnCallAnswer {
+  return {
+    entityRef,
+    providerId: 'pagerduty',
+    fetchedAt: new Date().toISOString(),
+    stale: false,
+    rotations: [
+      {
+        levels: [
+          {
+            level: 1,
+            now: [
+              {
+                contact: {
+                  name: 'Marco Rossi',
+                  userEntityRef: 'user:default/marco-rossi',
+                },
+              },
+            ],
+            next: [],
+          },
+          {
+            level: 2,
+            now: [{ contact: { name: 'Ada Lovelace' } }],
+            next: [],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Nobody is on call for the notifications worker: it has no source. */
+function onCall(answer?: (entityRef: string) => Promise<OnCallAnswer>) {
+  const getOnCall = jest.fn(
+    answer ??
+      (async (entityRef: string) =>
+        entityRef.endsWith('/notifications-worker')
+          ? {
+              entityRef,
+              providerId: 'none',
+              fetchedAt: new Date().toISOString(),
+              stale: false,
+              rotations: [],
+            }
+          : marcoOnCall(entityRef)),
+  );
+  return { api: { getOnCall } as unknown as OnCallApi, getOnCall };
+}
 
 function score(
   name: string,
@@ -69,22 +110,23 @@ function scorecard(items: EntityScore[] | Error) {
 async function renderWidget(options: {
   ownershipEntityRefs: string[];
   scores: EntityScore[] | Error;
+  onCall?: (entityRef: string) => Promise<OnCallAnswer>;
 }) {
   const { api, listEntities } = scorecard(options.scores);
-  const catalogApi = catalogApiMock({ entities });
-  const byRefs = jest.spyOn(catalogApi, 'getEntitiesByRefs');
+  const onCallApi = onCall(options.onCall);
   await renderInTestApp(<TeamServicesWidget />, {
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     apis: [
-      [catalogApiRef, catalogApi],
+      [catalogApiRef, catalogApiMock({ entities })],
       [scorecardApiRef, api],
+      [onCallApiRef, onCallApi.api],
       mockApis.identity({
         userEntityRef: 'user:default/ada',
         ownershipEntityRefs: options.ownershipEntityRefs,
       }),
     ],
   });
-  return { listEntities, byRefs };
+  return { listEntities, getOnCall: onCallApi.getOnCall };
 }
 
 function rowOf(name: string) {
@@ -93,7 +135,7 @@ function rowOf(name: string) {
 
 describe('TeamServicesWidget', () => {
   it("shows each of the team's services with its score and who is on call, worst first", async () => {
-    const { listEntities, byRefs } = await renderWidget({
+    const { listEntities, getOnCall } = await renderWidget({
       ownershipEntityRefs: [
         'user:default/ada',
         'group:default/fulfilment-team',
@@ -115,6 +157,7 @@ describe('TeamServicesWidget', () => {
       'href',
       '/catalog/default/user/marco-rossi',
     );
+    expect(orders.queryByText(/Ada Lovelace/)).toBeNull();
     expect(orders.queryByTitle('Fails a critical check')).toBeNull();
 
     const inventory = within(rowOf('inventory-service'));
@@ -123,7 +166,7 @@ describe('TeamServicesWidget', () => {
 
     const notifications = within(rowOf('notifications-worker'));
     expect(notifications.getByText('Not scored yet')).toBeInTheDocument();
-    expect(notifications.getByText('Nobody on call')).toBeInTheDocument();
+    expect(notifications.getByText('No on-call source')).toBeInTheDocument();
 
     // The critical failure first, then by score; another team's service not.
     expect(
@@ -133,14 +176,18 @@ describe('TeamServicesWidget', () => {
     ).toEqual(['inventory-service', 'orders-service', 'notifications-worker']);
     expect(screen.queryByText('payments-service')).not.toBeInTheDocument();
 
-    // One scorecard request for every score, one catalog one for every on-call.
+    // One scorecard request for every score; the on-call of each service.
     expect(listEntities).toHaveBeenCalledTimes(1);
     expect(listEntities).toHaveBeenCalledWith({
       owner: ['user:default/ada', 'group:default/fulfilment-team'],
       kind: ['component'],
       limit: 500,
     });
-    expect(byRefs).toHaveBeenCalledTimes(1);
+    expect(getOnCall.mock.calls.map(([ref]) => ref).sort()).toEqual([
+      'component:default/inventory-service',
+      'component:default/notifications-worker',
+      'component:default/orders-service',
+    ]);
   });
 
   it('shows someone in no team every service, and says so', async () => {
@@ -176,5 +223,30 @@ describe('TeamServicesWidget', () => {
       within(rowOf('orders-service')).getByText('Marco Rossi'),
     ).toBeInTheDocument();
     expect(screen.queryByText('Not scored yet')).not.toBeInTheDocument();
+  });
+
+  it('says when nobody is on call for a service, and when the on-call backend cannot answer for one', async () => {
+    await renderWidget({
+      ownershipEntityRefs: ['group:default/fulfilment-team'],
+      scores: [],
+      onCall: async entityRef => {
+        if (entityRef.endsWith('/orders-service')) {
+          throw Object.assign(new Error('Request failed with 404 Not Found'), {
+            cause: new Error('No entity component:default/orders-service'),
+          });
+        }
+        return { ...marcoOnCall(entityRef), rotations: [] };
+      },
+    });
+
+    await screen.findByRole('link', { name: 'orders-service' });
+    expect(
+      within(rowOf('orders-service')).getByTitle(
+        'No entity component:default/orders-service',
+      ),
+    ).toHaveTextContent('On call: unknown');
+    expect(
+      within(rowOf('inventory-service')).getByText('Nobody on call'),
+    ).toBeInTheDocument();
   });
 });

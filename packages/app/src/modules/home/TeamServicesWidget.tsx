@@ -1,6 +1,13 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
-import { loadOnCallNow, OnCallNow } from '@internal/plugin-oncall';
+import {
+  levelOneNow,
+  loadOnCallAnswers,
+  OnCallApi,
+  onCallApiRef,
+  OnCallResult,
+} from '@internal/plugin-oncall';
 import { ScorecardApi, scorecardApiRef } from '@internal/plugin-scorecard';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -18,7 +25,7 @@ type EntityScore = Awaited<
 
 interface ServiceRow {
   service: Entity;
-  onCall: OnCallNow;
+  onCall: OnCallResult;
   /** Undefined when the scorecard has not evaluated the service (yet). */
   score?: EntityScore;
 }
@@ -76,6 +83,7 @@ async function loadTeamServices(
   catalogApi: CatalogApi,
   identityApi: typeof identityApiRef.T,
   scorecardApi: ScorecardApi,
+  onCallApi: OnCallApi,
 ) {
   const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
   const query = (owners?: string[]) =>
@@ -93,11 +101,15 @@ async function loadTeamServices(
     ? await query(ownershipEntityRefs)
     : [];
   const services = mine.length ? mine : await query();
-  // Who is on call for every service in one catalog request, and every
-  // score in one scorecard request; a scorecard that does not answer leaves
-  // the services and their on-call standing.
+  // Who is on call for each service from the on-call backend (a few
+  // requests at a time), and every score in one scorecard request; a
+  // scorecard that does not answer leaves the services and their on-call
+  // standing, as one service's on-call failing leaves the others'.
   const [onCall, scores] = await Promise.all([
-    loadOnCallNow(catalogApi, services),
+    loadOnCallAnswers(
+      onCallApi,
+      services.map(service => stringifyEntityRef(service)),
+    ),
     scorecardApi
       .listEntities({
         owner: mine.length ? ownershipEntityRefs : undefined,
@@ -160,22 +172,49 @@ function Score(props: { score?: EntityScore; unavailable: boolean }) {
   );
 }
 
-function OnCall({ now }: { now: OnCallNow }) {
-  if (now.onCall) {
+/** Who answers first for the service now: its primary on every rotation. */
+function OnCall({ result }: { result: OnCallResult }) {
+  const shifts = result.answer ? levelOneNow(result.answer) : [];
+  if (shifts.length > 0) {
     return (
       <span>
         On call:{' '}
-        <EntityRefLink entityRef={now.onCall.ref} hideIcon>
-          {now.onCall.name}
-        </EntityRefLink>
+        {shifts.map((shift, i) => {
+          const { contact } = shift;
+          return (
+            <span key={i}>
+              {i > 0 && ', '}
+              {contact.userEntityRef && !contact.notInCatalog ? (
+                <EntityRefLink entityRef={contact.userEntityRef} hideIcon>
+                  {contact.name}
+                </EntityRefLink>
+              ) : (
+                contact.name
+              )}
+            </span>
+          );
+        })}
       </span>
     );
   }
+  let missing = 'Nobody on call';
+  if (!result.answer) {
+    missing = 'On call: unknown';
+  } else if (result.answer.providerId === 'none') {
+    missing = 'No on-call source';
+  }
   return (
-    <Typography variant="body2" component="span" color="error">
-      {now.unknownOnCallRef
-        ? `On call: ${now.unknownOnCallRef}, not in the catalog`
-        : 'Nobody on call'}
+    <Typography
+      variant="body2"
+      component="span"
+      color="error"
+      // The backend's message (a ResponseError's cause) says why.
+      title={
+        (result.error as { cause?: Error } | undefined)?.cause?.message ??
+        result.error?.message
+      }
+    >
+      {missing}
     </Typography>
   );
 }
@@ -191,9 +230,10 @@ export function TeamServicesWidget() {
   const catalogApi = useApi(catalogApiRef);
   const identityApi = useApi(identityApiRef);
   const scorecardApi = useApi(scorecardApiRef);
+  const onCallApi = useApi(onCallApiRef);
   const state = useAsync(
-    () => loadTeamServices(catalogApi, identityApi, scorecardApi),
-    [catalogApi, identityApi, scorecardApi],
+    () => loadTeamServices(catalogApi, identityApi, scorecardApi, onCallApi),
+    [catalogApi, identityApi, scorecardApi, onCallApi],
   );
   return (
     <Loaded state={state}>
@@ -227,7 +267,7 @@ export function TeamServicesWidget() {
                       component="div"
                       className={classes.details}
                     >
-                      <OnCall now={onCall} />
+                      <OnCall result={onCall} />
                       {owner && (
                         <span>
                           Owner: <EntityRefLink entityRef={owner} hideIcon />

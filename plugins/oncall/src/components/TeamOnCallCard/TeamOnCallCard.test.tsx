@@ -6,7 +6,17 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { OnCallAnswer } from '@internal/plugin-oncall-common';
 import { screen, within } from '@testing-library/react';
+import {
+  annotationAnswer,
+  mockOnCallApi,
+  noneAnswer,
+  pagerDutyAnswer,
+  responseError,
+} from '../../__testUtils__/fixtures';
+import { onCallApiRef } from '../../api';
+import { whenText } from '../../lib/format';
 import { TeamOnCallCard } from './TeamOnCallCard';
 
 const team: Entity = {
@@ -31,24 +41,11 @@ const team: Entity = {
   },
 };
 
-const marco: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name: 'marco-rossi' },
-  spec: {
-    profile: {
-      displayName: 'Marco Rossi',
-      email: 'marco.rossi@acme-freight.example',
-    },
-  },
-};
-
 function component(
   name: string,
   options: {
     type?: string;
     owner?: string;
-    onCall?: string;
     runbook?: string;
   } = {},
 ): Entity {
@@ -58,9 +55,6 @@ function component(
     kind: 'Component',
     metadata: {
       name,
-      annotations: options.onCall
-        ? { 'paved-road.io/on-call': options.onCall }
-        : {},
       links: options.runbook
         ? [{ url: options.runbook, title: 'Runbook', icon: 'docs' }]
         : [],
@@ -70,19 +64,34 @@ function component(
   };
 }
 
-async function renderCard(group: Entity, entities: Entity[]) {
-  const catalogApi = catalogApiMock({ entities: [group, marco, ...entities] });
-  const byRefs = jest.spyOn(catalogApi, 'getEntitiesByRefs');
+/** The backend's answers by component name; a missing one is an error. */
+async function renderCard(
+  group: Entity,
+  entities: Entity[],
+  answers: Record<string, OnCallAnswer | Error> = {},
+) {
+  const api = mockOnCallApi({
+    getOnCall: jest.fn(async (entityRef: string) => {
+      const answer = answers[entityRef.split('/')[1]];
+      if (!answer || answer instanceof Error) {
+        throw answer ?? new Error(`no answer for ${entityRef}`);
+      }
+      return { ...answer, entityRef };
+    }),
+  });
   await renderInTestApp(
     <EntityProvider entity={group}>
       <TeamOnCallCard />
     </EntityProvider>,
     {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      apis: [[catalogApiRef, catalogApi]],
+      apis: [
+        [catalogApiRef, catalogApiMock({ entities: [group, ...entities] })],
+        [onCallApiRef, api],
+      ],
     },
   );
-  return { byRefs };
+  return api;
 }
 
 function row(name: string) {
@@ -90,35 +99,52 @@ function row(name: string) {
 }
 
 describe('TeamOnCallCard', () => {
-  it("lists the team's components with who is on call and the runbook", async () => {
-    const { byRefs } = await renderCard(team, [
-      component('orders-service', {
-        onCall: 'user:default/marco-rossi',
-        runbook: 'https://runbooks.example/orders',
-      }),
-      component('inventory-service', { onCall: 'marco-rossi' }),
-      component('notifications-worker'),
-      component('freight-common', { type: 'library' }),
-      component('checkout-service', {
-        owner: 'group:default/storefront-team',
-        onCall: 'user:default/marco-rossi',
-      }),
-    ]);
+  it("lists the team's components with who is on call first now, until when, and the runbook", async () => {
+    const orders = pagerDutyAnswer();
+    const until = orders.rotations[0].levels[0].now[0].until!;
+    const api = await renderCard(
+      team,
+      [
+        component('orders-service', {
+          runbook: 'https://runbooks.example/orders',
+        }),
+        component('inventory-service'),
+        component('notifications-worker'),
+        component('freight-common', { type: 'library' }),
+        component('checkout-service', {
+          owner: 'group:default/storefront-team',
+        }),
+      ],
+      {
+        'orders-service': orders,
+        'inventory-service': annotationAnswer({
+          name: 'Marco Rossi',
+          userEntityRef: 'user:default/marco-rossi',
+        }),
+        'notifications-worker': noneAnswer(''),
+        'freight-common': noneAnswer(''),
+      },
+    );
 
     await screen.findByRole('cell', { name: /^orders-service/ });
-    const orders = within(row('orders-service'));
-    expect(orders.getByText('Marco Rossi')).toBeInTheDocument();
-    expect(orders.getByRole('link', { name: /^Runbook/ })).toHaveAttribute(
+    const ordersRow = within(row('orders-service'));
+    // The primary only, with the end of the shift.
+    expect(ordersRow.getByText('Ada Lovelace')).toBeInTheDocument();
+    expect(ordersRow.getByText(`until ${whenText(until)}`)).toBeInTheDocument();
+    expect(ordersRow.queryByText('Linus Torvalds')).not.toBeInTheDocument();
+    expect(ordersRow.getByRole('link', { name: /^Runbook/ })).toHaveAttribute(
       'href',
       'https://runbooks.example/orders',
     );
-    // The on-call annotation may leave out the kind and namespace.
+    // The annotation's person, linked to the catalog user.
     expect(
-      within(row('inventory-service')).getByText('Marco Rossi'),
-    ).toBeInTheDocument();
+      within(row('inventory-service')).getByRole('link', {
+        name: 'Marco Rossi',
+      }),
+    ).toHaveAttribute('href', '/catalog/default/user/marco-rossi');
     expect(within(row('inventory-service')).getByText('None')).toBeVisible();
     expect(
-      within(row('notifications-worker')).getByText('Nobody set'),
+      within(row('notifications-worker')).getByText('no on-call source'),
     ).toBeInTheDocument();
     // Only the team's own components; the library after the services.
     expect(screen.queryByText('checkout-service')).not.toBeInTheDocument();
@@ -132,8 +158,42 @@ describe('TeamOnCallCard', () => {
       'orders-service',
       'freight-common',
     ]);
-    // Every on-call user in one catalog request.
-    expect(byRefs).toHaveBeenCalledTimes(1);
+    // One request per component of the team, none for another team's.
+    expect(api.getOnCall).toHaveBeenCalledTimes(4);
+    expect(api.getOnCall).toHaveBeenCalledWith(
+      'component:default/orders-service',
+    );
+  });
+
+  it('says when a source is unreachable or the backend cannot answer for a component', async () => {
+    const fetchedAt = new Date();
+    fetchedAt.setHours(2, 14, 0, 0);
+    await renderCard(
+      team,
+      [component('orders-service'), component('payments-service')],
+      {
+        'orders-service': pagerDutyAnswer({
+          stale: true,
+          fetchedAt: fetchedAt.toISOString(),
+        }),
+        'payments-service': await responseError(
+          404,
+          'NotFoundError',
+          'PagerDuty has no service PGONE',
+        ),
+      },
+    );
+
+    expect(
+      await screen.findByText('(PagerDuty unreachable, as of 02:14)', {
+        exact: false,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(row('payments-service')).getByText(
+        'on-call unknown: PagerDuty has no service PGONE',
+      ),
+    ).toBeInTheDocument();
   });
 
   it("shows the team's email and Slack channel", async () => {
@@ -155,18 +215,16 @@ describe('TeamOnCallCard', () => {
     );
   });
 
-  it('says when the team has no contact and names an on-call user not in the catalog', async () => {
+  it('says when the team has no contact', async () => {
     const bare: Entity = {
       ...team,
       metadata: { name: 'fulfilment-team' },
       spec: { type: 'team', children: [] },
     };
-    await renderCard(bare, [
-      component('orders-service', { onCall: 'user:default/ghost' }),
-    ]);
+    await renderCard(bare, []);
 
     expect(
-      await screen.findByText('user:default/ghost is not in the catalog'),
+      await screen.findByText('The team owns no components.'),
     ).toBeInTheDocument();
     expect(screen.getByText(/No team contact/)).toBeInTheDocument();
   });

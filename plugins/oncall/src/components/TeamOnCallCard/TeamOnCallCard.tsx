@@ -5,7 +5,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
   EntityRefLink,
   catalogApiRef,
@@ -19,9 +19,15 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
-import { ReactNode } from 'react';
-import { loadOnCallNow } from '../../loadOnCall';
-import { OnCallNow, TeamContacts, teamContactsOf } from '../../onCallSummary';
+import { onCallApiRef } from '../../api';
+import { loadOnCallAnswers } from '../../loadOnCall';
+import {
+  Link as RunbookLink,
+  TeamContacts,
+  runbooksOf,
+  teamContactsOf,
+} from '../../onCallSummary';
+import { LevelOneOnCall, Missing } from '../common';
 
 const useStyles = makeStyles(theme => ({
   contacts: {
@@ -40,7 +46,6 @@ const COMPONENT_FIELDS = [
   'metadata.name',
   'metadata.namespace',
   'metadata.title',
-  'metadata.annotations',
   'metadata.links',
   'spec.type',
 ];
@@ -60,18 +65,6 @@ function byKindOfWork(a: Entity, b: Entity) {
     (a.metadata.title ?? a.metadata.name).localeCompare(
       b.metadata.title ?? b.metadata.name,
     )
-  );
-}
-
-/** Something that should be there and is not; muted where it is optional. */
-function Missing(props: { children: ReactNode; expected: boolean }) {
-  return (
-    <Typography
-      variant="body2"
-      color={props.expected ? 'error' : 'textSecondary'}
-    >
-      {props.children}
-    </Typography>
   );
 }
 
@@ -107,37 +100,13 @@ function Contacts({ contacts }: { contacts: TeamContacts }) {
   );
 }
 
-function OnCallCell({ now, expected }: { now: OnCallNow; expected: boolean }) {
-  if (now.onCall) {
-    return (
-      <>
-        <EntityRefLink entityRef={now.onCall.ref} hideIcon>
-          {now.onCall.name}
-        </EntityRefLink>
-        {now.onCall.email && (
-          <Typography variant="body2">
-            <Link to={`mailto:${now.onCall.email}`}>{now.onCall.email}</Link>
-          </Typography>
-        )}
-      </>
-    );
-  }
-  return (
-    <Missing expected={expected}>
-      {now.unknownOnCallRef
-        ? `${now.unknownOnCallRef} is not in the catalog`
-        : 'Nobody set'}
-    </Missing>
-  );
-}
-
-function RunbookCell({ now, expected }: { now: OnCallNow; expected: boolean }) {
-  if (now.runbooks.length === 0) {
-    return <Missing expected={expected}>None</Missing>;
+function RunbookCell(props: { runbooks: RunbookLink[]; expected: boolean }) {
+  if (props.runbooks.length === 0) {
+    return <Missing expected={props.expected}>None</Missing>;
   }
   return (
     <>
-      {now.runbooks.map(runbook => (
+      {props.runbooks.map(runbook => (
         <Typography variant="body2" key={runbook.url}>
           <Link to={runbook.url}>{runbook.title}</Link>
         </Typography>
@@ -148,12 +117,14 @@ function RunbookCell({ now, expected }: { now: OnCallNow; expected: boolean }) {
 
 /**
  * The team's on-call on its group page: how to reach the team, and for each
- * component it owns, who is on call now and the runbook.
+ * component it owns, who is on call first now (from the on-call backend)
+ * and until when, and the runbook.
  */
 export function TeamOnCallCard() {
   const classes = useStyles();
   const { entity: group } = useEntity();
   const catalogApi = useApi(catalogApiRef);
+  const onCallApi = useApi(onCallApiRef);
   const groupRef = stringifyEntityRef(group);
   const { value, loading, error } = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
@@ -161,9 +132,15 @@ export function TeamOnCallCard() {
       fields: COMPONENT_FIELDS,
     });
     const components = [...items].sort(byKindOfWork);
-    const now = await loadOnCallNow(catalogApi, components);
-    return components.map((component, i) => ({ component, now: now[i] }));
-  }, [catalogApi, groupRef]);
+    const onCall = await loadOnCallAnswers(
+      onCallApi,
+      components.map(c => stringifyEntityRef(c)),
+    );
+    return components.map((component, i) => ({
+      component,
+      onCall: onCall[i],
+    }));
+  }, [catalogApi, onCallApi, groupRef]);
 
   return (
     <InfoCard title="On call">
@@ -185,10 +162,10 @@ export function TeamOnCallCard() {
             </TableRow>
           </TableHead>
           <TableBody>
-            {value.map(({ component, now }) => {
+            {value.map(({ component, onCall }) => {
               const deployed = isDeployed(component);
               return (
-                <TableRow key={now.entityRef}>
+                <TableRow key={onCall.entityRef}>
                   <TableCell>
                     <EntityRefLink entityRef={component} hideIcon />
                     <Typography variant="caption" color="textSecondary">
@@ -197,10 +174,13 @@ export function TeamOnCallCard() {
                     </Typography>
                   </TableCell>
                   <TableCell>
-                    <OnCallCell now={now} expected={deployed} />
+                    <LevelOneOnCall result={onCall} expected={deployed} />
                   </TableCell>
                   <TableCell>
-                    <RunbookCell now={now} expected={deployed} />
+                    <RunbookCell
+                      runbooks={runbooksOf(component)}
+                      expected={deployed}
+                    />
                   </TableCell>
                 </TableRow>
               );

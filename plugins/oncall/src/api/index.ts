@@ -1,0 +1,3 @@
+export { onCallApiRef } from './OnCallApi';
+export type { IncidentsQuery, OnCallApi } from './OnCallApi';
+export { OnCallClient } from './OnCallClient';
