@@ -168,6 +168,32 @@ describe('on-call backend', () => {
     });
   });
 
+  it('links each person the source names by email to the catalog User with that email', async () => {
+    const source = new TestSource();
+    const known = { name: 'Lena V.', email: 'lena.vogel@acme-freight.example' };
+    source.onCallNow = async () => [
+      {
+        levels: [
+          {
+            level: 1,
+            now: [{ contact: known }],
+            next: [
+              { contact: { name: 'Someone', email: 'x@elsewhere.example' } },
+            ],
+          },
+        ],
+      },
+    ];
+    const { server } = await start({ sources: [source] });
+    const res = await request(server).get(`${base}/orders-service`);
+    const [level] = res.body.rotations[0].levels;
+    expect(level.now[0].contact).toEqual({
+      ...known,
+      userEntityRef: 'user:default/lena-vogel',
+    });
+    expect(level.next[0].contact.userEntityRef).toBeUndefined();
+  });
+
   it('falls back to the annotation, and says when nothing answers', async () => {
     const { server } = await start({});
     const legacy = await request(server).get(`${base}/legacy-service`);

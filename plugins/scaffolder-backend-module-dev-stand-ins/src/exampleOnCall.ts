@@ -34,6 +34,13 @@ export function lastHandover(now: Date): number {
     : monday.getTime();
 }
 
+/** The user `oncall.pagerduty.fromEmail` of app-config.yaml names. */
+export const PORTAL_USER = {
+  id: 'PPORTAL',
+  name: 'Paved Road portal',
+  email: 'paved-road@acme-freight.example',
+};
+
 /** Incidents the example organisation has at start, by component name. */
 const EXAMPLE_INCIDENTS: Record<
   string,
@@ -90,6 +97,11 @@ export function seedExampleOnCall(
   catalog: { users: Entity[]; components: Entity[] },
   now: Date,
 ): string[] {
+  // The portal's own PagerDuty user (oncall.pagerduty.fromEmail): pages in
+  // the name of people PagerDuty does not know, such as the guest.
+  if (!pd.users.has(PORTAL_USER.id)) {
+    pd.addUser(PORTAL_USER);
+  }
   const userIds = new Map<string, string>();
   const teams = new Map<string, string[]>();
   for (const user of catalog.users) {

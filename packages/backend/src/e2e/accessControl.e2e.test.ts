@@ -13,6 +13,7 @@ import {
   GitHubOAuthDouble,
   HttpDouble,
   KubernetesDouble,
+  PagerDutyDouble,
   VaultDouble,
 } from '@internal/platform-api-doubles';
 import { eventually, RunningBackend, waitForEntity } from './harness';
@@ -45,6 +46,8 @@ describe('access control in production', () => {
   let kubernetes: KubernetesDouble;
   let argocd: ArgoCdDouble;
   let vault: VaultDouble;
+  /** PagerDuty with the fulfilment team's rotation for orders-service. */
+  let pagerDuty: PagerDutyDouble;
   /** Serves catalog-info files for registration (production reads only URLs). */
   let catalogServer: HttpDouble;
   const catalogFiles = new Map<string, unknown>();
@@ -186,6 +189,32 @@ describe('access control in production', () => {
     kubernetes = await new KubernetesDouble().start();
     argocd = await new ArgoCdDouble().start();
     vault = await new VaultDouble().start();
+    pagerDuty = await new PagerDutyDouble().start();
+    const week = 7 * 86_400_000;
+    pagerDuty
+      .addUser({
+        id: 'PLENA01',
+        name: 'Lena Vogel',
+        email: 'lena.vogel@acme-freight.example',
+      })
+      .addSchedule({
+        id: 'PSCHORD',
+        name: 'Orders primary',
+        handovers: [
+          { at: new Date(Date.now() - week).toISOString(), userId: 'PLENA01' },
+        ],
+        until: new Date(Date.now() + week).toISOString(),
+      })
+      .addEscalationPolicy({
+        id: 'PEPORD1',
+        name: 'Orders escalation',
+        rules: [{ targets: [{ type: 'schedule', id: 'PSCHORD' }] }],
+      })
+      .addService({
+        id: 'PORD7X2',
+        name: 'Orders service',
+        escalationPolicyId: 'PEPORD1',
+      });
     catalogServer = await new HttpDouble(request => {
       const file = catalogFiles.get(request.path);
       if (typeof file === 'string') {
@@ -206,6 +235,8 @@ describe('access control in production', () => {
         ...stagingTargets(),
         // Scorecard re-evaluates after a waiver; GitHub answers at once (refused).
         APP_CONFIG_scorecard_github_baseUrl: await closedPortUrl(),
+        PAGERDUTY_TOKEN: pagerDuty.token,
+        APP_CONFIG_oncall_pagerduty_apiBaseUrl: pagerDuty.url,
         APP_CONFIG_backend_reading_allow: JSON.stringify([
           { host: new URL(catalogServer.url).host },
         ]),
@@ -258,6 +289,7 @@ describe('access control in production', () => {
     await kubernetes?.close();
     await argocd?.close();
     await vault?.close();
+    await pagerDuty?.close();
     await catalogServer?.close();
   }, 60_000);
 
@@ -315,6 +347,57 @@ describe('access control in production', () => {
         expect(anonymous.status).toBe(401);
       },
     );
+  });
+
+  describe('paging the on-call', () => {
+    const route = 'oncall/entities/component/default/orders-service';
+    const createdInPagerDuty = () =>
+      pagerDuty.requests.filter(
+        r => r.method === 'POST' && r.path === '/incidents',
+      ).length;
+
+    it('shows anyone signed in who PagerDuty has on call', async () => {
+      const res = await api('chen-wei', 'GET', route);
+      expect(res.status).toBe(200);
+      const answer = await res.json();
+      expect(answer.providerId).toBe('pagerduty');
+      expect(answer.rotations[0].levels[0].now[0].contact).toMatchObject({
+        name: 'Lena Vogel',
+        email: 'lena.vogel@acme-freight.example',
+      });
+    });
+
+    it("refuses to page another team's on-call, and PagerDuty is never asked", async () => {
+      const res = await api('chen-wei', 'POST', `${route}/incidents`, {
+        title: 'Orders look slow from payments',
+      });
+      expect(res.status).toBe(403);
+      const { error } = await res.json();
+      expect(error.message).toBe(
+        'user:default/chen-wei may not page the on-call of component:default/orders-service: only its owners and the platform team can. Ask fulfilment-team or the platform team to page, or call the on-call shown on the card',
+      );
+      expect(createdInPagerDuty()).toBe(0);
+      expect(pagerDuty.incidents.size).toBe(0);
+    });
+
+    it('pages for the owning team: one incident, in their name', async () => {
+      const res = await api('lena-vogel', 'POST', `${route}/incidents`, {
+        title: 'Orders API returns 500 for 20 % of calls',
+        urgency: 'high',
+      });
+      expect(res.status).toBe(201);
+      const incident = await res.json();
+      expect(incident).toMatchObject({
+        title: 'Orders API returns 500 for 20 % of calls',
+        status: 'triggered',
+        service: { id: 'PORD7X2' },
+      });
+      expect(pagerDuty.incidents.size).toBe(1);
+      const [created] = pagerDuty.requests.filter(
+        r => r.method === 'POST' && r.path === '/incidents',
+      );
+      expect(created.headers.from).toBe('lena.vogel@acme-freight.example');
+    });
   });
 
   // In this order: the refused calls leave the entity for the allowed ones.

@@ -9,8 +9,10 @@ import {
   IncidentsAnswer,
   IncidentStatus,
   OnCallAnswer,
+  OnCallContact,
   OnCallIncident,
   OnCallRotation,
+  OnCallShift,
   TriggerIncidentRequest,
 } from '@internal/plugin-oncall-common';
 import { OnCallProvider } from '@internal/plugin-oncall-node';
@@ -71,7 +73,10 @@ export class OnCallService {
    * Who is on call for the entity now. No provider: an answer with no
    * rotations from provider `none` (the card says how to add one).
    */
-  async onCall(entity: Entity): Promise<OnCallAnswer> {
+  async onCall(
+    entity: Entity,
+    credentials?: BackstageCredentials,
+  ): Promise<OnCallAnswer> {
     const entityRef = stringifyEntityRef(entity);
     const provider = this.providerFor(entity);
     if (!provider) {
@@ -89,7 +94,68 @@ export class OnCallService {
       provider,
       () => provider.onCallNow(entity, { now: this.now() }),
     );
-    return { entityRef, ...provenance, rotations: value };
+    const rotations = credentials
+      ? await this.linkToCatalog(value, credentials)
+      : value;
+    return { entityRef, ...provenance, rotations };
+  }
+
+  /**
+   * The rotations with each person the source names by email only linked to
+   * the catalog User with that email (one catalog request), so the card
+   * can link to their profile and teams. Unknown emails stay unlinked.
+   */
+  private async linkToCatalog(
+    rotations: OnCallRotation[],
+    credentials: BackstageCredentials,
+  ): Promise<OnCallRotation[]> {
+    const contacts = rotations.flatMap(r =>
+      r.levels.flatMap(l => [...l.now, ...l.next].map(s => s.contact)),
+    );
+    const emails = [
+      ...new Set(
+        contacts
+          .filter(c => !c.userEntityRef && c.email)
+          .map(c => c.email!.toLocaleLowerCase('en-US')),
+      ),
+    ];
+    if (emails.length === 0) {
+      return rotations;
+    }
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: { kind: 'User', 'spec.profile.email': emails },
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.profile'],
+      },
+      { credentials },
+    );
+    const byEmail = new Map<string, string>();
+    for (const user of items) {
+      const email = (user.spec?.profile as { email?: string } | undefined)
+        ?.email;
+      if (email) {
+        byEmail.set(email.toLocaleLowerCase('en-US'), stringifyEntityRef(user));
+      }
+    }
+    const link = (contact: OnCallContact): OnCallContact => {
+      const ref =
+        !contact.userEntityRef && contact.email
+          ? byEmail.get(contact.email.toLocaleLowerCase('en-US'))
+          : undefined;
+      return ref ? { ...contact, userEntityRef: ref } : contact;
+    };
+    const linkShift = (shift: OnCallShift): OnCallShift => ({
+      ...shift,
+      contact: link(shift.contact),
+    });
+    return rotations.map(rotation => ({
+      ...rotation,
+      levels: rotation.levels.map(level => ({
+        ...level,
+        now: level.now.map(linkShift),
+        next: level.next.map(linkShift),
+      })),
+    }));
   }
 
   /** The entity's incidents created since `since`, newest first. */

@@ -88,7 +88,10 @@ export async function createRouter(options: {
   };
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    res.json(await service.onCall(await entityOf(req)));
+    const credentials = await httpAuth.credentials(req);
+    res.json(
+      await service.onCall(await entityOf(req, credentials), credentials),
+    );
   });
 
   router.get('/entities/:kind/:namespace/:name/incidents', async (req, res) => {
