@@ -65,7 +65,7 @@ describe('seedExampleOnCall', () => {
     }>;
   };
 
-  it("puts the annotated person on call this week, the next one second, the team's first member third", async () => {
+  it('puts the annotated person on call this week, the next one second, the one after third', async () => {
     const users = [
       user('marco-rossi', 'fulfilment-team'),
       user('lena-vogel', 'fulfilment-team'),

@@ -88,7 +88,7 @@ function emailOf(user: Entity): string | undefined {
  * escalation policy of three levels: a weekly primary rotation through the
  * owning team that has the component's `paved-road.io/on-call` person on
  * call this week (so annotation and PagerDuty agree on first start), a
- * secondary rotation one person behind, and the team's first member
+ * secondary rotation one person behind, and the third of the rotation
  * directly. A few incidents (see `EXAMPLE_INCIDENTS`) make the cards alive.
  * Returns the PagerDuty service ids it added.
  */
@@ -203,7 +203,9 @@ export function seedExampleOnCall(
         {
           escalationDelayInMinutes: 30,
           targets: [
-            { type: 'user', id: userIds.get(members[0] ?? rotation[0])! },
+            // Whoever is third in the rotation, always: this week neither
+            // the primary nor the secondary when the team has three.
+            { type: 'user', id: userIds.get(rotation[2 % rotation.length])! },
           ],
         },
       ],

@@ -56,6 +56,8 @@ describe('live on-call in a browser (embedded default)', () => {
     ({ backend, page } = portal);
     await page.goto(backend.baseUrl);
     await page.getByRole('button', { name: 'Enter' }).click();
+    // Signed in once the app shows its navigation.
+    await page.getByRole('link', { name: 'Catalog' }).first().waitFor();
     // The stand-in is seeded once the catalog has loaded.
     await eventually(
       async () =>
@@ -90,8 +92,8 @@ describe('live on-call in a browser (embedded default)', () => {
           onCallAt('PCHK2M6', 2),
         ]);
         const onCall = card().first();
-        await onCall.getByText('Primary', { exact: true }).waitFor();
-        await onCall.getByText('Secondary', { exact: true }).waitFor();
+        await onCall.getByText(/^Primary:/).waitFor();
+        await onCall.getByText(/^Secondary:/).waitFor();
         // Linked to their catalog profile: PagerDuty's email is the catalog's.
         const primaryLink = onCall
           .getByRole('link', { name: primary, exact: true })
@@ -119,7 +121,7 @@ describe('live on-call in a browser (embedded default)', () => {
         expect(await onCall.getByText('PagerDuty unreachable').count()).toBe(0);
         expect(await clippedBoxes(page)).toEqual([]);
         expect(await overflowsHorizontally(page)).toBe(false);
-        await page.screenshot({
+        await onCall.screenshot({
           path: path.join(os.tmpdir(), `paved-road-oncall-${width}.png`),
         });
       }).finally(() => page.setViewportSize({ width: 1600, height: 1000 })),
@@ -133,7 +135,10 @@ describe('live on-call in a browser (embedded default)', () => {
         await page.goto(
           `${backend.baseUrl}/catalog/default/component/orders-service`,
         );
-        await card().first().getByText('Primary', { exact: true }).waitFor();
+        await card()
+          .first()
+          .getByText(/^Primary:/)
+          .waitFor();
         const title = `Orders API latency above 2 s (${Date.now()})`;
         const opened = Date.now();
         const res = await fetch(`${pagerDuty.url}/incidents`, {
