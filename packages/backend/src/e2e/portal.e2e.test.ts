@@ -85,7 +85,9 @@ describe('the portal in a browser (embedded default)', () => {
 
         // The on-call card, beside the About card: no scrolling, no click.
         await page.getByText('On call', { exact: true }).waitFor();
-        await page.getByRole('link', { name: 'Marco Rossi' }).waitFor();
+        await page
+          .getByRole('link', { name: 'Marco Rossi', exact: true })
+          .waitFor();
         await page.getByText('Slack: #team-fulfilment').waitFor();
         const runbooks = page.getByRole('link', { name: /^Runbook/ });
         expect(await runbooks.count()).toBeGreaterThan(0);
