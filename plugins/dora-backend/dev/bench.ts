@@ -103,6 +103,8 @@ function p95(samples: number[]): number {
  * fail, so their commits never reach production; ~10 commits per deployment
  * (Poisson), 30 % squash merges, 60 % with a pull request; 4 % rollbacks and
  * 4 % hotfixes naming an earlier production deployment of the same service;
+ * regular deployments sent without a kind, one in 33 of the production ones
+ * re-deploying an older head (inferred rollbacks, by the backfill);
  * incidents linked explicitly, by a rollback, by the window, or not at all.
  * The change→deployment link columns are what ingestion would have stored.
  */
@@ -141,6 +143,23 @@ async function generate(db: Knex) {
   await db.raw(
     `UPDATE dora_deployments SET kind = 'regular'
       WHERE kind <> 'regular' AND remediates_deployment_id IS NULL`,
+  );
+  // Regular deployments are sent without a kind; one in 33 of those to
+  // production re-deploys the head live before the previous deployment
+  // there, which the backfill may infer to be a rollback (chosen by id:
+  // no random() is drawn, so the rest of the data set is as before).
+  await db.raw(
+    `UPDATE dora_deployments SET kind_declared = false WHERE kind = 'regular'`,
+  );
+  await db.raw(
+    `UPDATE dora_deployments d SET commit_sha = COALESCE((
+       SELECT p.commit_sha FROM dora_deployments p
+        WHERE p.service_ref = d.service_ref AND p.environment_tier = 'production'
+          AND p.environment = d.environment AND p.status = 'success'
+          AND p.finished_at < d.finished_at
+        ORDER BY p.finished_at DESC, p.id DESC OFFSET 1 LIMIT 1), d.commit_sha)
+      WHERE d.kind = 'regular' AND d.environment_tier = 'production'
+        AND d.status = 'success' AND d.id % 33 = 0`,
   );
   // Each change is in one random deployment (whose commits it joins, next
   // to the head commit); lead times log-uniform from 1 h to 14 days.
@@ -456,7 +475,9 @@ async function main() {
     const counts = await db.raw(
       `SELECT (SELECT COUNT(*) FROM dora_deployments) AS deployments,
               (SELECT COUNT(*) FROM dora_changes) AS changes,
-              (SELECT COUNT(*) FROM dora_incidents) AS incidents`,
+              (SELECT COUNT(*) FROM dora_incidents) AS incidents,
+              (SELECT COUNT(*) FROM dora_deployments WHERE rollback_inferred)
+                AS inferred_rollbacks`,
     );
     const fastP95 = p95(fastSamples);
     const referenceP95 = referenceSamples.length ? p95(referenceSamples) : null;

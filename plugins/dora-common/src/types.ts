@@ -27,6 +27,8 @@ export const ENVIRONMENT_TIERS: readonly EnvironmentTier[] = [
 /**
  * Why a deployment was made. `hotfix` and `rollback` are unplanned fixes: they
  * count towards rework rate and mark the deployment they remediate as failed.
+ * A deployment event without a kind is `regular`, unless it is an inferred
+ * rollback (see {@link DeploymentEvent.kind}).
  *
  * @public
  */
@@ -58,6 +60,15 @@ export interface DeploymentEvent {
   commitSha?: string;
   /** Every commit this deployment shipped for the first time or again (head included automatically). */
   commits?: string[];
+  /**
+   * Sent (`regular` included): taken as it is. Omitted: `regular`, unless
+   * the deployment is an inferred rollback: a successful production-tier
+   * deployment whose `commitSha` was first deployed to the same
+   * environment before the commit of the deployment live there just before
+   * it (by deployment history) is a `rollback` remediating that deployment.
+   * Send `kind: 'regular'` to say a re-deployment of an older commit is not
+   * a rollback.
+   */
   kind?: DeploymentKind;
   /** For hotfix/rollback: idempotency key or external id of the deployment it remediates (same service). */
   remediates?: string;
@@ -307,6 +318,12 @@ export interface DoraDeploymentRow {
   environmentTier: EnvironmentTier;
   status: DeploymentStatus;
   kind: DeploymentKind;
+  /**
+   * True when `kind` is `rollback` because the event sent no kind and the
+   * deployment went back to an older commit (an inferred rollback), false
+   * when the kind is the one sent (or `regular` by default).
+   */
+  rollbackInferred: boolean;
   startedAt: string | null;
   finishedAt: string;
   commitSha: string | null;
@@ -370,6 +387,11 @@ export interface DoraDataQualityResponse {
   unlinkedIncidents: number;
   /** Changes authored in the window not (yet) in a production deployment. */
   undeployedChanges: number;
+  /**
+   * Production deployments counted as rollbacks because they went back to
+   * an older commit, their events sending no kind (inferred, not declared).
+   */
+  inferredRollbacks: number;
 }
 
 /**

@@ -26,8 +26,18 @@ const pickEnvironment = (x: number) => {
   return x < 0.7 ? 'production-us' : 'staging';
 };
 
-/** A random but plausible history, split into shuffled batches. */
-export function generate(seed: number): DoraEvent[][] {
+/**
+ * A random but plausible history, split into shuffled batches. With
+ * `inferKinds`, most regular deployments send no kind (a few send
+ * `regular`), and about a quarter of the deployments re-deploy a head
+ * their service deployed to that environment before the live one, so that
+ * rollbacks are inferred; without it,
+ * every deployment sends its kind (the same events as before the option).
+ */
+export function generate(
+  seed: number,
+  options: { inferKinds?: boolean } = {},
+): DoraEvent[][] {
   const r = rng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const at = (ms: number) =>
@@ -62,6 +72,7 @@ export function generate(seed: number): DoraEvent[][] {
     commits.set(service, shas);
   }
   const deployed = new Map<string, string[]>(); // service -> deployment keys
+  const heads = new Map<string, string[]>(); // service and environment -> heads
   for (let i = 0; i < 90; i++) {
     const service = pick(services);
     const shas = commits.get(service)!;
@@ -74,16 +85,28 @@ export function generate(seed: number): DoraEvent[][] {
     if (roll < 0.1) kind = 'rollback';
     else if (roll < 0.2) kind = 'hotfix';
     const key = `dep-${seed}-${i}`;
+    const environment = pickEnvironment(r());
+    const status = r() < 0.9 ? 'success' : 'failure';
+    let head = contained[0];
+    let sendsKind = true;
+    if (options.inferKinds) {
+      // Back to a head deployed there before the live one, now and then.
+      const there = `${service} ${environment}`;
+      const before = heads.get(there) ?? [];
+      if (before.length > 1 && r() < 0.3) head = pick(before.slice(-4, -1));
+      sendsKind = kind !== 'regular' || r() < 0.2;
+      if (status === 'success') heads.set(there, [...before, head]);
+    }
     events.push({
       type: 'deployment',
       idempotencyKey: key,
       service,
-      environment: pickEnvironment(r()),
-      status: r() < 0.9 ? 'success' : 'failure',
+      environment,
+      status,
       finishedAt: at(finished),
-      commitSha: contained[0],
-      commits: contained.slice(1),
-      kind,
+      commitSha: head,
+      commits: head === contained[0] ? contained.slice(1) : [],
+      ...(sendsKind ? { kind } : {}),
       ...(kind !== 'regular' ? { remediates: pick(earlier) } : {}),
     });
     deployed.set(service, [...earlier, key]);

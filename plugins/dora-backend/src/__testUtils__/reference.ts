@@ -13,6 +13,70 @@ const median = (values: number[]) =>
 const rowsOf = (result: any): any[] => result.rows ?? result;
 const truthy = (v: unknown) => v === true || Number(v) === 1;
 
+/** A rollback inferred from the deployment history, by the reference. */
+interface InferredRollback {
+  /** The deployment it rolled back; null: not a rollback. */
+  target: number | null;
+  environment: string;
+  finishedAt: number;
+}
+
+/**
+ * Rollbacks inferred from the deployment history (README, "Inferred
+ * rollbacks"), from the raw rows, ignoring what the store inferred: for
+ * every successful production-tier deployment whose event sent no kind,
+ * the deployment it rolled back or null. One pass over each service's
+ * history in each environment, in order (finish, then idempotency key): a
+ * deployment rolls back its predecessor when its commit was first deployed
+ * there before the predecessor's.
+ */
+async function inferredRollbacks(
+  knex: Knex,
+): Promise<Map<number, InferredRollback>> {
+  const histories = new Map<string, any[]>();
+  for (const d of rowsOf(
+    await knex.raw(
+      `SELECT id, idempotency_key, service_ref, environment, finished_at,
+              commit_sha, kind_declared
+         FROM dora_deployments
+        WHERE environment_tier = 'production' AND status = 'success'`,
+    ),
+  )) {
+    const key = JSON.stringify([d.service_ref, d.environment]);
+    if (!histories.has(key)) histories.set(key, []);
+    histories.get(key)!.push(d);
+  }
+  const out = new Map<number, InferredRollback>();
+  for (const history of histories.values()) {
+    history.sort((a, b) => {
+      const byFinish = Number(a.finished_at) - Number(b.finished_at);
+      if (byFinish) return byFinish;
+      if (a.idempotency_key === b.idempotency_key) return 0;
+      return a.idempotency_key < b.idempotency_key ? -1 : 1;
+    });
+    // Where each commit was first deployed in the history.
+    const first = new Map<string, number>();
+    history.forEach((d, i) => {
+      if (d.commit_sha !== null && !first.has(d.commit_sha)) {
+        first.set(d.commit_sha, i);
+      }
+      if (truthy(d.kind_declared)) return;
+      const live = i > 0 ? history[i - 1] : undefined;
+      const older =
+        live !== undefined &&
+        d.commit_sha !== null &&
+        live.commit_sha !== null &&
+        first.get(d.commit_sha)! < first.get(live.commit_sha)!;
+      out.set(Number(d.id), {
+        target: older ? Number(live.id) : null,
+        environment: d.environment,
+        finishedAt: Number(d.finished_at),
+      });
+    });
+  }
+  return out;
+}
+
 /**
  * The reference implementation: plain SQL over the raw tables, ignoring the
  * denormalized columns (`dora_changes.deployment_id/deployed_at/owner_ref`),
@@ -22,6 +86,11 @@ const truthy = (v: unknown) => v === true || Number(v) === 1;
  * With `environment`, every "production-tier deployment" below reads
  * "successful deployment to that environment" (by name, any tier), and only
  * incidents linked to a deployment in it count.
+ *
+ * A deployment's kind and remediation are the ones its event sent
+ * (`kind_declared`); else it is a rollback as inferredRollbacks() finds, or
+ * regular. The store's own inference (`rollback_inferred`, and the `kind`
+ * and `remediates_deployment_id` it wrote) is not read.
  */
 export async function referenceSummary(
   knex: Knex,
@@ -54,11 +123,18 @@ export async function referenceSummary(
     return { sql: '', args: [] };
   };
 
+  const inferred = await inferredRollbacks(knex);
+  const kindOf = (r: any): string => {
+    if (truthy(r.kind_declared)) return r.kind;
+    const target = inferred.get(Number(r.id))?.target ?? null;
+    return target === null ? 'regular' : 'rollback';
+  };
+
   const d = scope('d');
   const dc = counted('d');
   const deployments = rowsOf(
     await knex.raw(
-      `SELECT d.id, d.finished_at, d.kind
+      `SELECT d.id, d.finished_at, d.kind, d.kind_declared
          FROM dora_deployments d
         WHERE ${dc.sql} AND d.status = 'success'
           AND d.finished_at >= ? AND d.finished_at < ? ${d.sql}`,
@@ -80,17 +156,30 @@ export async function referenceSummary(
     ]);
   }
   const remediesBy = new Map<number, any[]>();
+  const remedy = (id: number, r: { kind: string; finished_at: number }) =>
+    remediesBy.set(id, [...(remediesBy.get(id) ?? []), r]);
   const rc = counted('r');
   for (const r of rowsOf(
     await knex.raw(
-      `SELECT r.remediates_deployment_id AS id, r.kind, r.finished_at
+      `SELECT r.remediates_deployment_id AS id, r.kind, r.kind_declared,
+              r.finished_at
          FROM dora_deployments r
         WHERE r.remediates_deployment_id IS NOT NULL AND r.status = 'success'
           AND ${rc.sql}`,
       rc.args,
     ),
   )) {
-    remediesBy.set(Number(r.id), [...(remediesBy.get(Number(r.id)) ?? []), r]);
+    if (truthy(r.kind_declared)) remedy(Number(r.id), r);
+  }
+  // Inferred rollbacks are production-tier, in the environment of what they
+  // roll back.
+  for (const r of inferred.values()) {
+    if (
+      r.target !== null &&
+      (environment === undefined || r.environment === environment)
+    ) {
+      remedy(r.target, { kind: 'rollback', finished_at: r.finishedAt });
+    }
   }
 
   const weeks = options.weekly
@@ -213,7 +302,7 @@ export async function referenceSummary(
     deploymentDays: new Set(
       deployments.map(r => Math.floor(Number(r.finished_at) / DAY_MS)),
     ).size,
-    unplanned: deployments.filter(r => r.kind !== 'regular').length,
+    unplanned: deployments.filter(r => kindOf(r) !== 'regular').length,
     failed,
     failedByIncident: byIncident,
     failedByRollback: byRollback,

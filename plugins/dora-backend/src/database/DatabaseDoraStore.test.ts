@@ -537,6 +537,7 @@ describe.each(databases.eachSupportedId())(
         unknownCommits: 1,
         unlinkedIncidents: 1,
         undeployedChanges: 1,
+        inferredRollbacks: 0,
       });
 
       const b = await metrics.list(

@@ -82,6 +82,7 @@ export function toDeploymentRow(
     environmentTier: row.environment_tier,
     status: row.status,
     kind: row.kind,
+    rollbackInferred: Boolean(row.rollback_inferred),
     startedAt: isoOrNull(row.started_at),
     finishedAt: iso(row.finished_at),
     commitSha: row.commit_sha,
@@ -145,7 +146,10 @@ function eventColumns(
   };
 }
 
-/** A new deployment's row (flags and links are set afterwards). */
+/**
+ * A new deployment's row (flags, links and an inferred rollback are set
+ * afterwards).
+ */
 export function toDbDeployment(
   d: NewDeployment,
   now: number,
@@ -157,6 +161,8 @@ export function toDbDeployment(
     environment_tier: d.environmentTier,
     status: d.status,
     kind: d.kind,
+    kind_declared: d.kindDeclared,
+    rollback_inferred: false,
     started_at: d.startedAt,
     finished_at: d.finishedAt,
     commit_sha: d.commitSha,

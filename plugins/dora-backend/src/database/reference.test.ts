@@ -26,7 +26,7 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 async function ingested(
   knex: Knex,
   seed: number,
-  options: { foldHalfway?: boolean } = {},
+  options: { foldHalfway?: boolean; inferKinds?: boolean } = {},
 ) {
   const store = await DatabaseDoraStore.create({
     database: mockServices.database({ knex }),
@@ -38,7 +38,7 @@ async function ingested(
     logger: mockServices.logger.mock(),
     config: readDoraConfig(new ConfigReader({})),
   });
-  const batches = generate(seed);
+  const batches = generate(seed, { inferKinds: options.inferKinds });
   for (const [i, batch] of batches.entries()) {
     if (options.foldHalfway && i === Math.floor(batches.length / 2)) {
       await store.refreshStaleRollups();
@@ -308,6 +308,60 @@ describe.each(databases.eachSupportedId())(
         );
         expect(figures.nowhere.deployments).toBe(0);
         expect(figures.nowhere.incidentsOpened).toBe(0);
+      },
+    );
+
+    it.each([[1], [2], [3]])(
+      'gives the same figures with rollbacks inferred on generated data set %i',
+      async seed => {
+        const knex = await databases.init(databaseId);
+        const store = await ingested(knex, seed, {
+          foldHalfway: true,
+          inferKinds: true,
+        });
+        const windows = [
+          { from: START + 5 * DAY, to: START + 25 * DAY },
+          { from: START, to: START + 40 * DAY },
+          { from: START + 5 * DAY + 7 * HOUR, to: START + 24 * DAY + 1 },
+        ];
+        const targets = [undefined, 'production-eu', 'production-us'];
+        for (const rollups of ['stale', 'folded']) {
+          for (const environment of targets) {
+            for (const window of windows) {
+              for (const scope of scopes) {
+                const filter = { ...window, ...scope, environment };
+                expect({
+                  rollups,
+                  filter,
+                  figures: await store.summary(filter, { weekly: true }),
+                }).toEqual({
+                  rollups,
+                  filter,
+                  figures: await referenceSummary(knex, {
+                    ...window,
+                    serviceRef: scope.serviceRefs?.[0],
+                    ownerRefs: scope.ownerRefs,
+                    environment,
+                    weekly: true,
+                  }),
+                });
+              }
+            }
+          }
+          await store.refreshStaleRollups();
+        }
+        // The data set has inferred rollbacks, each failing the deployment
+        // it rolled back (a different one each).
+        const inferred = await knex('dora_deployments').where(
+          'rollback_inferred',
+          true,
+        );
+        expect(inferred.length).toBeGreaterThan(2);
+        const ref = await referenceSummary(knex, {
+          from: START,
+          to: START + 40 * DAY,
+        });
+        expect(ref.failedByRollback).toBeGreaterThanOrEqual(inferred.length);
       },
     );
 

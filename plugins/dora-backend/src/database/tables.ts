@@ -27,8 +27,14 @@ export interface DbDeploymentRow {
   environment: string;
   environment_tier: EnvironmentTier;
   status: DeploymentStatus;
+  /** The kind that counts: as sent, else inferred (see rollback_inferred). */
   kind: DeploymentKind;
+  /** The deployment a hotfix or rollback remediates (sent or inferred). */
   remediates_deployment_id: DbBigInt | null;
+  /** The event sent a kind (kept as it is); else it is inferred. */
+  kind_declared: DbBoolean;
+  /** An inferred rollback: kind and remediates were set from the history. */
+  rollback_inferred: DbBoolean;
   started_at: DbBigInt | null;
   finished_at: DbBigInt;
   commit_sha: string | null;

@@ -20,6 +20,8 @@ export interface NewDeployment {
   environmentTier: EnvironmentTier;
   status: DeploymentStatus;
   kind: DeploymentKind;
+  /** The event sent `kind`; else `kind` is 'regular' until inferred. */
+  kindDeclared: boolean;
   remediates?: string;
   startedAt: number | null;
   finishedAt: number;
@@ -188,6 +190,8 @@ export interface DataQualityCounts {
   unlinkedIncidents: number;
   /** Changes authored in the window not (yet) in a production deployment. */
   undeployedChanges: number;
+  /** Successful deployments to the target in the window: inferred rollbacks. */
+  inferredRollbacks: number;
 }
 
 /** Whose rows, without a window. */

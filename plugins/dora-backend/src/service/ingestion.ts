@@ -276,7 +276,9 @@ export class IngestionService {
             e.environmentTier ??
             environmentTier(e.environment, config.environments),
           status: e.status,
+          // Without a kind: regular, unless inferred a rollback once stored.
           kind: e.kind ?? 'regular',
+          kindDeclared: e.kind !== undefined,
           remediates: e.remediates,
           startedAt: tOrNull(e.startedAt),
           finishedAt: t(e.finishedAt),

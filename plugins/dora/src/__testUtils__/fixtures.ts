@@ -20,6 +20,7 @@ export function dataQuality(
     unknownCommits: 0,
     unlinkedIncidents: 0,
     undeployedChanges: 0,
+    inferredRollbacks: 0,
     ...overrides,
   };
 }

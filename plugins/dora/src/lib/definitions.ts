@@ -14,11 +14,11 @@ export const DEFINITIONS = {
   leadTime:
     "Per commit: from the commit's start to the finish of the first production deployment of the same service that contains it. Start = authored time, or PR-open time for a squash merge (counted as a fallback). Commits first deployed in the window count; never-deployed ones do not. Median and p90 by linear interpolation. Stages are medians over the commits that have the timestamps: coding = start → PR opened, review = PR opened → merged, waiting to deploy = merged → deployed.",
   changeFailureRate:
-    'Production deployments in the window that needed intervention — an incident linked to them, or a successful production rollback or hotfix that remediates them — over production deployments in the window.',
+    'Production deployments in the window that needed intervention — an incident linked to them, or a successful production rollback or hotfix that remediates them — over production deployments in the window. A deployment sent without a kind that goes back to a commit older than the one live in its environment is an inferred rollback of the deployment it replaced.',
   recoveryTime:
     "DORA 2023+ definition: for each failed deployment, from its finish to recovery = the earlier of the first remediating deployment's finish and the resolution of its last linked incident (only when all are resolved). Median over recovered ones. Secondary figure: incidents opened in the window, open → resolved median.",
   reworkRate:
-    'Production deployments in the window of kind hotfix or rollback (unplanned fixes) over production deployments in the window. DORA publishes no cut-offs for it, so it has no level.',
+    'Production deployments in the window of kind hotfix or rollback (unplanned fixes, inferred rollbacks included) over production deployments in the window. DORA publishes no cut-offs for it, so it has no level.',
   incidentLinks:
     "Incidents are linked to a deployment by, in order: an explicit link in the event, a rollback of the deployment while the incident was open, else the same service's latest production deployment within the configured window before the incident opened. Never across services.",
 } as const;

@@ -81,10 +81,15 @@ export async function dataQuality(
     );
   }
   const [undeployed]: Count[] = await changes.count({ n: '*' });
+  // Counted as rollbacks, though their events did not say so.
+  const [inferred]: Count[] = await deployments()
+    .where('d.rollback_inferred', true)
+    .count({ n: '*' });
   return {
     deploymentsWithoutChanges: num(withoutChanges?.n),
     unknownCommits: num(unknown?.unknown_commits),
     unlinkedIncidents: num(incidents?.n),
     undeployedChanges: num(undeployed?.n),
+    inferredRollbacks: num(inferred?.n),
   };
 }

@@ -72,6 +72,19 @@ export function dataQualityFindings(
         : 'They do not count towards change failure rate. Send causedByDeployment, or check the incident link window.',
     });
   }
+  if (quality.inferredRollbacks > 0) {
+    findings.push({
+      severity: 'info',
+      text: `${quality.inferredRollbacks} ${deploymentsOf(
+        target,
+        quality.inferredRollbacks,
+      )} ${
+        quality.inferredRollbacks === 1 ? 'is a rollback' : 'are rollbacks'
+      } inferred from the deployment history`,
+      secondary:
+        'They went back to a commit older than the one live before them, and their events sent no kind: each counts as a rollback of the deployment it replaced (rework, and a failed change for that deployment). Send kind (regular, hotfix or rollback) with a deployment to say otherwise.',
+    });
+  }
   if (recoveryTime.unrecovered > 0) {
     findings.push({
       severity: 'info',

@@ -17,6 +17,7 @@ function deployment(n: number): DoraDeploymentRow {
     environmentTier: 'production',
     status: 'success',
     kind: 'regular',
+    rollbackInferred: false,
     startedAt: null,
     finishedAt: new Date(Date.UTC(2026, 2, 1) - n * 3600_000).toISOString(),
     commitSha: String(n).padStart(8, '0').padEnd(40, 'f'),
@@ -66,5 +67,43 @@ describe('DrillDown', () => {
     expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(
       6,
     );
+  });
+
+  it('tells an inferred rollback from a declared one', async () => {
+    const api = mockDoraApi({
+      listDeployments: jest.fn(async () => ({
+        items: [
+          {
+            ...deployment(1),
+            kind: 'rollback' as const,
+            rollbackInferred: true,
+          },
+          { ...deployment(2), failed: true },
+          { ...deployment(3), kind: 'rollback' as const },
+        ],
+        truncated: false,
+      })),
+    });
+    renderInTestApp(
+      <DrillDown
+        query={{
+          scope: 'service',
+          ref: 'component:default/orders-service',
+          from: '2026-02-01T00:00:00.000Z',
+          to: '2026-03-03T00:00:00.000Z',
+        }}
+        tab="deployments"
+        onTabChange={() => {}}
+      />,
+      { apis: [[doraApiRef, api]] },
+    );
+
+    const table = await screen.findByRole('table');
+    const rows = within(table).getAllByRole('row');
+    expect(
+      within(rows[1]).getByText('rollback (inferred)'),
+    ).toBeInTheDocument();
+    expect(within(rows[2]).getByText('regular')).toBeInTheDocument();
+    expect(within(rows[3]).getByText('rollback')).toBeInTheDocument();
   });
 });

@@ -18,6 +18,11 @@ function short(sha: string | null): string {
   return sha ? sha.slice(0, 8) : '—';
 }
 
+/** The kind, saying when a rollback was inferred rather than sent. */
+export function kindOf(row: DoraDeploymentRow): string {
+  return row.rollbackInferred ? `${row.kind} (inferred)` : row.kind;
+}
+
 function Service(props: { entityRef: string }) {
   return <EntityRefLink entityRef={props.entityRef} defaultKind="component" />;
 }
@@ -46,7 +51,7 @@ export const DEPLOYMENT_COLUMNS: DrillDownColumn<DoraDeploymentRow>[] = [
     ),
   },
   { title: 'Status', render: d => d.status },
-  { title: 'Kind', render: d => d.kind },
+  { title: 'Kind', render: d => kindOf(d) },
   { title: 'Commit', render: d => <code>{short(d.commitSha)}</code> },
   { title: 'Change failure', render: d => (d.failed ? 'yes' : 'no') },
   {

@@ -14,6 +14,15 @@ export class BatchTouches {
   readonly production = new Map<string, Set<string>>();
   /** service -> shas to relink to the first deployment to each environment. */
   readonly environments = new Map<string, Set<string>>();
+  /**
+   * The production histories (service, environment) new successful
+   * deployments joined, each from the earliest finish among them: where the
+   * inferred rollbacks are recomputed.
+   */
+  readonly histories = new Map<
+    string,
+    { service: string; environment: string; from: number }
+  >();
 
   /** A change, or a commit a production deployment shipped: relink both. */
   commit(service: string, sha: string) {
@@ -24,6 +33,17 @@ export class BatchTouches {
   /** A commit a successful deployment outside production tiers shipped. */
   commitInEnvironment(service: string, sha: string) {
     addTo(this.environments, service, sha);
+  }
+
+  /** A successful production-tier deployment, finished at `finishedAt`. */
+  history(service: string, environment: string, finishedAt: number) {
+    const key = JSON.stringify([service, environment]);
+    const known = this.histories.get(key);
+    if (!known) {
+      this.histories.set(key, { service, environment, from: finishedAt });
+    } else if (finishedAt < known.from) {
+      known.from = finishedAt;
+    }
   }
 }
 

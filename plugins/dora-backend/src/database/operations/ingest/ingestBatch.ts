@@ -5,6 +5,7 @@ import { IngestBatch, IngestOptions, IngestResult } from '../../types';
 import { markDeploymentRollupsStale } from './markDeploymentRollupsStale';
 import { BatchTouches } from './BatchTouches';
 import { deliverySeenBefore, EventResults, filterNew } from './lookups';
+import { inferRollbacks } from './inferRollbacks';
 import { insertDeployments } from './insertDeployments';
 import { lockServices } from './lockServices';
 import { relinkChanges } from './relinkChanges';
@@ -48,6 +49,8 @@ async function ingestOnce(
     const touched = new BatchTouches();
 
     await insertDeployments(trx, batch.deployments, results, touched, now);
+    // Before the incidents: their rollback link sees inferred rollbacks.
+    await inferRollbacks(trx, touched);
 
     // Changes: a second event for the same (service, commit) fills the gaps
     const newChanges = await filterNew(

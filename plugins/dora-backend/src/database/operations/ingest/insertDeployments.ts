@@ -11,7 +11,8 @@ import { EventResults, filterNew, findDeployment, idsByKey } from './lookups';
 /**
  * Stores the batch's new deployments with their commits and remediation
  * links, noting what they touch: their commits to relink, the remediated
- * deployments to reflag, their days to refresh.
+ * deployments to reflag, their days to refresh, the production histories
+ * whose inferred rollbacks to recompute.
  */
 export async function insertDeployments(
   trx: Knex.Transaction,
@@ -45,6 +46,10 @@ export async function insertDeployments(
     // its day's counts change.
     if (d.status === 'success') {
       touched.staleDays.add(Math.floor(d.finishedAt / DAY_MS));
+    }
+    // It changes the history inferred rollbacks are read from.
+    if (d.environmentTier === 'production' && d.status === 'success') {
+      touched.history(d.serviceRef, d.environment, d.finishedAt);
     }
     const shas = new Set(d.commits);
     if (d.commitSha) shas.add(d.commitSha);

@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
 import { BatchTouches } from '../ingest/BatchTouches';
+import { inferAllRollbacks } from '../ingest/inferRollbacks';
+import { markDeploymentRollupsStale } from '../ingest/markDeploymentRollupsStale';
 import { relinkChanges } from '../ingest/relinkChanges';
 import { rebuildRollups } from './rebuildRollups';
 import { lockRollupRefresh } from './refreshStaleRollups';
@@ -32,6 +34,18 @@ async function relinkUnlinkedChanges(trx: Knex.Transaction): Promise<void> {
   await relinkChanges(trx, touches);
 }
 
+/**
+ * Infers the rollbacks of the deployments stored before rollbacks were
+ * inferred (whose kind was not sent, as the upgrade reads a stored
+ * `regular`), and reflags what they remediate, as ingestion does: the
+ * days they change are marked stale for the background refresh.
+ */
+async function inferStoredRollbacks(trx: Knex.Transaction): Promise<void> {
+  const touches = new BatchTouches();
+  await inferAllRollbacks(trx, touches);
+  await markDeploymentRollupsStale(trx, touches.deployments, touches.staleDays);
+}
+
 /** The backfills migrations can ask for, in the order they run. */
 const BACKFILLS: Array<
   [name: string, run: (trx: Knex.Transaction) => Promise<void>]
@@ -40,6 +54,8 @@ const BACKFILLS: Array<
   ['environment-rollups', rebuildRollups],
   // Migration 20261207110000.
   ['relink-changes', relinkUnlinkedChanges],
+  // Migration 20261208100000.
+  ['inferred-rollbacks', inferStoredRollbacks],
 ];
 
 /**
