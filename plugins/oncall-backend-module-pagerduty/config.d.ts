@@ -32,9 +32,8 @@ export interface Config {
        */
       fromEmail?: string;
       /**
-       * How long an answer is reused before PagerDuty is asked again, and
-       * the age beyond which it is only served, marked stale, when PagerDuty
-       * cannot be reached. Default 60; 0 asks PagerDuty every time.
+       * How long an answer is reused before PagerDuty is asked again (never
+       * past the next handover). Default 60; 0 asks PagerDuty every time.
        */
       cacheTtlSeconds?: number;
       /** Retries after a 429 before giving up. Default 3. */
@@ -42,8 +41,8 @@ export interface Config {
       /**
        * The longest wait for one retry after a 429. A longer wait asked for
        * by PagerDuty (`ratelimit-reset`, `Retry-After`) fails at once
-       * instead (and the last answer is shown, marked stale): someone is
-       * waiting for the card. Default 10.
+       * instead (and the on-call backend shows its last answer, marked
+       * stale): someone is waiting for the card. Default 10.
        */
       maxRetryWaitSeconds?: number;
       /** How long one request may take before PagerDuty counts as unreachable. Default 10. */

@@ -10,7 +10,6 @@ export {
   PagerDutyOnCallProvider,
   pagerDutyServiceIds,
   type PagerDutyOnCallProviderOptions,
-  type Provenanced,
 } from './provider/PagerDutyOnCallProvider';
 export {
   InMemoryOnCallAnswerCache,

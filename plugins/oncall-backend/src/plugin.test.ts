@@ -105,8 +105,18 @@ class TestSource implements OnCallProvider {
     return [rotation];
   }
 
-  async incidents(): Promise<OnCallIncident[]> {
-    return [];
+  readonly incidentList: OnCallIncident[] = [];
+
+  async incidents(
+    _entity: Entity,
+    options: { since: Date },
+  ): Promise<OnCallIncident[]> {
+    if (this.down) {
+      throw new ServiceUnavailableError('connection refused');
+    }
+    return this.incidentList.filter(
+      i => Date.parse(i.createdAt) >= options.since.getTime(),
+    );
   }
 
   async triggerIncident(
@@ -237,6 +247,54 @@ describe('on-call backend', () => {
         /^test-source unreachable \(connection refused\), showing what we knew at /,
       ),
     });
+  });
+
+  it('serves the last incidents, stale, while the source is down, for as far back as they reach', async () => {
+    const { server, source } = await start({});
+    const daysAgo = (days: number) =>
+      new Date(Date.now() - days * 86_400_000).toISOString();
+    source.incidentList.push(
+      {
+        id: 'Q1',
+        title: 'Checkout returns 502',
+        status: 'triggered',
+        createdAt: daysAgo(1),
+        service: { id: 'PORD7X2', name: 'Orders service' },
+      },
+      {
+        id: 'Q0',
+        title: 'Orders API slow',
+        status: 'resolved',
+        createdAt: daysAgo(5),
+        service: { id: 'PORD7X2', name: 'Orders service' },
+      },
+    );
+    const incidents = `${base}/orders-service/incidents`;
+    const fresh = await request(server).get(`${incidents}?days=7`);
+    expect(fresh.body).toMatchObject({ stale: false });
+    expect(fresh.body.incidents.map((i: OnCallIncident) => i.id)).toEqual([
+      'Q1',
+      'Q0',
+    ]);
+
+    source.down = true;
+    // Each request asks from its own "7 days ago".
+    const stale = await request(server).get(`${incidents}?days=7`);
+    expect(stale.status).toBe(200);
+    expect(stale.body).toEqual({
+      ...fresh.body,
+      stale: true,
+      staleReason: `test-source unreachable (connection refused), showing what we knew at ${fresh.body.fetchedAt}`,
+    });
+    // A shorter window: the last answer, cut to it.
+    const shorter = await request(server).get(`${incidents}?days=2`);
+    expect(shorter.body).toMatchObject({ stale: true });
+    expect(shorter.body.incidents.map((i: OnCallIncident) => i.id)).toEqual([
+      'Q1',
+    ]);
+    // A longer one: the last answer would miss incidents, so 503.
+    const longer = await request(server).get(`${incidents}?days=30`);
+    expect(longer.status).toBe(503);
   });
 
   it('answers 503 when the source is down and nothing was known', async () => {

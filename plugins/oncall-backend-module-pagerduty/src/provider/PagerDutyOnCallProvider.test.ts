@@ -379,62 +379,50 @@ describe('PagerDutyOnCallProvider', () => {
   });
 
   describe('when PagerDuty cannot be asked', () => {
-    it('serves the last answer, stale, with when it was fetched', async () => {
+    // Serving the last answer, stale with its age, is the on-call backend's
+    // job: see module.test.ts. The provider throws.
+    it('throws ServiceUnavailableError, even with an answer past its TTL, and answers again when PagerDuty is back', async () => {
       const provider = makeProvider();
-      const fresh = await provider.onCallAnswer(orders, now());
-      expect(fresh).toMatchObject({
-        entityRef: 'component:default/orders-service',
-        providerId: 'pagerduty',
-        fetchedAt: T0,
-        stale: false,
-      });
-      expect(fresh.staleReason).toBeUndefined();
-
+      await provider.onCallNow(orders, now());
       clock.advance(5 * 60_000);
       await pd.down('refused');
-      const stale = await provider.onCallAnswer(orders, now());
-      expect(stale).toEqual({
-        ...fresh,
-        stale: true,
-        staleReason:
-          'PagerDuty unreachable, showing what we knew at 2026-11-25T08:00:00.000Z',
-      });
-      // The OnCallProvider method never passes an old answer off as new.
+      // The connection kept alive from the first answer fails first.
       await expect(provider.onCallNow(orders, now())).rejects.toMatchObject({
         name: 'ServiceUnavailableError',
+        message: expect.stringMatching(
+          /^PagerDuty unreachable: (ECONNREFUSED|UND_ERR_SOCKET) on GET \/services\/PORD7X2/,
+        ),
       });
 
       await pd.up();
-      const again = await provider.onCallAnswer(orders, now());
-      expect(again).toMatchObject({
-        stale: false,
-        fetchedAt: '2026-11-25T08:05:00.000Z',
-      });
+      const [rotation] = await provider.onCallNow(orders, now());
+      expect(rotation.levels[0].now[0].contact.name).toBe('Marco Rossi');
     });
 
-    it('serves the last answer when PagerDuty keeps rate-limiting or hangs', async () => {
+    it('throws ServiceUnavailableError when PagerDuty keeps rate-limiting or hangs', async () => {
       const provider = makeProvider({
         client: testClient(pd, { maxRetries: 1, requestTimeoutMs: 200 }),
       });
-      await provider.onCallAnswer(orders, now());
+      await provider.onCallNow(orders, now());
       clock.advance(2 * 60_000);
 
       pd.rateLimitNext(2, { resetSeconds: 1 });
-      expect(await provider.onCallAnswer(orders, now())).toMatchObject({
-        stale: true,
-        fetchedAt: T0,
+      await expect(provider.onCallNow(orders, now())).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message:
+          'PagerDuty unreachable: still rate-limited (429) after 1 retry of GET /services/PORD7X2',
       });
       pd.breakNext(1, 'hang');
-      expect(await provider.onCallAnswer(orders, now())).toMatchObject({
-        stale: true,
-        fetchedAt: T0,
+      await expect(provider.onCallNow(orders, now())).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringContaining('no answer within 0.2 s'),
       });
     });
 
-    it('throws ServiceUnavailableError when it has no answer to fall back on', async () => {
+    it('says which request could not reach PagerDuty', async () => {
       await pd.down('refused');
       await expect(
-        makeProvider().onCallAnswer(orders, now()),
+        makeProvider().onCallNow(orders, now()),
       ).rejects.toMatchObject({
         name: 'ServiceUnavailableError',
         message: expect.stringMatching(
@@ -443,59 +431,67 @@ describe('PagerDutyOnCallProvider', () => {
       });
     });
 
-    it('names the token key when PagerDuty refuses the key, and falls back on a shared cache', async () => {
-      const cache: OnCallAnswerCache = new InMemoryOnCallAnswerCache();
-      const wrongKey = testClient(pd, { token: 'revoked-key' });
+    it('names the token key when PagerDuty refuses the key', async () => {
       await expect(
-        makeProvider({ client: wrongKey }).onCallAnswer(orders, now()),
+        makeProvider({
+          client: testClient(pd, { token: 'revoked-key' }),
+        }).onCallNow(orders, now()),
       ).rejects.toMatchObject({
         name: 'NotAllowedError',
         message: expect.stringContaining(
           'The API key in oncall.pagerduty.token is missing, invalid or revoked',
         ),
       });
-
-      await makeProvider({ cache }).onCallAnswer(orders, now());
-      clock.advance(10 * 60_000);
-      expect(
-        await makeProvider({ cache, client: wrongKey }).onCallAnswer(
-          orders,
-          now(),
-        ),
-      ).toMatchObject({
-        stale: true,
-        staleReason:
-          'PagerDuty refused the API key in oncall.pagerduty.token, showing what we knew at 2026-11-25T08:00:00.000Z',
-      });
     });
 
-    it('serves the last incidents, stale, too', async () => {
-      pd.addIncident({
-        title: 'Checkout returns 502',
-        serviceId: 'PORD7X2',
-        createdAt: '2026-11-25T07:55:00Z',
-      });
+    it('throws for incidents too, once their answer is past its TTL', async () => {
       const provider = makeProvider();
       const range = () => ({
         since: new Date(clock.now().getTime() - 7 * 24 * 3_600_000),
         until: clock.now(),
       });
-      await provider.incidentsAnswer(orders, range());
+      await provider.incidents(orders, range());
       clock.advance(3 * 60_000);
       await pd.down('refused');
-      const stale = await provider.incidentsAnswer(orders, range());
-      expect(stale).toMatchObject({
-        stale: true,
-        fetchedAt: T0,
-        staleReason:
-          'PagerDuty unreachable, showing what we knew at 2026-11-25T08:00:00.000Z',
-      });
-      expect(stale.incidents.map(i => i.title)).toEqual([
-        'Checkout returns 502',
-      ]);
       await expect(provider.incidents(orders, range())).rejects.toMatchObject({
         name: 'ServiceUnavailableError',
       });
+    });
+  });
+
+  describe('the cache', () => {
+    it('shares answers through the given cache while they are fresh, and no longer', async () => {
+      const cache: OnCallAnswerCache = new InMemoryOnCallAnswerCache();
+      await makeProvider({ cache }).onCallNow(orders, now());
+      const asked = pd.requests.length;
+
+      // Another replica, whose key PagerDuty would refuse: within the TTL
+      // it does not ask.
+      const replica = makeProvider({
+        cache,
+        client: testClient(pd, { token: 'revoked-key' }),
+      });
+      clock.advance(30_000);
+      const [rotation] = await replica.onCallNow(orders, now());
+      expect(rotation.levels[0].now[0].contact.name).toBe('Marco Rossi');
+      expect(pd.requests).toHaveLength(asked);
+
+      clock.advance(60_000);
+      await expect(replica.onCallNow(orders, now())).rejects.toMatchObject({
+        name: 'NotAllowedError',
+      });
+    });
+
+    it('does not reuse an answer for a moment before it was fetched', async () => {
+      const provider = makeProvider();
+      clock.set('2026-11-25T09:00:10Z');
+      await provider.onCallNow(orders, now());
+      const asked = pd.requests.length;
+      const [before] = await provider.onCallNow(orders, {
+        now: new Date('2026-11-25T08:59:50Z'),
+      });
+      expect(before.levels[0].now[0].contact.name).toBe('Marco Rossi');
+      expect(pd.requests.length).toBeGreaterThan(asked);
     });
   });
 

@@ -10,8 +10,6 @@ import {
 import {
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   IncidentStatus,
-  IncidentsAnswer,
-  OnCallAnswer,
   OnCallIncident,
   OnCallRotation,
 } from '@internal/plugin-oncall-common';
@@ -27,11 +25,7 @@ import {
   REQUESTER_NOT_FOUND_CODE,
 } from '../client/PagerDutyClient';
 import { PagerDutyEscalationPolicy, PagerDutyUser } from '../client/types';
-import {
-  CONFIG_PREFIX,
-  TOKEN_CONFIG_KEY,
-  readPagerDutyConfig,
-} from '../config';
+import { CONFIG_PREFIX, readPagerDutyConfig } from '../config';
 import {
   CachedAnswer,
   InMemoryOnCallAnswerCache,
@@ -94,18 +88,6 @@ export interface PagerDutyOnCallProviderOptions {
   clock?: () => Date;
 }
 
-/**
- * An answer with where it comes from and how old it is.
- *
- * @public
- */
-export type Provenanced<T> = {
-  value: T;
-  fetchedAt: string;
-  stale: boolean;
-  staleReason?: string;
-};
-
 /** What an incidents answer remembers of the question it answered. */
 interface CachedIncidents {
   since: string;
@@ -126,12 +108,11 @@ interface CachedIncidents {
  * PagerDuty links.
  *
  * Answers are cached per entity (`cacheTtlMs`, and never past the next
- * handover). {@link PagerDutyOnCallProvider.onCallAnswer} and
- * {@link PagerDutyOnCallProvider.incidentsAnswer} say when an answer was
- * fetched and, when PagerDuty cannot be asked (down, timing out, rate
- * limiting, refusing the key), serve the last one marked `stale`; the
- * `OnCallProvider` methods serve fresh answers only and throw otherwise, so
- * that a caller that cannot show staleness never shows an old answer as new.
+ * handover); concurrent questions share one PagerDuty round. When PagerDuty
+ * cannot be asked the methods throw the `@backstage/errors` error the
+ * `OnCallProvider` contract names (`ServiceUnavailableError` when it is
+ * down, timing out or rate limiting; `NotAllowedError` for a refused key).
+ * Serving the last answer, marked stale, is the on-call backend's job.
  *
  * @public
  */
@@ -192,54 +173,14 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
     entity: Entity,
     options: OnCallNowOptions,
   ): Promise<OnCallRotation[]> {
-    return (await this.onCall(entity, options.now, false)).value;
-  }
-
-  /**
-   * Who is on call, with `fetchedAt`; the last answer, `stale`, when
-   * PagerDuty cannot be asked. Throws `ServiceUnavailableError` (or
-   * `NotAllowedError` for a refused key) when there is no last answer.
-   */
-  async onCallAnswer(
-    entity: Entity,
-    options: OnCallNowOptions,
-  ): Promise<OnCallAnswer> {
-    const { value, ...provenance } = await this.onCall(
-      entity,
-      options.now,
-      true,
-    );
-    return {
-      entityRef: stringifyEntityRef(entity),
-      providerId: this.id,
-      ...provenance,
-      rotations: value,
-    };
+    return this.onCall(entity, options.now);
   }
 
   async incidents(
     entity: Entity,
     options: IncidentsOptions,
   ): Promise<OnCallIncident[]> {
-    return (await this.listIncidents(entity, options, false)).value;
-  }
-
-  /** The incidents, with `fetchedAt`; the last answer, `stale`, when PagerDuty cannot be asked. */
-  async incidentsAnswer(
-    entity: Entity,
-    options: IncidentsOptions,
-  ): Promise<IncidentsAnswer> {
-    const { value, ...provenance } = await this.listIncidents(
-      entity,
-      options,
-      true,
-    );
-    return {
-      entityRef: stringifyEntityRef(entity),
-      providerId: this.id,
-      ...provenance,
-      incidents: value,
-    };
+    return this.listIncidents(entity, options);
   }
 
   /**
@@ -344,7 +285,7 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
 
   // ---- on call ---------------------------------------------------------
 
-  private async onCall(entity: Entity, now: Date, allowStale: boolean) {
+  private async onCall(entity: Entity, now: Date) {
     const ref = stringifyEntityRef(entity);
     const ids = this.serviceIdsOf(entity);
     const key = `pagerduty:oncall:${ref}:${ids.join(',')}`;
@@ -352,7 +293,6 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
       key,
       flightKey: key,
       now,
-      allowStale,
       isFresh: () => true,
       fetch: () => this.fetchRotations(ref, ids, now),
     });
@@ -435,11 +375,7 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
 
   // ---- incidents -------------------------------------------------------
 
-  private async listIncidents(
-    entity: Entity,
-    options: IncidentsOptions,
-    allowStale: boolean,
-  ) {
+  private async listIncidents(entity: Entity, options: IncidentsOptions) {
     const ref = stringifyEntityRef(entity);
     const ids = this.serviceIdsOf(entity);
     const since = options.since.getTime();
@@ -453,7 +389,6 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
       key,
       flightKey: `${key}:${since}:${until}:${statuses}`,
       now,
-      allowStale,
       // A cached answer is reused for a question it covers: from as far
       // back, with every state asked for. Incidents opened since it was
       // fetched are as missing as in any cached answer.
@@ -481,7 +416,7 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
         };
       },
     });
-    const value = answer.value.incidents
+    return answer.incidents
       .filter(incident => {
         const created = Date.parse(incident.createdAt);
         return (
@@ -491,7 +426,6 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
         );
       })
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
-    return { ...answer, value };
   }
 
   private incidentsKey(ref: string, ids: string[]) {
@@ -518,47 +452,28 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
   }
 
   /**
-   * The fresh cached answer, else PagerDuty's (cached), else — when
-   * `allowStale` and PagerDuty cannot be asked — the last cached one,
-   * marked stale. Concurrent questions share one PagerDuty round.
+   * The cached answer while it is fresh for `now`, else PagerDuty's (then
+   * cached). Concurrent questions share one PagerDuty round. When PagerDuty
+   * cannot be asked, its error is thrown as is.
    */
   private async answer<T>(options: {
     key: string;
     flightKey: string;
     now: Date;
-    allowStale: boolean;
     isFresh: (value: T) => boolean;
     fetch: () => Promise<{ value: T; freshUntil: number }>;
-  }): Promise<Provenanced<T>> {
-    const { key, now } = options;
-    const t = now.getTime();
-    const cached = await this.readCache<T>(key);
+  }): Promise<T> {
+    const t = options.now.getTime();
+    const cached = await this.readCache<T>(options.key);
     if (
       cached &&
       Date.parse(cached.fetchedAt) <= t &&
       t < Date.parse(cached.freshUntil) &&
       options.isFresh(cached.value)
     ) {
-      return { value: cached.value, fetchedAt: cached.fetchedAt, stale: false };
+      return cached.value;
     }
-    try {
-      const fresh = await this.fetchOnce(options);
-      return { value: fresh.value, fetchedAt: fresh.fetchedAt, stale: false };
-    } catch (error) {
-      const why = staleReasonFor(error);
-      if (!options.allowStale || !cached || !why) {
-        throw error;
-      }
-      this.logger?.warn(
-        `Serving the PagerDuty answer of ${cached.fetchedAt} for ${key}: ${error}`,
-      );
-      return {
-        value: cached.value,
-        fetchedAt: cached.fetchedAt,
-        stale: true,
-        staleReason: `${why}, showing what we knew at ${cached.fetchedAt}`,
-      };
-    }
+    return (await this.fetchOnce(options)).value;
   }
 
   private fetchOnce<T>(options: {
@@ -599,7 +514,7 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
     }
   }
 
-  /** Keeps the answer for bad days, but asks PagerDuty next time. */
+  /** Makes the next question ask PagerDuty, whatever the TTL. */
   private async expire(key: string) {
     const cached = await this.readCache(key);
     if (cached) {
@@ -610,18 +525,4 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
       }
     }
   }
-}
-
-/** Why a stale answer is served, for failures a stale answer can stand in for. */
-function staleReasonFor(error: unknown): string | undefined {
-  if (!isError(error)) {
-    return undefined;
-  }
-  if (error.name === 'ServiceUnavailableError') {
-    return 'PagerDuty unreachable';
-  }
-  if (error.name === 'NotAllowedError') {
-    return `PagerDuty refused the API key in ${TOKEN_CONFIG_KEY}`;
-  }
-  return undefined;
 }

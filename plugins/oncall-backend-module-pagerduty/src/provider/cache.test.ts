@@ -7,7 +7,7 @@ describe('InMemoryOnCallAnswerCache', () => {
     freshUntil: '2026-11-25T08:01:00.000Z',
   });
 
-  it('keeps answers past their freshness, and drops the least recently used beyond maxEntries', async () => {
+  it('keeps answers, and drops the least recently used beyond maxEntries', async () => {
     const cache = new InMemoryOnCallAnswerCache({ maxEntries: 2 });
     await cache.set('a', answer('A'));
     await cache.set('b', answer('B'));

@@ -1,26 +1,29 @@
 /**
- * One answer as it was fetched. Values must survive JSON (a database-backed
- * cache stores them so).
+ * One answer as it was fetched, and the moments it may be reused in. Values
+ * must survive JSON (a database-backed cache stores them so).
  *
  * @public
  */
 export interface CachedAnswer<T = unknown> {
   value: T;
-  /** When the source gave it (ISO 8601). */
+  /**
+   * When the source gave it (ISO 8601): it is not reused for a question
+   * about an earlier moment.
+   */
   fetchedAt: string;
   /**
    * Until when it is reused without asking the source (ISO 8601): the TTL,
    * or earlier, e.g. at the next on-call handover. Past it, the answer is
-   * only served, marked stale, when the source cannot be asked.
+   * never used again.
    */
   freshUntil: string;
 }
 
 /**
- * Where the PagerDuty provider keeps its last answers. The in-memory one is
- * the default; a database-backed one can replace it so that replicas share
- * answers and a restart keeps them. Entries must outlive their freshness:
- * they are what is shown when PagerDuty is down.
+ * Where the PagerDuty provider keeps its answers while they are fresh. The
+ * in-memory one is the default; a database-backed one can replace it so
+ * that replicas share answers. An entry past its `freshUntil` is never used
+ * again: a cache may drop it.
  *
  * @public
  */
@@ -30,8 +33,8 @@ export interface OnCallAnswerCache {
 }
 
 /**
- * The last answers in process memory, at most `maxEntries` of them (the
- * least recently used go first). Nothing expires by age.
+ * Answers in process memory, at most `maxEntries` of them (the least
+ * recently used go first).
  *
  * @public
  */

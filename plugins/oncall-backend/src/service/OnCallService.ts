@@ -33,7 +33,7 @@ export class OnCallService {
   private readonly lastOnCall = new Map<string, Remembered<OnCallRotation[]>>();
   private readonly lastIncidents = new Map<
     string,
-    Remembered<OnCallIncident[]>
+    Remembered<{ since: number; incidents: OnCallIncident[] }>
   >();
 
   constructor(
@@ -173,21 +173,34 @@ export class OnCallService {
       );
     }
     const list = provider.incidents.bind(provider);
-    const key = `${entityRef} ${options.since.toISOString()} ${
-      options.statuses?.join(',') ?? ''
-    }`;
+    const since = options.since.getTime();
+    // One memory per entity and filter, not per `since`: callers move it
+    // with the clock (the last N days), so no two questions share one.
+    const key = `${entityRef} ${[...(options.statuses ?? [])]
+      .sort()
+      .join(',')}`;
     const { value, ...provenance } = await this.remembered(
       this.lastIncidents,
       key,
       provider,
-      () =>
-        list(entity, {
+      async () => ({
+        since,
+        incidents: await list(entity, {
           since: options.since,
           until: this.now(),
           statuses: options.statuses,
         }),
+      }),
+      // It stands in for a question that reaches no further back.
+      last => last.since <= since,
     );
-    return { entityRef, ...provenance, incidents: value };
+    return {
+      entityRef,
+      ...provenance,
+      incidents: value.incidents.filter(
+        incident => Date.parse(incident.createdAt) >= since,
+      ),
+    };
   }
 
   /** Opens an incident on the entity through its on-call source. */
@@ -221,13 +234,15 @@ export class OnCallService {
 
   /**
    * Asks the provider; on success remembers the answer. When the source
-   * cannot be reached and an earlier answer exists, serves that one, stale.
+   * cannot be reached and an earlier answer exists (that `covers` the
+   * question), serves that one, stale.
    */
   private async remembered<T>(
     memory: Map<string, Remembered<T>>,
     key: string,
     provider: OnCallProvider,
     ask: () => Promise<T>,
+    covers: (last: T) => boolean = () => true,
   ) {
     try {
       const value = await ask();
@@ -245,7 +260,8 @@ export class OnCallService {
       if (
         !isError(error) ||
         error.name !== 'ServiceUnavailableError' ||
-        !last
+        !last ||
+        !covers(last.value)
       ) {
         throw error;
       }
