@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { DAY_MS, MINUTE_MS } from '@internal/paved-road-node';
 
 /** Where the module's settings live in app-config. */
 export const CONFIG_PREFIX = 'oncall.pagerduty';
@@ -107,10 +108,10 @@ export function readPagerDutyConfig(root: Config): PagerDutyConfig {
     reconcileEveryMs:
       nonNegative(config, 'doraIncidents.reconcileEveryMinutes', 5, {
         positive: true,
-      }) * 60_000,
+      }) * MINUTE_MS,
     reconcileLookbackMs:
       nonNegative(config, 'doraIncidents.lookbackDays', 7, {
         positive: true,
-      }) * 86_400_000,
+      }) * DAY_MS,
   };
 }

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@internal/paved-road-node';
 import type {
   ChangeEvent,
   DeploymentEvent,
   DoraEvent,
   IncidentEvent,
 } from '@internal/plugin-dora-common';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 type Range = readonly [min: number, max: number];
 
@@ -155,7 +152,7 @@ const PRS_PER_DAY = 32;
  */
 export function generateDoraHistory(options: HistoryOptions): DoraEvent[] {
   const now = options.now.getTime();
-  const today = Math.floor(now / DAY);
+  const today = Math.floor(now / DAY_MS);
   const firstDay = today - (options.days ?? 183) + 1;
   const events: DoraEvent[] = [];
   for (const service of options.services) {
@@ -250,7 +247,7 @@ function planDay(plan: ServicePlan, day: number): Release[] {
   const { profile } = plan;
   const random = prng(plan.seed, plan.service, String(day));
   const between = ([min, max]: Range) => min + (max - min) * random();
-  const date = new Date(day * DAY).toISOString().slice(0, 10);
+  const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
   let prSlot = 0;
   const commit = (
     label: string,
@@ -267,35 +264,36 @@ function planDay(plan: ServicePlan, day: number): Release[] {
   for (let i = 0; i < count; i++) {
     const key = `${HISTORY_SOURCE}/${plan.seed}:${plan.service}:${date}:${i}`;
     // Working hours, UTC.
-    const start = day * DAY + 8 * HOUR + ((i + random()) / count) * 9 * HOUR;
+    const start =
+      day * DAY_MS + 8 * HOUR_MS + ((i + random()) / count) * 9 * HOUR_MS;
     const production = {
       start,
-      finish: start + between(profile.deployMinutes) * MINUTE,
+      finish: start + between(profile.deployMinutes) * MINUTE_MS,
     };
-    const stagingFinish = start - between(profile.stagingHours) * HOUR;
+    const stagingFinish = start - between(profile.stagingHours) * HOUR_MS;
     const staging = {
-      start: stagingFinish - between(profile.deployMinutes) * MINUTE,
+      start: stagingFinish - between(profile.deployMinutes) * MINUTE_MS,
       finish: stagingFinish,
     };
     // A failed first attempt, retried at once.
     const attempt =
       random() < profile.flakyStagingShare
         ? {
-            start: staging.start - 10 * MINUTE,
-            finish: staging.start - 4 * MINUTE,
+            start: staging.start - 10 * MINUTE_MS,
+            finish: staging.start - 4 * MINUTE_MS,
           }
         : undefined;
     const commits = Array.from(
       { length: Math.round(between(profile.commitsPerDeploy)) },
       (_, c) => {
         const mergedAt =
-          (attempt ?? staging).start - between(profile.waitingHours) * HOUR;
-        const prOpenedAt = mergedAt - between(profile.reviewHours) * HOUR;
+          (attempt ?? staging).start - between(profile.waitingHours) * HOUR_MS;
+        const prOpenedAt = mergedAt - between(profile.reviewHours) * HOUR_MS;
         // A squash commit is made at merge time; lead time starts at PR open.
         const squash = random() < profile.squashShare;
         const authoredAt = squash
           ? mergedAt
-          : prOpenedAt - between(profile.codingHours) * HOUR;
+          : prOpenedAt - between(profile.codingHours) * HOUR_MS;
         return commit(
           `${i}/${c}`,
           { authoredAt, prOpenedAt, mergedAt },
@@ -318,7 +316,7 @@ function planDay(plan: ServicePlan, day: number): Release[] {
       Math.floor(n * profile.failureRate + plan.phase);
     if (failed) {
       const restored =
-        production.finish + between(profile.restoreMinutes) * MINUTE;
+        production.finish + between(profile.restoreMinutes) * MINUTE_MS;
       const detected =
         production.finish +
         (restored - production.finish) * between([0.05, 0.25]);
@@ -346,7 +344,7 @@ function planDay(plan: ServicePlan, day: number): Release[] {
                 .slice(0, 8)
                 .toUpperCase()}`,
               opened: detected,
-              resolved: restored + between([5, 30]) * MINUTE,
+              resolved: restored + between([5, 30]) * MINUTE_MS,
               title:
                 INCIDENT_TITLES[Math.floor(random() * INCIDENT_TITLES.length)],
             }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AuthService,
   coreServices,
@@ -11,16 +10,11 @@ import {
   CatalogService,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
+import { fetchFromPlugin, MINUTE_MS } from '@internal/paved-road-node';
 import type { DoraEvent, IngestResponse } from '@internal/plugin-dora-common';
 import { generateDoraHistory, HistoryService } from './doraHistory';
+import { CATALOG_POLL_DEADLINE_MS, pollCatalogUntilQuiet } from './pollCatalog';
 import { readStandInsConfig } from './standIns';
-
-/** How often the catalog is asked for services not sent yet. */
-const POLL_MS = 2_000;
-/** Polls without a new service after which the catalog counts as loaded. */
-const QUIET_POLLS = 3;
-/** Gives up if the catalog or the DORA API stays unavailable this long. */
-const DEADLINE_MS = 5 * 60_000;
 
 /**
  * Embedded default only: gives every deployable example service (catalog
@@ -105,13 +99,13 @@ async function sendExampleHistory(options: {
   const credentials = await auth.getOwnServiceCredentials();
   const sent = new Set<string>();
   const totals = { events: 0, created: 0, duplicates: 0, updated: 0 };
-  let quiet = 0;
   let lastError: unknown;
   logger.warn(
     'Sending example DORA history for the example services (simulated deliveries, not real ones)',
   );
-  for (const deadline = Date.now() + DEADLINE_MS; Date.now() < deadline; ) {
-    try {
+  const outcome = await pollCatalogUntilQuiet({
+    signal,
+    poll: async () => {
       const { items } = await options.catalog.getEntities(
         {
           filter: { kind: 'Component', 'spec.type': ['service', 'website'] },
@@ -149,29 +143,28 @@ async function sendExampleHistory(options: {
         }
         totals.events += events.length;
         fresh.forEach(s => sent.add(s.ref));
-        quiet = 0;
-      } else if (sent.size > 0 && ++quiet >= QUIET_POLLS) {
-        logger.info(
-          `Example DORA history sent for ${sent.size} services: ${totals.events} events, ${totals.created} created, ${totals.updated} updated, ${totals.duplicates} already stored`,
-        );
-        return;
       }
-    } catch (error) {
-      if (signal.aborted) return;
+      return fresh.length;
+    },
+    onError: error => {
       if (error instanceof RefusedError) throw error;
       // Catalog or DORA API not up yet: the next poll sends again, and what
       // was stored already comes back as duplicates.
       lastError = error;
       logger.debug(`Example DORA history: will retry (${error})`);
-    }
-    await sleep(POLL_MS, undefined, { signal }).catch(() => {});
-    if (signal.aborted) return;
+    },
+  });
+  if (outcome === 'loaded') {
+    logger.info(
+      `Example DORA history sent for ${sent.size} services: ${totals.events} events, ${totals.created} created, ${totals.updated} updated, ${totals.duplicates} already stored`,
+    );
+  } else if (outcome === 'deadline') {
+    throw new Error(
+      `gave up after ${CATALOG_POLL_DEADLINE_MS / MINUTE_MS} minutes with ${
+        sent.size
+      } services sent (${lastError ?? 'no service in the catalog'})`,
+    );
   }
-  throw new Error(
-    `gave up after ${DEADLINE_MS / 60_000} minutes with ${
-      sent.size
-    } services sent (${lastError ?? 'no service in the catalog'})`,
-  );
 }
 
 async function post(
@@ -182,23 +175,11 @@ async function post(
   },
   events: DoraEvent[],
 ): Promise<IngestResponse> {
-  const { auth } = options;
-  const { token } = await auth.getPluginRequestToken({
-    onBehalfOf: await auth.getOwnServiceCredentials(),
-    targetPluginId: 'dora',
+  const response = await fetchFromPlugin(options, 'dora', 'events', {
+    method: 'POST',
+    json: { events },
+    signal: options.signal,
   });
-  const response = await fetch(
-    `${await options.discovery.getBaseUrl('dora')}/events`,
-    {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({ events }),
-      signal: options.signal,
-    },
-  );
   if (response.ok) return response.json();
   const message = `POST /api/dora/events answered ${
     response.status

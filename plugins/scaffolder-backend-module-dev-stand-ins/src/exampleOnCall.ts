@@ -5,10 +5,9 @@ import {
   RELATION_MEMBER_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { MINUTE_MS, WEEK_MS } from '@internal/paved-road-node';
 import { PagerDutyDouble } from '@internal/platform-api-doubles';
 
-const HOUR = 60 * 60 * 1000;
-const WEEK = 7 * 24 * HOUR;
 /** Weeks of rotation rendered before and after now. */
 const WEEKS_BACK = 4;
 const WEEKS_AHEAD = 8;
@@ -30,7 +29,7 @@ export function lastHandover(now: Date): number {
   );
   monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
   return monday.getTime() > now.getTime()
-    ? monday.getTime() - WEEK
+    ? monday.getTime() - WEEK_MS
     : monday.getTime();
 }
 
@@ -173,7 +172,7 @@ export function seedExampleOnCall(
               rotation.length
           ];
         handovers.push({
-          at: new Date(handover + week * WEEK).toISOString(),
+          at: new Date(handover + week * WEEK_MS).toISOString(),
           userId: userIds.get(person)!,
         });
       }
@@ -181,7 +180,7 @@ export function seedExampleOnCall(
         id,
         name: `${name} ${label}`,
         handovers,
-        until: new Date(handover + WEEKS_AHEAD * WEEK).toISOString(),
+        until: new Date(handover + WEEKS_AHEAD * WEEK_MS).toISOString(),
       });
       return id;
     };
@@ -215,7 +214,7 @@ export function seedExampleOnCall(
       added.push(id);
     }
     for (const seed of EXAMPLE_INCIDENTS[component.metadata.name] ?? []) {
-      const openedAt = now.getTime() - seed.openedMinutesAgo * 60_000;
+      const openedAt = now.getTime() - seed.openedMinutesAgo * MINUTE_MS;
       const incident = pd.addIncident({
         title: seed.title,
         serviceId: ids[0],
@@ -226,7 +225,7 @@ export function seedExampleOnCall(
           seed.resolvedAfterMinutes === undefined
             ? undefined
             : new Date(
-                openedAt + seed.resolvedAfterMinutes * 60_000,
+                openedAt + seed.resolvedAfterMinutes * MINUTE_MS,
               ).toISOString(),
       });
       if (seed.status === 'acknowledged') {

@@ -5,9 +5,8 @@ import {
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { DAY_MS } from '@internal/paved-road-node';
 import type { ScorecardPastView } from '@internal/plugin-scorecard-node';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * A platform standard of the default checks (plugins/scorecard-backend/
@@ -212,13 +211,13 @@ export function exampleScorecardPastView(options: {
 }): ScorecardPastView {
   const days = options.days ?? DEFAULT_HISTORY_DAYS;
   const seed = options.seed ?? 'acme-freight';
-  const today = Math.floor(options.now.getTime() / DAY);
+  const today = Math.floor(options.now.getTime() / DAY_MS);
   const stories = new Map<string, EntityStory>();
   return {
     days,
     entityAsOf(entity, day) {
       const kind = entity.kind.toLocaleLowerCase('en-US');
-      const ago = today - Math.floor(day.getTime() / DAY);
+      const ago = today - Math.floor(day.getTime() / DAY_MS);
       if (ago <= 0 || (kind !== 'component' && kind !== 'resource')) {
         return entity;
       }

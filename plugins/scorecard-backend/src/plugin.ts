@@ -9,6 +9,7 @@ import { readDurationFromConfig } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { DAY_MS } from '@internal/paved-road-node';
 import { scorecardPermissions } from '@internal/plugin-scorecard-common';
 import {
   scorecardHistoryExtensionPoint,
@@ -102,7 +103,7 @@ export const scorecardPlugin = createBackendPlugin({
           ? durationToMilliseconds(
               readDurationFromConfig(config, { key: 'scorecard.staleAfter' }),
             )
-          : 24 * 60 * 60 * 1000;
+          : DAY_MS;
         const github = GitHubFactSource.fromConfig(config, logger);
         if (!github.configured) {
           logger.warn(

@@ -1,5 +1,5 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { createJsonFetcher, JsonFetcher } from '@internal/paved-road-react';
 import {
   DoraChangeRow,
   DoraDataQualityResponse,
@@ -46,11 +46,11 @@ export function buildQuery(
  */
 export class DoraClient implements DoraApi {
   private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly request: JsonFetcher;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.request = createJsonFetcher(options, 'dora');
   }
 
   getBaseUrl(): Promise<string> {
@@ -96,15 +96,8 @@ export class DoraClient implements DoraApi {
     return this.get('incidents', buildQuery(query, limitParam(options)));
   }
 
-  private async get<T>(path: string, params: URLSearchParams): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('dora');
-    const response = await this.fetchApi.fetch(
-      `${baseUrl}/${path}?${params.toString()}`,
-    );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+  private get<T>(path: string, params: URLSearchParams): Promise<T> {
+    return this.request(`${path}?${params.toString()}`);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import { fetchFromPlugin } from '@internal/paved-road-node';
 import type {
   IncidentEvent,
   IngestResponse,
@@ -100,19 +101,9 @@ export class IncidentForwarder {
   }
 
   private async post(events: IncidentEvent[]): Promise<IngestResponse> {
-    const { discovery, auth } = this.options;
-    const baseUrl = await discovery.getBaseUrl('dora');
-    const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: await auth.getOwnServiceCredentials(),
-      targetPluginId: 'dora',
-    });
-    const response = await fetch(`${baseUrl}/events`, {
+    const response = await fetchFromPlugin(this.options, 'dora', 'events', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${token}`,
-      },
-      body: JSON.stringify({ events }),
+      json: { events },
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   isError,
 } from '@backstage/errors';
+import { DAY_MS } from '@internal/paved-road-node';
 import {
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   IncidentStatus,
@@ -40,8 +41,6 @@ import {
   nextHandover,
   phoneOf,
 } from './rotations';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /** PagerDuty ids are letters and digits, e.g. `PORD7X2`. */
 const SERVICE_ID = /^[A-Za-z0-9]+$/;
@@ -160,7 +159,10 @@ export class PagerDutyOnCallProvider implements OnCallProvider {
     this.fromEmail = options.fromEmail;
     this.cache = options.cache ?? new InMemoryOnCallAnswerCache();
     this.cacheTtlMs = options.cacheTtlMs ?? 60_000;
-    this.horizonMs = Math.min(options.nextShiftHorizonMs ?? 30 * DAY, 90 * DAY);
+    this.horizonMs = Math.min(
+      options.nextShiftHorizonMs ?? 30 * DAY_MS,
+      90 * DAY_MS,
+    );
     this.logger = options.logger;
     this.clock = options.clock ?? (() => new Date());
   }

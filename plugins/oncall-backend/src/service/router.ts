@@ -5,9 +5,10 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { DAY_MS, parseInput } from '@internal/paved-road-node';
 import {
   INCIDENT_STATUSES,
   onCallIncidentTriggerPermission,
@@ -17,25 +18,10 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { OnCallService } from './OnCallService';
 
-const DAY_MS = 86_400_000;
 /** Incidents of the last week unless the caller asks for more. */
 const DEFAULT_INCIDENT_DAYS = 7;
 /** PagerDuty lists at most six months of incidents per request. */
 const MAX_INCIDENT_DAYS = 180;
-
-function issuesToMessage(error: z.ZodError): string {
-  return error.issues
-    .map(i => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
-    .join('; ');
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new InputError(issuesToMessage(parsed.error));
-  }
-  return parsed.data;
-}
 
 const incidentsQuery = z.object({
   days: z.coerce
@@ -95,7 +81,7 @@ export async function createRouter(options: {
   });
 
   router.get('/entities/:kind/:namespace/:name/incidents', async (req, res) => {
-    const query = parse(incidentsQuery, req.query);
+    const query = parseInput(incidentsQuery, req.query);
     res.json(
       await service.incidents(await entityOf(req), {
         since: new Date(Date.now() - query.days * DAY_MS),
@@ -107,7 +93,7 @@ export async function createRouter(options: {
   router.post(
     '/entities/:kind/:namespace/:name/incidents',
     async (req, res) => {
-      const body = parse(triggerBody, req.body);
+      const body = parseInput(triggerBody, req.body);
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const entity = await entityOf(req, credentials);
       const entityRef = stringifyEntityRef(entity);

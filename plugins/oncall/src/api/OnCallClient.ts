@@ -1,6 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { createJsonFetcher, JsonFetcher } from '@internal/paved-road-react';
 import {
   IncidentsAnswer,
   OnCallAnswer,
@@ -24,12 +24,10 @@ function entityPath(entityRef: string): string {
  * @public
  */
 export class OnCallClient implements OnCallApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly request: JsonFetcher;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.request = createJsonFetcher(options, 'oncall');
   }
 
   getOnCall(entityRef: string): Promise<OnCallAnswer> {
@@ -55,17 +53,7 @@ export class OnCallClient implements OnCallApi {
   ): Promise<OnCallIncident> {
     return this.request(`${entityPath(entityRef)}/incidents`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
+      body: request,
     });
-  }
-
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('oncall');
-    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
   }
 }

@@ -1,9 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { DAY_MS } from '@internal/paved-road-node';
 import type { ScorecardPastView } from '@internal/plugin-scorecard-node';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { Evaluator } from './Evaluator';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * Gives a database without history the history a registered past view
@@ -76,7 +75,7 @@ export class HistoryReplay {
       // Today minus `count` days to yesterday, at the time of day of now.
       const days = Array.from(
         { length: count },
-        (_, i) => new Date(now.getTime() - (count - i) * DAY),
+        (_, i) => new Date(now.getTime() - (count - i) * DAY_MS),
       );
       if (days.length === 0) {
         return;

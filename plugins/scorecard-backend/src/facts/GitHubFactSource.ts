@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
+import { DAY_MS } from '@internal/paved-road-node';
 import { Octokit } from '@octokit/rest';
 import { FactSourceResult } from './types';
 
@@ -102,7 +103,7 @@ export class GitHubFactSource {
   private async defaultBranch(owner: string, repo: string): Promise<string> {
     const key = `${owner}/${repo}`;
     const cached = this.defaultBranches.get(key);
-    if (cached && Date.now() - cached.at < 24 * 60 * 60 * 1000) {
+    if (cached && Date.now() - cached.at < DAY_MS) {
       return cached.branch;
     }
     const { data } = await this.octokit!.repos.get({ owner, repo });

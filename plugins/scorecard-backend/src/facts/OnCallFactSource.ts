@@ -4,6 +4,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { PluginEndpoint, pluginEndpoint } from '@internal/paved-road-node';
 import { entityRefKey } from '../entityRefs';
 import { FactSourceResult } from './types';
 
@@ -119,9 +120,15 @@ export class OnCallFactSource {
     const ref = entityRefKey(entity);
     let url: string | undefined;
     try {
-      let baseUrl: string;
+      let endpoint: PluginEndpoint;
       try {
-        baseUrl = await this.options.discovery.getBaseUrl(PLUGIN_ID);
+        endpoint = await pluginEndpoint(
+          this.options,
+          PLUGIN_ID,
+          `entities/${[entity.kind, namespace, entity.metadata.name]
+            .map(encodeURIComponent)
+            .join('/')}`,
+        );
       } catch (error) {
         if ((error as Error).name === 'NotFoundError') {
           return annotationsOnly(
@@ -133,20 +140,9 @@ export class OnCallFactSource {
         }
         throw error;
       }
-      const { token } = await this.options.auth.getPluginRequestToken({
-        onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
-        targetPluginId: PLUGIN_ID,
-      });
-      url = `${baseUrl}/entities/${[
-        entity.kind,
-        namespace,
-        entity.metadata.name,
-      ]
-        .map(encodeURIComponent)
-        .join('/')}`;
-      const response = await fetch(url, {
-        headers: { Authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      url = endpoint.url;
+      const response = await endpoint.fetch({
+        timeoutMs: this.options.timeoutMs ?? 10_000,
       });
       const body: unknown = await response.json().catch(() => undefined);
       if (response.status === 200 && isAnswer(body)) {

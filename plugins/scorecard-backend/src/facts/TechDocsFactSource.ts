@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { ScmIntegrationRegistry } from '@backstage/integration';
+import { fetchFromPlugin } from '@internal/paved-road-node';
 import { inspectDocsSource } from './docsSource';
 import { FactSourceResult } from './types';
 
@@ -79,20 +80,16 @@ export class TechDocsFactSource {
   ): Promise<{ built: boolean; builtAt: string | null } | { unknown: string }> {
     const namespace = entity.metadata.namespace ?? 'default';
     try {
-      const baseUrl = await this.options.discovery.getBaseUrl('techdocs');
-      const { token } = await this.options.auth.getPluginRequestToken({
-        onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
-        targetPluginId: 'techdocs',
-      });
-      const url = `${baseUrl}/metadata/techdocs/${encodeURIComponent(
-        namespace,
-      )}/${encodeURIComponent(entity.kind)}/${encodeURIComponent(
-        entity.metadata.name,
-      )}`;
-      const response = await fetch(url, {
-        headers: { Authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
+      const response = await fetchFromPlugin(
+        this.options,
+        'techdocs',
+        `metadata/techdocs/${encodeURIComponent(
+          namespace,
+        )}/${encodeURIComponent(entity.kind)}/${encodeURIComponent(
+          entity.metadata.name,
+        )}`,
+        { timeoutMs: this.options.timeoutMs ?? 10_000 },
+      );
       if (response.status === 200) {
         const metadata = (await response.json().catch(() => ({}))) as {
           build_timestamp?: number;

@@ -10,6 +10,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { DAY_MS, parseInput } from '@internal/paved-road-node';
 import {
   AuthorizeResult,
   CHECK_STATES,
@@ -52,12 +53,6 @@ export interface RouterOptions {
 }
 
 const MAX_LIMIT = 500;
-
-function issuesToMessage(error: z.ZodError): string {
-  return error.issues
-    .map(i => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
-    .join('; ');
-}
 
 const csv = z.union([z.string(), z.array(z.string())]).transform(v =>
   (Array.isArray(v) ? v : [v])
@@ -325,11 +320,7 @@ export async function createRouter(
 
   router.get('/entities', async (req, res) => {
     await authorizeRead(req);
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
-    }
-    const q = parsed.data;
+    const q = parseInput(listQuery, req.query, 'Invalid query');
     const offset = q.cursor ? decodeCursor(q.cursor) : 0;
     const owner = q.owner?.map(o => {
       try {
@@ -370,15 +361,14 @@ export async function createRouter(
 
   /** `?days=` (1-730, default 90) of history, as the day to start from. */
   const sinceFromQuery = (query: unknown): Date => {
-    const parsed = z
-      .object({
+    const { days } = parseInput(
+      z.object({
         days: z.coerce.number().int().min(1).max(730).default(90),
-      })
-      .safeParse(query);
-    if (!parsed.success) {
-      throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
-    }
-    return new Date(Date.now() - parsed.data.days * 86_400_000);
+      }),
+      query,
+      'Invalid query',
+    );
+    return new Date(Date.now() - days * DAY_MS);
   };
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
@@ -418,25 +408,19 @@ export async function createRouter(
 
   router.get('/teams', async (req, res) => {
     await authorizeRead(req);
-    const parsed = z
-      .object({ hierarchy: bool.default(true) })
-      .strict()
-      .safeParse(req.query);
-    if (!parsed.success) {
-      throw new InputError(`Invalid query: ${issuesToMessage(parsed.error)}`);
-    }
+    const { hierarchy } = parseInput(
+      z.object({ hierarchy: bool.default(true) }).strict(),
+      req.query,
+      'Invalid query',
+    );
     const direct = await store.listOwnerTotals();
-    const groups = parsed.data.hierarchy ? await evaluator.loadGroups() : [];
+    const groups = hierarchy ? await evaluator.loadGroups() : [];
     res.json({ items: rollUpTeams(direct, groups), formula: SCORE_FORMULA });
   });
 
   router.post('/waivers', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const parsed = waiverBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      throw new InputError(`Invalid waiver: ${issuesToMessage(parsed.error)}`);
-    }
-    const body = parsed.data;
+    const body = parseInput(waiverBody, req.body ?? {}, 'Invalid waiver');
     const entityRef = normaliseRef(body.entityRef);
     const check = checks.getChecks().checks.find(c => c.id === body.checkId);
     if (!check) {

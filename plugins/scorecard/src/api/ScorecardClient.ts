@@ -1,6 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { createJsonFetcher, JsonFetcher } from '@internal/paved-road-react';
 import {
   CreateWaiverRequest,
   EntityHistoryResponse,
@@ -54,12 +54,10 @@ export function buildListQuery(query: ScorecardListQuery): URLSearchParams {
  * @public
  */
 export class ScorecardClient implements ScorecardApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly request: JsonFetcher;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.request = createJsonFetcher(options, 'scorecard');
   }
 
   async getEntityScorecard(
@@ -120,25 +118,5 @@ export class ScorecardClient implements ScorecardApi {
 
   async createWaiver(request: CreateWaiverRequest): Promise<Waiver> {
     return this.request('waivers', { method: 'POST', body: request });
-  }
-
-  private async request<T>(
-    path: string,
-    options?: { method?: string; body?: unknown; notFound?: 'undefined' },
-  ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('scorecard');
-    const init: RequestInit = { method: options?.method ?? 'GET' };
-    if (options?.body !== undefined) {
-      init.headers = { 'Content-Type': 'application/json' };
-      init.body = JSON.stringify(options.body);
-    }
-    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, init);
-    if (response.status === 404 && options?.notFound === 'undefined') {
-      return undefined as T;
-    }
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
   }
 }

@@ -1,6 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import { errorMessage } from '@internal/paved-road-react';
 import {
   levelOneNow,
   loadOnCallAnswers,
@@ -209,10 +210,7 @@ function OnCall({ result }: { result: OnCallResult }) {
       component="span"
       color="error"
       // The backend's message (a ResponseError's cause) says why.
-      title={
-        (result.error as { cause?: Error } | undefined)?.cause?.message ??
-        result.error?.message
-      }
+      title={result.error && errorMessage(result.error)}
     >
       {missing}
     </Typography>

@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLinks } from '@backstage/plugin-catalog-react';
+import { errorMessage } from '@internal/paved-road-react';
 import {
   DoraDataQualityResponse,
   DoraMetricsResponse,
@@ -65,11 +66,6 @@ export function hasNoData(
     quality.unlinkedIncidents === 0 &&
     quality.undeployedChanges === 0
   );
-}
-
-function errorMessage(error: Error): string {
-  const cause = (error as { cause?: { message?: string } }).cause;
-  return cause?.message ?? error.message;
 }
 
 function Figures(props: {

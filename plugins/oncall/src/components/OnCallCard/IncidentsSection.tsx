@@ -1,12 +1,13 @@
 import { Progress } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { errorMessage } from '@internal/paved-road-react';
 import {
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   IncidentsAnswer,
 } from '@internal/plugin-oncall-common';
 import { ReactNode } from 'react';
-import { isNotImplemented, messageOf } from '../../lib/errors';
+import { isNotImplemented } from '../../lib/errors';
 import { providerName } from '../../lib/format';
 import { PollingState } from '../../lib/usePolling';
 import { Missing, Section, StaleWarning } from '../common';
@@ -52,7 +53,7 @@ export function IncidentsSection(props: {
     content = <NoIncidentsAtSource providerId={props.providerId} />;
   } else if (error && !value) {
     content = (
-      <Missing>Could not load the incidents: {messageOf(error)}</Missing>
+      <Missing>Could not load the incidents: {errorMessage(error)}</Missing>
     );
   } else if (value) {
     content = (
@@ -71,7 +72,7 @@ export function IncidentsSection(props: {
         )}
         {error && (
           <Typography variant="caption" color="error">
-            Could not refresh: {messageOf(error)}
+            Could not refresh: {errorMessage(error)}
           </Typography>
         )}
       </>

@@ -1,7 +1,7 @@
 import { Progress } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
+import { errorMessage } from '@internal/paved-road-react';
 import { OnCallAnswer } from '@internal/plugin-oncall-common';
-import { messageOf } from '../../lib/errors';
 import { providerName } from '../../lib/format';
 import { PollingState } from '../../lib/usePolling';
 import { Missing, Section, StaleWarning } from '../common';
@@ -51,13 +51,13 @@ export function OnCallNowSection(props: {
       {value && <Answer answer={value} hasOwner={props.hasOwner} />}
       {error && !value && (
         <Missing>
-          Could not ask the on-call backend: {messageOf(error)}
+          Could not ask the on-call backend: {errorMessage(error)}
           {props.hasOwner && ' (contact the owning team)'}
         </Missing>
       )}
       {error && value && (
         <Typography variant="caption" color="error">
-          Could not refresh: {messageOf(error)}
+          Could not refresh: {errorMessage(error)}
         </Typography>
       )}
     </Section>

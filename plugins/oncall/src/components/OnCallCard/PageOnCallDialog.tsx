@@ -12,6 +12,7 @@ import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { errorMessage } from '@internal/paved-road-react';
 import {
   IncidentUrgency,
   OnCallIncident,
@@ -19,7 +20,6 @@ import {
 import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { onCallApiRef } from '../../api';
-import { messageOf } from '../../lib/errors';
 import { IncidentFacts, incidentName } from './IncidentItem';
 
 function Created({ incident }: { incident: OnCallIncident }) {
@@ -78,7 +78,7 @@ export function PageOnCallDialog(props: {
             </DialogContentText>
             {state.error && (
               <Typography variant="body2" color="error" role="alert">
-                Could not page: {messageOf(state.error)}
+                Could not page: {errorMessage(state.error)}
               </Typography>
             )}
             <TextField

@@ -1,7 +1,7 @@
 import Typography from '@material-ui/core/Typography';
+import { errorMessage } from '@internal/paved-road-react';
 import { Fragment } from 'react';
 import { levelOneNow, OnCallResult } from '../../loadOnCall';
-import { messageOf } from '../../lib/errors';
 import { providerName, whenText } from '../../lib/format';
 import { ContactName } from './ContactName';
 
@@ -31,7 +31,7 @@ export function LevelOneOnCall(props: {
 }) {
   const { result, expected, label } = props;
   if (!result.answer) {
-    const message = result.error ? messageOf(result.error) : '';
+    const message = result.error ? errorMessage(result.error) : '';
     return (
       <Muted expected={expected} title={message}>
         {`on-call unknown: ${message}`}

@@ -10,6 +10,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { errorMessage } from '@internal/paved-road-react';
 import {
   EntityCheckView,
   EntityScorecardResponse,
@@ -20,11 +21,6 @@ import { scorecardApiRef } from '../../api';
 import { NotEvaluated } from './NotEvaluated';
 import { Scorecard } from './Scorecard';
 import { WaiverDialog } from './WaiverDialog';
-
-function errorMessage(error: Error): string {
-  const cause = (error as { cause?: { message?: string } }).cause;
-  return cause?.message ?? error.message;
-}
 
 /** The more recent of two evaluations of the same entity. */
 function newest(

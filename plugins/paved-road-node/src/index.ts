@@ -1,0 +1,16 @@
+/**
+ * What several of Paved Road's backend packages share: turning a zod error
+ * into an `InputError`, requests to another plugin as the calling plugin,
+ * and time constants.
+ *
+ * @packageDocumentation
+ */
+export { issuesToMessage, parseInput } from './parseInput';
+export {
+  fetchFromPlugin,
+  pluginEndpoint,
+  type PluginEndpoint,
+  type PluginRequestInit,
+  type PluginRequestServices,
+} from './pluginRequest';
+export { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from './time';
