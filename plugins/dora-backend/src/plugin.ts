@@ -10,6 +10,7 @@ import { IngestionService } from './service/ingestion';
 import { MetricsService } from './service/metrics';
 import { RollupRefresher } from './service/RollupRefresher';
 import { createRouter } from './service/router';
+import { GitHubWebhookService } from './service/GitHubWebhookService';
 import { GithubBackfill } from './tasks/GithubBackfill';
 import { Octokit } from '@octokit/rest';
 
@@ -80,14 +81,19 @@ export const doraPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => refresher.idle());
         httpRouter.use(
           await createRouter({
-            logger,
             httpAuth,
             auth,
             permissions,
-            catalog,
             config,
             ingestion,
             metrics: new MetricsService({ store, catalog, auth }),
+            githubWebhooks: new GitHubWebhookService({
+              config,
+              catalog,
+              auth,
+              ingestion,
+              logger,
+            }),
           }),
         );
 

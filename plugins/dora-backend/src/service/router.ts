@@ -1,16 +1,9 @@
 import {
   AuthService,
   HttpAuthService,
-  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  AuthenticationError,
-  InputError,
-  NotAllowedError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DoraScope,
@@ -19,23 +12,18 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { DoraConfig } from './config';
-import {
-  githubToEvents,
-  outsideAllowedOrganizations,
-  verifyGithubSignature,
-} from './github';
+import { GitHubWebhookService } from './GitHubWebhookService';
 import { IngestionService } from './ingestion';
 import { MetricsQuery, MetricsService } from './metrics';
 
 export interface RouterOptions {
-  logger: LoggerService;
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
-  catalog: CatalogService;
   config: DoraConfig;
   ingestion: IngestionService;
   metrics: MetricsService;
+  githubWebhooks: GitHubWebhookService;
 }
 
 const SCOPES: DoraScope[] = ['org', 'team', 'service'];
@@ -45,7 +33,7 @@ const MAX_ENVIRONMENT_LENGTH = 255;
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { logger, httpAuth, auth, permissions, catalog, config } = options;
+  const { httpAuth, auth, permissions, config } = options;
   const router = Router();
 
   // Only the ingestion API parses JSON; the webhook needs the raw bytes.
@@ -136,110 +124,15 @@ export async function createRouter(
     // Any content type: the signature covers the raw bytes whatever they are.
     express.raw({ type: () => true, limit: '5mb' }),
     async (req, res) => {
-      const secret = config.githubWebhookSecret;
-      if (!secret) {
-        throw new ServiceUnavailableError(
-          'GitHub webhooks are not configured (dora.github.webhookSecret)',
-        );
-      }
-      const raw: Buffer = Buffer.isBuffer(req.body)
-        ? req.body
-        : Buffer.alloc(0);
-      const signature = req.get('x-hub-signature-256');
-      if (!signature) {
-        throw new AuthenticationError(
-          'Missing X-Hub-Signature-256: give the webhook the secret of dora.github.webhookSecret',
-        );
-      }
-      if (!verifyGithubSignature(secret, raw, signature)) {
-        throw new AuthenticationError(
-          'Invalid X-Hub-Signature-256: the body is not signed with dora.github.webhookSecret',
-        );
-      }
-      if (!req.is('application/json')) {
-        throw new InputError(
-          `Content-Type must be application/json, got '${
-            req.get('content-type') ?? 'none'
-          }': set the webhook's content type to application/json in GitHub`,
-        );
-      }
-      const deliveryId = req.get('x-github-delivery');
-      const event = req.get('x-github-event');
-      if (!deliveryId || !event) {
-        throw new InputError(
-          'X-GitHub-Delivery and X-GitHub-Event headers are required',
-        );
-      }
-      let payload: any;
-      try {
-        payload = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new InputError('Body is not valid JSON');
-      }
-      if (typeof payload !== 'object' || payload === null) {
-        throw new InputError('Body must be a JSON object');
-      }
-      // Before anything else, pings included: a webhook added to a repository
-      // outside the allowed organisations shows as failing at once.
-      const repo = payload.repository?.full_name;
-      const outside =
-        typeof repo === 'string' &&
-        outsideAllowedOrganizations(repo, config.github.allowedOrganizations);
-      if (outside) {
-        throw new NotAllowedError(
-          `${outside}: its deliveries are not recorded; remove the webhook from that repository, or add its organisation to the list`,
-        );
-      }
-      if (event === 'ping') {
-        res.status(200).json({ status: 'pong' });
-        return;
-      }
-      if (!['deployment_status', 'pull_request', 'push'].includes(event)) {
-        res.status(202).json({ status: 'ignored', reason: `event ${event}` });
-        return;
-      }
-      if (typeof repo !== 'string') {
-        throw new InputError('repository.full_name is required');
-      }
-      const { items } = await catalog.getEntities(
-        {
-          filter: {
-            kind: 'Component',
-            'metadata.annotations.github.com/project-slug': repo,
-          },
-          fields: ['kind', 'metadata.name', 'metadata.namespace'],
-        },
-        { credentials: await auth.getOwnServiceCredentials() },
-      );
-      const services = items.map(
-        e =>
-          `component:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`,
-      );
-      const events = githubToEvents(event, payload, services, new Date());
-      if (events.length === 0) {
-        res.status(202).json({
-          status: 'ignored',
-          reason: services.length
-            ? 'nothing to record in this delivery'
-            : `no catalog Component annotated github.com/project-slug: ${repo}`,
-        });
-        return;
-      }
-      const valid = options.ingestion.parse({ events });
-      const result = await options.ingestion.ingest(valid, {
-        delivery: { id: deliveryId, event },
+      const answer = await options.githubWebhooks.receive({
+        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        signature: req.get('x-hub-signature-256'),
+        contentType: req.get('content-type'),
+        isJson: Boolean(req.is('application/json')),
+        deliveryId: req.get('x-github-delivery'),
+        event: req.get('x-github-event'),
       });
-      if (result.replay) {
-        logger.info(`Dropped replayed GitHub delivery ${deliveryId}`);
-        res.status(200).json({ status: 'duplicate' });
-        return;
-      }
-      res.status(202).json({
-        status: 'stored',
-        created: result.created,
-        updated: result.updated,
-        duplicates: result.duplicates,
-      });
+      res.status(answer.status).json(answer.body);
     },
   );
 
