@@ -14,9 +14,6 @@ import { DAY_MS, parseInput } from '@internal/paved-road-node';
 import {
   AuthorizeResult,
   CHECK_STATES,
-  computeScore,
-  EntityCheckView,
-  EntityScorecardResponse,
   latestWaiverExpiry,
   MAX_WAIVER_DAYS,
   SCORE_FORMULA,
@@ -33,6 +30,7 @@ import { ScorecardStore } from '../database/ScorecardStore';
 import { entityRefKey } from '../entityRefs';
 import { Evaluator } from '../evaluation/Evaluator';
 import { renderBadge } from './badge';
+import { entityScorecard } from './entityScorecard';
 import { rollUpTeams } from './teams';
 
 export interface RouterOptions {
@@ -189,84 +187,11 @@ export async function createRouter(
       'not allowed to read the scorecard',
     );
 
-  async function entityView(entityRef: string) {
-    const summary = await store.getEntityScore(entityRef);
-    if (!summary) {
-      throw new NotFoundError(
-        `No scorecard for ${entityRef}: it is not in the catalog or has not been evaluated yet (POST /entities/:kind/:namespace/:name/evaluate)`,
-      );
-    }
-    const set = checks.getChecks();
-    const stored = new Map(
-      (await store.getCheckResults(entityRef)).map(r => [r.checkId, r]),
+  const entityView = (entityRef: string) =>
+    entityScorecard(
+      { store, checks, staleAfterMs: options.staleAfterMs },
+      entityRef,
     );
-    const waivers =
-      (await store.getActiveWaivers([entityRef], new Date())).get(entityRef) ??
-      new Map();
-    const now = Date.now();
-    let anyStale = false;
-    const views: EntityCheckView[] = set.checks.map(check => {
-      const definition = {
-        title: check.title,
-        description: check.description,
-        weight: check.weight,
-        remediation: check.remediation,
-        enforcedFrom: check.enforcedFrom,
-        waiver: waivers.get(check.id),
-      };
-      const result = stored.get(check.id);
-      if (!result) {
-        return {
-          ...definition,
-          checkId: check.id,
-          state: 'no_data' as const,
-          reason: 'not evaluated yet',
-          facts: [],
-          evaluatedAt: summary.evaluatedAt,
-        };
-      }
-      const oldest = result.facts.reduce(
-        (min, f) => Math.min(min, Date.parse(f.collectedAt)),
-        Infinity,
-      );
-      const stale =
-        ['pass', 'fail', 'warn'].includes(result.state) &&
-        now - oldest > options.staleAfterMs;
-      if (stale) {
-        anyStale = true;
-        return {
-          ...definition,
-          ...result,
-          state: 'no_data' as const,
-          stale: true,
-          lastKnownState: result.state,
-          reason: `stale: facts collected at ${new Date(
-            oldest,
-          ).toISOString()}; last known: ${result.state} (${result.reason})`,
-        };
-      }
-      return { ...definition, ...result };
-    });
-    const score = anyStale
-      ? computeScore(
-          views.map(v => ({ weight: v.weight, state: v.state })),
-          set.levels,
-        )
-      : summary;
-    const response: EntityScorecardResponse = {
-      ...summary,
-      score: score.score,
-      level: score.level,
-      criticalFailing: score.criticalFailing,
-      passedWeight: score.passedWeight,
-      applicableWeight: score.applicableWeight,
-      unknownWeight: score.unknownWeight,
-      formula: SCORE_FORMULA,
-      levels: set.levels,
-      checks: views,
-    };
-    return response;
-  }
 
   router.get('/checks', async (req, res) => {
     await authorizeRead(req);
