@@ -1,10 +1,11 @@
 /**
  * What several of Paved Road's backend packages share: turning a zod error
- * into an `InputError`, requests to another plugin as the calling plugin,
+ * into an `InputError`, checking an entity ref's parts, requests to another plugin as the calling plugin,
  * and time constants.
  *
  * @packageDocumentation
  */
+export { invalidEntityRefPart } from './entityRefs';
 export { issuesToMessage, parseInput } from './parseInput';
 export {
   fetchFromPlugin,

@@ -1,10 +1,5 @@
-import {
-  makeValidator,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-
-const validators = makeValidator();
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { invalidEntityRefPart } from '@internal/paved-road-node';
 
 /**
  * Parses an entity ref (kind and namespace defaulted) and checks each part
@@ -18,16 +13,14 @@ export function normalizeEntityRef(ref: string, defaultKind: string): string {
     defaultKind,
     defaultNamespace: 'default',
   });
-  if (!validators.isValidKind(parsed.kind)) {
-    throw new Error(`kind '${parsed.kind}' is not valid`);
-  }
-  if (!validators.isValidNamespace(parsed.namespace)) {
-    throw new Error(`namespace '${parsed.namespace}' is not valid`);
-  }
-  if (!validators.isValidEntityName(parsed.name)) {
+  const invalid = invalidEntityRefPart(parsed);
+  if (invalid === 'name') {
     throw new Error(
       `name '${parsed.name}' is not valid (letters, digits, "-", "_" and ".", at most 63 characters)`,
     );
+  }
+  if (invalid) {
+    throw new Error(`${invalid} '${parsed[invalid]}' is not valid`);
   }
   return stringifyEntityRef(parsed);
 }

@@ -5,12 +5,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
-  makeValidator,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { DAY_MS, parseInput } from '@internal/paved-road-node';
+import {
+  DAY_MS,
+  invalidEntityRefPart,
+  parseInput,
+} from '@internal/paved-road-node';
 import {
   AuthorizeResult,
   CHECK_STATES,
@@ -106,20 +109,13 @@ function decodeCursor(cursor: string): number {
   );
 }
 
-const validators = makeValidator();
-
 /**
  * The lower-case ref of an entity. Parts no entity can have (quotes, spaces,
  * slashes, non-ASCII) are refused with the rule they break, rather than
  * looked up.
  */
 function checkedRef(ref: CompoundEntityRef, what = 'entity'): string {
-  const { kind, namespace, name } = ref;
-  const problem = [
-    { part: 'kind', valid: validators.isValidKind(kind) },
-    { part: 'namespace', valid: validators.isValidNamespace(namespace) },
-    { part: 'name', valid: validators.isValidEntityName(name) },
-  ].find(p => !p.valid)?.part;
+  const problem = invalidEntityRefPart(ref);
   if (problem) {
     const shown = stringifyEntityRef(ref);
     throw new InputError(
