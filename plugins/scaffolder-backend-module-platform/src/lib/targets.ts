@@ -4,7 +4,7 @@ import { InputError } from '@backstage/errors';
 /** An ArgoCD server the actions may register applications on. */
 export interface ArgoCdInstance {
   name: string;
-  /** Normalised API base, e.g. https://argocd.example.com (no trailing slash, no /api/v1). */
+  /** Normalized API base, e.g. https://argocd.example.com (no trailing slash, no /api/v1). */
   url: string;
   uiUrl: string;
   token: string;
@@ -34,10 +34,10 @@ export interface KubernetesCluster {
 }
 
 /** Strips trailing slashes and an `/api/v1` suffix people paste from the docs. */
-export function normaliseBaseUrl(url: string): string {
-  let normalised = url.trim().replace(/\/+$/, '');
-  normalised = normalised.replace(/\/api\/v1$/, '');
-  return normalised.replace(/\/+$/, '');
+export function normalizeBaseUrl(url: string): string {
+  let normalized = url.trim().replace(/\/+$/, '');
+  normalized = normalized.replace(/\/api\/v1$/, '');
+  return normalized.replace(/\/+$/, '');
 }
 
 function trimSlashes(path: string) {
@@ -48,11 +48,11 @@ export function readArgoCdInstances(config: Config): ArgoCdInstance[] {
   return (
     config.getOptionalConfigArray('pavedRoad.argocd.instances') ?? []
   ).map(c => {
-    const url = normaliseBaseUrl(c.getString('url'));
+    const url = normalizeBaseUrl(c.getString('url'));
     return {
       name: c.getString('name'),
       url,
-      uiUrl: normaliseBaseUrl(c.getOptionalString('uiUrl') ?? url),
+      uiUrl: normalizeBaseUrl(c.getOptionalString('uiUrl') ?? url),
       token: c.getString('token'),
       allowDefaultProject: c.getOptionalBoolean('allowDefaultProject') ?? false,
     };
@@ -63,7 +63,7 @@ export function readVaultServers(config: Config): VaultServer[] {
   return (config.getOptionalConfigArray('pavedRoad.vault.servers') ?? []).map(
     c => ({
       name: c.getString('name'),
-      address: normaliseBaseUrl(c.getString('address')).replace(/\/v1$/, ''),
+      address: normalizeBaseUrl(c.getString('address')).replace(/\/v1$/, ''),
       namespace: c.getOptionalString('namespace'),
       token: c.getString('token'),
       kubernetesAuthMount: trimSlashes(
@@ -79,7 +79,7 @@ export function readKubernetesClusters(config: Config): KubernetesCluster[] {
     config.getOptionalConfigArray('pavedRoad.kubernetes.clusters') ?? []
   ).map(c => ({
     name: c.getString('name'),
-    url: normaliseBaseUrl(c.getString('url')),
+    url: normalizeBaseUrl(c.getString('url')),
     serviceAccountToken: c.getString('serviceAccountToken'),
     caData: c.getOptionalString('caData'),
     skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,

@@ -131,7 +131,7 @@ function refFromParams(req: Request): string {
   return checkedRef({ kind, namespace, name });
 }
 
-function normaliseRef(ref: string): string {
+function normalizeRef(ref: string): string {
   let parsed: CompoundEntityRef;
   try {
     parsed = parseEntityRef(ref);
@@ -342,7 +342,7 @@ export async function createRouter(
   router.post('/waivers', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseInput(waiverBody, req.body ?? {}, 'Invalid waiver');
-    const entityRef = normaliseRef(body.entityRef);
+    const entityRef = normalizeRef(body.entityRef);
     const check = checks.getChecks().checks.find(c => c.id === body.checkId);
     if (!check) {
       throw new InputError(

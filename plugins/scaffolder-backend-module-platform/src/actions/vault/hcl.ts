@@ -112,13 +112,13 @@ export function servicePolicy(kvMount: string, mark: PavedRoadMark): string {
  * Vault (or a person) re-indented still compares equal to the generated one,
  * while `"a b"` and `"ab"` stay different.
  */
-export function normalisePolicy(text: string): string {
-  let normalised = '';
+export function normalizePolicy(text: string): string {
+  let normalized = '';
   let inString = false;
   let escaped = false;
   for (const char of text) {
     if (inString) {
-      normalised += char;
+      normalized += char;
       if (escaped) {
         escaped = false;
       } else if (char === '\\') {
@@ -128,14 +128,14 @@ export function normalisePolicy(text: string): string {
       }
     } else if (char === '"') {
       inString = true;
-      normalised += char;
+      normalized += char;
     } else if (!/\s/.test(char)) {
-      normalised += char;
+      normalized += char;
     }
   }
-  return normalised;
+  return normalized;
 }
 
 export function samePolicy(a: string, b: string): boolean {
-  return normalisePolicy(a) === normalisePolicy(b);
+  return normalizePolicy(a) === normalizePolicy(b);
 }
