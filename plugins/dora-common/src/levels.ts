@@ -1,7 +1,5 @@
+import { DAY_MS, HOUR_MS } from '@internal/paved-road-common';
 import { PerformanceLevel } from './types';
-
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 
 /**
  * DORA performance-level cut-offs, kept as versioned data.
@@ -49,9 +47,9 @@ export const DORA_LEVEL_THRESHOLDS_2024 = {
   },
   /** Median lead time for changes, upper bounds (exclusive), in ms. */
   leadTimeMs: {
-    elite: DAY,
-    high: 7 * DAY,
-    medium: 30 * DAY,
+    elite: DAY_MS,
+    high: 7 * DAY_MS,
+    medium: 30 * DAY_MS,
   },
   /** Change failure rate, upper bounds (inclusive), 0..1. */
   changeFailureRate: {
@@ -61,9 +59,9 @@ export const DORA_LEVEL_THRESHOLDS_2024 = {
   },
   /** Median failed deployment recovery time, upper bounds (exclusive), in ms. */
   recoveryTimeMs: {
-    elite: HOUR,
-    high: DAY,
-    medium: DAY,
+    elite: HOUR_MS,
+    high: DAY_MS,
+    medium: DAY_MS,
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { DAY_MS, MINUTE_MS } from '@internal/paved-road-node';
+import { DAY_MS, MINUTE_MS } from '@internal/paved-road-common';
 
 /** Where the module's settings live in app-config. */
 export const CONFIG_PREFIX = 'oncall.pagerduty';

@@ -1,7 +1,8 @@
 /**
  * What several of Paved Road's backend packages share: turning a zod error
- * into an `InputError`, checking an entity ref's parts, requests to another plugin as the calling plugin,
- * and time constants.
+ * into an `InputError`, checking an entity ref's parts, requests to another plugin as the calling plugin.
+ * Time constants and entity ref keys, which the frontends share too, are in
+ * `@internal/paved-road-common`.
  *
  * @packageDocumentation
  */
@@ -14,4 +15,3 @@ export {
   type PluginRequestInit,
   type PluginRequestServices,
 } from './pluginRequest';
-export { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from './time';

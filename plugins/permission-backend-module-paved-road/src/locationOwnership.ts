@@ -9,7 +9,6 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
   entityEnvelopeSchemaValidator,
-  parseEntityRef,
   stringifyEntityRef,
   stringifyLocationRef,
 } from '@backstage/catalog-model';
@@ -18,6 +17,7 @@ import {
   CatalogService,
   parseEntityYaml,
 } from '@backstage/plugin-catalog-node';
+import { entityRefKey } from '@internal/paved-road-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { RuntimeLocationRules } from './runtimeLocations';
@@ -33,6 +33,11 @@ export interface LocationOwnershipOptions {
   getUserInfo(credentials: BackstageCredentials): Promise<BackstageUserInfo>;
 }
 
+/**
+ * A claim or the configured platform team as given, in lower case: not
+ * {@link entityRefKey}, which would complete a short ref or throw on what is
+ * not a ref, and so change what matches.
+ */
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 /**
@@ -52,14 +57,10 @@ export function entitiesNotOwnedBy(
       if (typeof owner !== 'string' || !owner) {
         return [`${ref} (no owner)`];
       }
-      const ownerRef = lower(
-        stringifyEntityRef(
-          parseEntityRef(owner, {
-            defaultKind: 'group',
-            defaultNamespace: entity.metadata.namespace ?? 'default',
-          }),
-        ),
-      );
+      const ownerRef = entityRefKey(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      });
       return claims.includes(ownerRef) ? [] : [`${ref} (owner ${ownerRef})`];
     });
 }

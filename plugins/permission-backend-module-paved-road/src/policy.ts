@@ -120,6 +120,8 @@ export class PavedRoadPermissionPolicy implements PermissionPolicy {
     }
     const { userEntityRef, ownershipEntityRefs } =
       await this.options.getUserInfo(user.credentials);
+    // As given, in lower case: entityRefKey would complete a short claim or
+    // platform team, or throw on one that is not a ref.
     const claims = ownershipEntityRefs.map(ref =>
       ref.toLocaleLowerCase('en-US'),
     );

@@ -1,9 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { DAY_MS, HOUR_MS } from '@internal/paved-road-common';
 import { DoubleResponse, HttpDouble, RecordedRequest } from './httpDouble';
 
 type Json = Record<string, any>;
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * PagerDuty's error body. Messages and codes are PagerDuty's where they are
@@ -284,7 +283,7 @@ export class PagerDutyDouble extends HttpDouble {
     if (status === 'resolved') {
       resolvedAt = seed.resolvedAt
         ? parseTime(seed.resolvedAt)
-        : createdAt + 60 * 60 * 1000;
+        : createdAt + HOUR_MS;
     }
     const number = this.nextNumber++;
     const incident: PagerDutyIncident = {
@@ -766,7 +765,7 @@ export class PagerDutyDouble extends HttpDouble {
     if (until < since) {
       return invalidInput('until must not be before since');
     }
-    if (until > now + 90 * DAY) {
+    if (until > now + 90 * DAY_MS) {
       return invalidInput(
         'On-call shifts are limited to 90 days in the future',
       );
@@ -822,11 +821,11 @@ export class PagerDutyDouble extends HttpDouble {
       // By default the range reaches the present: an incident created at
       // this very instant (the double's clock may stand still) is in it.
       const until = timeParam(query, 'until') ?? now + 1;
-      const since = timeParam(query, 'since') ?? until - 30 * DAY;
+      const since = timeParam(query, 'since') ?? until - 30 * DAY_MS;
       if (until < since) {
         return invalidInput('until must not be before since');
       }
-      if (until - since > 183 * DAY) {
+      if (until - since > 183 * DAY_MS) {
         return invalidInput('The date range must be at most 6 months');
       }
       incidents = incidents.filter(

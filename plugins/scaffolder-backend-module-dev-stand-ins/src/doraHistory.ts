@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '@internal/paved-road-node';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@internal/paved-road-common';
 import type {
   ChangeEvent,
   DeploymentEvent,

@@ -10,7 +10,8 @@ import {
   CatalogService,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
-import { fetchFromPlugin, MINUTE_MS } from '@internal/paved-road-node';
+import { MINUTE_MS } from '@internal/paved-road-common';
+import { fetchFromPlugin } from '@internal/paved-road-node';
 import type { DoraEvent, IngestResponse } from '@internal/plugin-dora-common';
 import { generateDoraHistory, HistoryService } from './doraHistory';
 import { CATALOG_POLL_DEADLINE_MS, pollCatalogUntilQuiet } from './pollCatalog';

@@ -5,7 +5,7 @@ import {
   RELATION_MEMBER_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { MINUTE_MS, WEEK_MS } from '@internal/paved-road-node';
+import { MINUTE_MS, WEEK_MS } from '@internal/paved-road-common';
 import { PagerDutyDouble } from '@internal/platform-api-doubles';
 
 /** Weeks of rotation rendered before and after now. */

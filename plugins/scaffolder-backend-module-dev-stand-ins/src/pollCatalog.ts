@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MINUTE_MS } from '@internal/paved-road-node';
+import { MINUTE_MS } from '@internal/paved-road-common';
 
 /** How often the catalog is asked for what is new. */
 const POLL_MS = 2_000;

@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { DAY_MS } from '@internal/paved-road-node';
+import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
+import { DAY_MS, entityRefKey } from '@internal/paved-road-common';
 import type { ScorecardPastView } from '@internal/plugin-scorecard-node';
 
 /**
@@ -117,19 +112,17 @@ function dayIn(window: AdoptionWindow, days: number, r: number): number {
 function ownerOf(entity: Entity): string | undefined {
   const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
   if (relation) {
-    return relation.targetRef.toLocaleLowerCase('en-US');
+    return entityRefKey(relation.targetRef);
   }
   const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
   if (typeof owner !== 'string') {
     return undefined;
   }
   try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      }),
-    ).toLocaleLowerCase('en-US');
+    return entityRefKey(owner, {
+      defaultKind: 'group',
+      defaultNamespace: entity.metadata.namespace ?? 'default',
+    });
   } catch {
     return undefined;
   }
@@ -146,7 +139,7 @@ export function entityStory(
   options: { days: number; seed: string },
 ): EntityStory {
   const { days, seed } = options;
-  const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+  const ref = entityRefKey(entity);
   const window = TEAM_ADOPTION[ownerOf(entity) ?? ''] ?? OTHER_TEAMS;
   const lifecycle = (entity.spec as { lifecycle?: unknown } | undefined)
     ?.lifecycle;
@@ -221,7 +214,7 @@ export function exampleScorecardPastView(options: {
       if (ago <= 0 || (kind !== 'component' && kind !== 'resource')) {
         return entity;
       }
-      const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+      const ref = entityRefKey(entity);
       let story = stories.get(ref);
       if (!story) {
         story = entityStory(entity, { days, seed });

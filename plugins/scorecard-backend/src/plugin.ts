@@ -9,7 +9,7 @@ import { readDurationFromConfig } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { DAY_MS } from '@internal/paved-road-node';
+import { DAY_MS } from '@internal/paved-road-common';
 import { scorecardPermissions } from '@internal/plugin-scorecard-common';
 import {
   scorecardHistoryExtensionPoint,

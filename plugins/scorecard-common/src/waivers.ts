@@ -1,3 +1,5 @@
+import { DAY_MS } from '@internal/paved-road-common';
+
 /**
  * The longest a waiver may run: the waiver API refuses a later `expiresAt`,
  * and the evaluator does not honour an entry of the
@@ -17,5 +19,5 @@ export const MAX_WAIVER_DAYS = 366;
  * @public
  */
 export function latestWaiverExpiry(now: Date): Date {
-  return new Date(now.getTime() + MAX_WAIVER_DAYS * 86_400_000);
+  return new Date(now.getTime() + MAX_WAIVER_DAYS * DAY_MS);
 }

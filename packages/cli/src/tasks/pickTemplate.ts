@@ -4,7 +4,11 @@
  * one of its tags (go-service is tagged `go`, nodejs-service `nodejs` and
  * `typescript`), so a new golden path is picked up without a change here.
  */
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { ExitCode } from '../exitCodes';
 import { getEntity, queryEntities } from '../portal/catalog';
 import { CliError, PortalClient } from '../portal/PortalClient';
@@ -39,10 +43,7 @@ export async function getTemplate(
     defaultKind: 'template',
     defaultNamespace: 'default',
   });
-  const template = await getEntity(
-    portal,
-    `${full.kind}:${full.namespace}/${full.name}`,
-  );
+  const template = await getEntity(portal, stringifyEntityRef(full));
   if (!template || template.kind.toLocaleLowerCase('en-US') !== 'template') {
     throw new CliError(
       `--template ${ref}: the catalog holds no template ${full.namespace}/${full.name}`,

@@ -4,6 +4,7 @@
  * field with none of those gets a placeholder of its type (a string that
  * matches its pattern, an entity ref for the entity pickers).
  */
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { JsonSchema } from '../portal/scaffolder';
 import {
   isPicker,
@@ -163,7 +164,7 @@ function sampleString(schema: JsonSchema, name: string): string {
   const slug = `check-${kebab(name) || 'value'}`;
   const kind = entityKind(schema);
   if (kind) {
-    return `${kind}:default/${slug}`;
+    return stringifyEntityRef({ kind, namespace: 'default', name: slug });
   }
   if (schema['ui:field'] === 'RepoUrlPicker') {
     return `github.com?owner=check&repo=${slug}`;

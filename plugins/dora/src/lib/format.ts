@@ -1,8 +1,5 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@internal/paved-road-common';
 import { PerformanceLevel, TrendDirection } from '@internal/plugin-dora-common';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 function round1(value: number): string {
   return value >= 10 ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, '');
@@ -11,10 +8,10 @@ function round1(value: number): string {
 /** A duration in the unit a person would say it in: "45 min", "5.2 h", "3.1 days". */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  if (ms < MINUTE) return `${Math.round(ms / 1000)} s`;
-  if (ms < HOUR) return `${Math.round(ms / MINUTE)} min`;
-  if (ms < 2 * DAY) return `${round1(ms / HOUR)} h`;
-  return `${round1(ms / DAY)} days`;
+  if (ms < MINUTE_MS) return `${Math.round(ms / 1000)} s`;
+  if (ms < HOUR_MS) return `${Math.round(ms / MINUTE_MS)} min`;
+  if (ms < 2 * DAY_MS) return `${round1(ms / HOUR_MS)} h`;
+  return `${round1(ms / DAY_MS)} days`;
 }
 
 /** A 0..1 rate as a percentage, "—" when there is nothing to divide by. */

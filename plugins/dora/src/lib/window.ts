@@ -3,7 +3,7 @@
  * UTC days, today included) or a custom range of whole UTC days.
  */
 
-const DAY = 24 * 3600_000;
+import { DAY_MS } from '@internal/paved-road-common';
 
 /** The presets of the window picker, in days. */
 export const WINDOW_DAYS = [30, 90, 180] as const;
@@ -76,7 +76,7 @@ export function rangeError(
   if (end > parseDay(today(now))) {
     return `The end date cannot be in the future (today is ${today(now)} UTC).`;
   }
-  if ((end - start) / DAY + 1 > MAX_RANGE_DAYS) {
+  if ((end - start) / DAY_MS + 1 > MAX_RANGE_DAYS) {
     return 'The range can be at most 3 years.';
   }
   return undefined;
@@ -95,12 +95,12 @@ export function windowQuery(
   if (window.kind === 'custom') {
     return {
       from: new Date(parseDay(window.from)).toISOString(),
-      to: new Date(parseDay(window.to) + DAY).toISOString(),
+      to: new Date(parseDay(window.to) + DAY_MS).toISOString(),
     };
   }
-  const to = (Math.floor(now / DAY) + 1) * DAY;
+  const to = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
   return {
-    from: new Date(to - window.days * DAY).toISOString(),
+    from: new Date(to - window.days * DAY_MS).toISOString(),
     to: new Date(to).toISOString(),
   };
 }
@@ -108,7 +108,7 @@ export function windowQuery(
 /** How many days the window covers (the previous window is as long). */
 export function windowLength(window: DoraWindow): number {
   if (window.kind === 'preset') return window.days;
-  return Math.round((parseDay(window.to) - parseDay(window.from)) / DAY) + 1;
+  return Math.round((parseDay(window.to) - parseDay(window.from)) / DAY_MS) + 1;
 }
 
 /**
@@ -121,7 +121,7 @@ export function windowBounds(
 ): { from: string; to: string } {
   if (window.kind === 'custom') return { from: window.from, to: window.to };
   const { from, to } = windowQuery(window, now);
-  return { from: toDay(Date.parse(from)), to: toDay(Date.parse(to) - DAY) };
+  return { from: toDay(Date.parse(from)), to: toDay(Date.parse(to) - DAY_MS) };
 }
 
 function formatDate(day: string): string {

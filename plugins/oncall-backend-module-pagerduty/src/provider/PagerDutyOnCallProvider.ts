@@ -7,7 +7,7 @@ import {
   NotFoundError,
   isError,
 } from '@backstage/errors';
-import { DAY_MS } from '@internal/paved-road-node';
+import { DAY_MS } from '@internal/paved-road-common';
 import {
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   IncidentStatus,

@@ -8,7 +8,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DAY_MS, parseInput } from '@internal/paved-road-node';
+import { DAY_MS } from '@internal/paved-road-common';
+import { parseInput } from '@internal/paved-road-node';
 import {
   INCIDENT_STATUSES,
   onCallIncidentTriggerPermission,

@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@internal/paved-road-common';
 import { ANNOTATION_ON_CALL } from '@internal/plugin-oncall-common';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -15,9 +16,6 @@ const MONTHS = [
   'Nov',
   'Dec',
 ];
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** The source as people name it: `pagerduty` is "PagerDuty". */
 export function providerName(providerId: string): string {
@@ -51,7 +49,7 @@ export function clockTime(date: Date): string {
 function dayOffset(date: Date, now: Date): number {
   const midnight = (d: Date) =>
     new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-  return Math.round((midnight(date) - midnight(now)) / DAY);
+  return Math.round((midnight(date) - midnight(now)) / DAY_MS);
 }
 
 /**
@@ -78,8 +76,8 @@ export function whenText(iso: string, now: Date = new Date()): string {
 /** How long ago `iso` was: `just now`, `12 min ago`, `3 h ago`, `2 days ago`. */
 export function ageText(iso: string, now: Date = new Date()): string {
   const age = Math.max(0, now.getTime() - new Date(iso).getTime());
-  if (age < MINUTE) return 'just now';
-  if (age < HOUR) return `${Math.floor(age / MINUTE)} min ago`;
-  if (age < 2 * DAY) return `${Math.floor(age / HOUR)} h ago`;
-  return `${Math.floor(age / DAY)} days ago`;
+  if (age < MINUTE_MS) return 'just now';
+  if (age < HOUR_MS) return `${Math.floor(age / MINUTE_MS)} min ago`;
+  if (age < 2 * DAY_MS) return `${Math.floor(age / HOUR_MS)} h ago`;
+  return `${Math.floor(age / DAY_MS)} days ago`;
 }

@@ -61,6 +61,9 @@ export function createOwnerTeamLoader(options: {
     const known = new Set(items.map(group => stringifyEntityRef(group)));
     const children = childrenByParent(items);
     return refs.map(ref => {
+      // As asked, in lower case (the configured platform team, or any ref a
+      // caller sends): a short ref or one that is not a ref stays unknown
+      // (denied), where entityRefKey would complete it or throw.
       const teamRef = ref.toLocaleLowerCase('en-US');
       if (!known.has(teamRef)) {
         return undefined;

@@ -64,6 +64,8 @@ const isOwnerTeamMember = createPermissionRule({
       .describe('The user ref and the refs of the groups the user is in'),
   }),
   apply: (team, { claims }) => {
+    // The claims as given, in lower case: entityRefKey would complete a short
+    // claim or throw on one that is not a ref.
     const lowered = new Set(claims.map(ref => ref.toLocaleLowerCase('en-US')));
     return team.groups.some(ref => lowered.has(ref));
   },

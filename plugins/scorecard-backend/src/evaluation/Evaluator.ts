@@ -1,6 +1,7 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { entityRefKey } from '@internal/paved-road-common';
 import {
   CheckDefinition,
   CheckState,
@@ -26,7 +27,6 @@ import { catalogExemptions } from '../facts/catalogExemptions';
 import { CriticalFailureNotifier } from './CriticalFailureNotifier';
 import { GroupNode } from '../service/teams';
 import { FactSourceId, FactSourceResult } from '../facts/types';
-import { entityRefKey } from '../entityRefs';
 import {
   EntityFacts,
   evaluateEntity,

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { DAY_MS } from '@internal/paved-road-node';
+import { DAY_MS } from '@internal/paved-road-common';
 import type { ScorecardPastView } from '@internal/plugin-scorecard-node';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { Evaluator } from './Evaluator';

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { DAY_MS } from '@internal/paved-road-node';
+import { DAY_MS } from '@internal/paved-road-common';
 import { Octokit } from '@octokit/rest';
 import { FactSourceResult } from './types';
 

@@ -4,8 +4,8 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { entityRefKey } from '@internal/paved-road-common';
 import { PluginEndpoint, pluginEndpoint } from '@internal/paved-road-node';
-import { entityRefKey } from '../entityRefs';
 import { FactSourceResult } from './types';
 
 const PLUGIN_ID = 'oncall';

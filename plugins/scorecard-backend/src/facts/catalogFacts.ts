@@ -4,7 +4,7 @@ import {
   RELATION_DEPENDS_ON,
   RELATION_OWNED_BY,
 } from '@backstage/catalog-model';
-import { entityRefKey } from '../entityRefs';
+import { entityRefKey } from '@internal/paved-road-common';
 import { FactSourceResult } from './types';
 
 /** What the catalog fact source needs besides the entity itself. */

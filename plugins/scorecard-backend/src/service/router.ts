@@ -9,11 +9,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  DAY_MS,
-  invalidEntityRefPart,
-  parseInput,
-} from '@internal/paved-road-node';
+import { DAY_MS, entityRefKey } from '@internal/paved-road-common';
+import { invalidEntityRefPart, parseInput } from '@internal/paved-road-node';
 import {
   AuthorizeResult,
   CHECK_STATES,
@@ -30,7 +27,6 @@ import { z } from 'zod';
 import { LoadedChecks } from '../checks/CheckLoader';
 import { ChecksFileError, parseChecksFile } from '../checks/parseChecksFile';
 import { ScorecardStore } from '../database/ScorecardStore';
-import { entityRefKey } from '../entityRefs';
 import { Evaluator } from '../evaluation/Evaluator';
 import { renderBadge } from './badge';
 import { entityScorecard } from './entityScorecard';

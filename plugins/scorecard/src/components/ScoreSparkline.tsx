@@ -1,9 +1,8 @@
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
+import { DAY_MS } from '@internal/paved-road-common';
 import { ScoreSnapshot } from '@internal/plugin-scorecard-common';
 import { formatScore } from './format';
-
-const DAY = 86_400_000;
 
 /**
  * Score over days as a small inline SVG. Days without a score (nothing
@@ -37,7 +36,7 @@ export function ScoreSparkline(props: {
 
   const first = points[0];
   const last = points[points.length - 1];
-  const span = Math.max(last.t - first.t, DAY);
+  const span = Math.max(last.t - first.t, DAY_MS);
   const x = (t: number) => pad + ((t - first.t) / span) * (width - 2 * pad);
   const y = (score: number) => pad + (1 - score) * (height - 2 * pad);
   const path = points
@@ -46,7 +45,7 @@ export function ScoreSparkline(props: {
         `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.score).toFixed(1)}`,
     )
     .join(' ');
-  const days = Math.round((last.t - first.t) / DAY) + 1;
+  const days = Math.round((last.t - first.t) / DAY_MS) + 1;
   const label = `Score over ${days} days: ${formatScore(
     first.score,
   )} on ${new Date(first.t).toISOString().slice(0, 10)}, ${formatScore(

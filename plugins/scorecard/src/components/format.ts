@@ -1,12 +1,9 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@internal/paved-road-common';
 import {
   CheckState,
   CheckWeight,
   LevelDefinition,
 } from '@internal/plugin-scorecard-common';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** A 0..1 score as a whole percentage; "—" when nothing applies. */
 export function formatScore(score: number | null | undefined): string {
@@ -45,10 +42,10 @@ export function formatAge(iso: string | undefined, now = Date.now()): string {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
   const ms = Math.max(0, now - at);
-  if (ms < MINUTE) return 'just now';
-  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
-  if (ms < 2 * DAY) return `${Math.floor(ms / HOUR)} h ago`;
-  return `${Math.floor(ms / DAY)} days ago`;
+  if (ms < MINUTE_MS) return 'just now';
+  if (ms < HOUR_MS) return `${Math.floor(ms / MINUTE_MS)} min ago`;
+  if (ms < 2 * DAY_MS) return `${Math.floor(ms / HOUR_MS)} h ago`;
+  return `${Math.floor(ms / DAY_MS)} days ago`;
 }
 
 /** A date-time in UTC, to the minute: "2026-11-25 09:30 UTC". */

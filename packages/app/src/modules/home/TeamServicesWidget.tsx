@@ -1,6 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import { entityRefKey } from '@internal/paved-road-common';
 import { errorMessage } from '@internal/paved-road-react';
 import {
   levelOneNow,
@@ -57,11 +58,6 @@ const useStyles = makeStyles(theme => ({
 
 /** The most the scorecard lists in one page (its backend's maximum). */
 const SCORE_LIMIT = 500;
-
-/** `component:default/orders`, as both the catalog and the scorecard name it. */
-function refKey(ref: string) {
-  return ref.toLocaleLowerCase('en-US');
-}
 
 /**
  * What to look at first: a failing critical check, then the lowest score
@@ -122,11 +118,14 @@ async function loadTeamServices(
         (error: Error) => ({ items: [], error }),
       ),
   ]);
-  const scoreOf = new Map(scores.items.map(s => [refKey(s.entityRef), s]));
+  // Both are full refs (the scorecard's and stringifyEntityRef's).
+  const scoreOf = new Map(
+    scores.items.map(s => [entityRefKey(s.entityRef), s]),
+  );
   const rows: ServiceRow[] = services.map((service, i) => ({
     service,
     onCall: onCall[i],
-    score: scoreOf.get(refKey(onCall[i].entityRef)),
+    score: scoreOf.get(entityRefKey(onCall[i].entityRef)),
   }));
   return {
     mine: mine.length > 0,

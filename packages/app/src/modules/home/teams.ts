@@ -2,7 +2,10 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 
 type CatalogApi = typeof catalogApiRef.T;
 
-/** `group:default/payments-team` is a group; `user:default/ada` is not. */
+/**
+ * `group:default/payments-team` is a group; `user:default/ada` is not. Reads
+ * the ref as given: entityRefKey would throw on a claim that is not a ref.
+ */
 export function isGroupRef(ref: string): boolean {
   return ref.toLocaleLowerCase('en-US').startsWith('group:');
 }

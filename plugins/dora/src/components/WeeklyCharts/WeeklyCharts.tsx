@@ -2,6 +2,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import { InfoCard } from '@backstage/core-components';
+import { DAY_MS, HOUR_MS } from '@internal/paved-road-common';
 import { DoraTarget, DoraWeek } from '@internal/plugin-dora-common';
 import {
   Bar,
@@ -16,9 +17,6 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDay, formatDuration } from '../../lib/format';
-
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 
 /** A week as plotted: lead time in the chart's unit, and in ms for the tooltip. */
 type Point = {
@@ -112,8 +110,8 @@ export function WeeklyCharts(props: {
     : 'Production deployments per week';
   const maxLead = Math.max(0, ...weekly.map(w => w.leadTimeMedianMs ?? 0));
   // Hours read better than "0.2 days"; days better than "400 h".
-  const leadUnit = maxLead >= 3 * DAY ? 'days' : 'hours';
-  const leadDivisor = leadUnit === 'days' ? DAY : HOUR;
+  const leadUnit = maxLead >= 3 * DAY_MS ? 'days' : 'hours';
+  const leadDivisor = leadUnit === 'days' ? DAY_MS : HOUR_MS;
   const data: Point[] = weekly.map(w => ({
     week: formatDay(w.weekStart),
     healthy: w.deployments - w.failedDeployments,

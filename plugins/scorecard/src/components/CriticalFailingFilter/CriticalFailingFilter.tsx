@@ -3,13 +3,14 @@ import Box from '@material-ui/core/Box';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Typography from '@material-ui/core/Typography';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   DefaultEntityFilters,
   EntityFilter,
   useEntityList,
 } from '@backstage/plugin-catalog-react';
+import { entityRefKey } from '@internal/paved-road-common';
 import useAsync from 'react-use/esm/useAsync';
 import { ScorecardApi, scorecardApiRef } from '../../api';
 
@@ -39,9 +40,7 @@ export class ScorecardCriticalFailingFilter implements EntityFilter {
   }
 
   filterEntity(entity: Entity): boolean {
-    return this.entityRefs.has(
-      stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
-    );
+    return this.entityRefs.has(entityRefKey(entity));
   }
 
   toQueryValue(): string {
@@ -67,9 +66,7 @@ export async function loadCriticalFailing(
       limit: PAGE,
       cursor,
     });
-    result.items.forEach(item =>
-      refs.add(item.entityRef.toLocaleLowerCase('en-US')),
-    );
+    result.items.forEach(item => refs.add(entityRefKey(item.entityRef)));
     cursor = result.nextCursor;
     if (!cursor) break;
   }

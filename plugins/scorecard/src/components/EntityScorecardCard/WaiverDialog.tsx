@@ -8,15 +8,14 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { DAY_MS } from '@internal/paved-road-common';
 import { EntityCheckView, Waiver } from '@internal/plugin-scorecard-common';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { scorecardApiRef } from '../../api';
 
-const DAY = 86_400_000;
-
 /** `YYYY-MM-DD`, `days` from now. */
 export function dayFromNow(days: number, now = Date.now()): string {
-  return new Date(now + days * DAY).toISOString().slice(0, 10);
+  return new Date(now + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /**

@@ -3,7 +3,6 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EmptyState,
   InfoCard,
@@ -12,6 +11,7 @@ import {
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { entityRefKey } from '@internal/paved-road-common';
 import useAsync from 'react-use/esm/useAsync';
 import { scorecardApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
@@ -48,7 +48,7 @@ function Figure(props: {
  */
 export function EntityTeamScorecardCard() {
   const { entity } = useEntity();
-  const ownerRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+  const ownerRef = entityRefKey(entity);
   const api = useApi(scorecardApiRef);
   const scorecardLink = useRouteRef(rootRouteRef);
 
@@ -63,9 +63,7 @@ export function EntityTeamScorecardCard() {
       }),
     ]);
     return {
-      team: teams.items.find(
-        t => t.owner.toLocaleLowerCase('en-US') === ownerRef,
-      ),
+      team: teams.items.find(t => entityRefKey(t.owner) === ownerRef),
       checkTitles: new Map(checks.checks.map(c => [c.id, c.title])),
       failing,
     };

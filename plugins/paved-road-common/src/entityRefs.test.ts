@@ -17,6 +17,18 @@ describe('entityRefKey', () => {
     );
   });
 
+  it('is a full ref string in lower case', () => {
+    for (const ref of [
+      'component:default/orders',
+      'Group:Platform/Team-A',
+      'Component:Default/Name:With/Slash',
+      'API:Ns:X/Y',
+      'User:DEFAULT/JANE.DOE_1',
+    ]) {
+      expect(entityRefKey(ref)).toBe(ref.toLocaleLowerCase('en-US'));
+    }
+  });
+
   it('fills in a missing kind and namespace from the context', () => {
     expect(
       entityRefKey('Team-A', { defaultKind: 'group', defaultNamespace: 'ops' }),
@@ -24,10 +36,12 @@ describe('entityRefKey', () => {
     expect(entityRefKey('user:Jane', { defaultNamespace: 'ops' })).toBe(
       'user:ops/jane',
     );
+    expect(entityRefKey('user:Jane')).toBe('user:default/jane');
   });
 
   it('throws for what is not a ref', () => {
     expect(() => entityRefKey('orders')).toThrow(/kind/);
     expect(() => entityRefKey('')).toThrow();
+    expect(() => entityRefKey('group:default/')).toThrow();
   });
 });

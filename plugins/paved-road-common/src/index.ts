@@ -1,0 +1,8 @@
+/**
+ * What Paved Road's frontend and backend packages share: the key an entity
+ * ref is stored and compared by, and time constants.
+ *
+ * @packageDocumentation
+ */
+export { entityRefKey } from './entityRefs';
+export { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from './time';
