@@ -11,6 +11,7 @@ import {
 import { Knex } from 'knex';
 import { BackfillCursorStore } from './BackfillCursorStore';
 import { ingestBatch } from './operations/ingest/ingestBatch';
+import { ServiceQueue } from './operations/ingest/lockServices';
 import { rebuildRollups } from './operations/rollups/rebuildRollups';
 import { refreshStaleRollups } from './operations/rollups/refreshStaleRollups';
 import { runPendingBackfills } from './operations/rollups/runPendingBackfills';
@@ -63,6 +64,8 @@ export class DatabaseDoraStore implements DoraStore, BackfillCursors {
   }
 
   private readonly cursors: BackfillCursorStore;
+  /** Batches of this process wait here for their services' turn. */
+  private readonly ingestQueue = new ServiceQueue();
 
   private constructor(private readonly db: Knex) {
     this.cursors = new BackfillCursorStore(db);
@@ -72,7 +75,7 @@ export class DatabaseDoraStore implements DoraStore, BackfillCursors {
     batch: IngestBatch,
     options: IngestOptions,
   ): Promise<IngestResult> {
-    return ingestBatch(this.db, batch, options);
+    return ingestBatch(this.db, batch, options, this.ingestQueue);
   }
 
   /**

@@ -19,6 +19,7 @@ import {
 import { DoraConfig } from './config';
 import { RollupRefresher } from './RollupRefresher';
 import { normalizeEntityRef } from './entityRefs';
+import { TtlMap } from './TtlMap';
 
 const timestamp = z
   .string()
@@ -107,6 +108,9 @@ export function environmentTier(
  * transaction.
  */
 export class IngestionService {
+  /** Components known to the catalog, with their owner, for a while. */
+  private readonly owners = new TtlMap<{ owner: string | null }>();
+
   constructor(
     private readonly options: {
       store: DoraStore;
@@ -192,6 +196,47 @@ export class IngestionService {
     return parsed;
   }
 
+  /**
+   * The owner of each Component of `refs` that is in the catalog (null:
+   * none); refs the catalog does not know are left out. Known Components
+   * are kept for CATALOG_TTL_MS, so a batch usually needs no catalog
+   * request; an unknown one is looked up again each time.
+   */
+  private async ownersOf(refs: string[]): Promise<Map<string, string | null>> {
+    const owners = new Map<string, string | null>();
+    const missing: string[] = [];
+    for (const r of refs) {
+      const known = this.owners.get(r);
+      if (known === undefined) missing.push(r);
+      else owners.set(r, known.owner);
+    }
+    if (!missing.length) return owners;
+    const { items } = await this.options.catalog.getEntitiesByRefs(
+      {
+        entityRefs: missing,
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
+      },
+      { credentials: await this.options.auth.getOwnServiceCredentials() },
+    );
+    missing.forEach((r, i) => {
+      const entity = items[i];
+      if (!entity) return;
+      const owner = entity.spec?.owner;
+      const ownerRef =
+        typeof owner === 'string' && owner
+          ? stringifyEntityRef(
+              parseEntityRef(owner, {
+                defaultKind: 'group',
+                defaultNamespace: entity.metadata.namespace ?? 'default',
+              }),
+            )
+          : null;
+      owners.set(r, ownerRef);
+      this.owners.set(r, { owner: ownerRef });
+    });
+    return owners;
+  }
+
   /** Catalog Components by normalized ref, with their owner. */
   private async resolveServices(
     events: DoraEvent[],
@@ -215,31 +260,7 @@ export class IngestionService {
       }
       normalized.set(index, r);
     });
-    const refs = [...new Set(normalized.values())];
-    const { items } = await this.options.catalog.getEntitiesByRefs(
-      {
-        entityRefs: refs,
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
-      },
-      { credentials: await this.options.auth.getOwnServiceCredentials() },
-    );
-    const owners = new Map<string, string | null>();
-    refs.forEach((r, i) => {
-      const entity = items[i];
-      if (!entity) return;
-      const owner = entity.spec?.owner;
-      owners.set(
-        r,
-        typeof owner === 'string' && owner
-          ? stringifyEntityRef(
-              parseEntityRef(owner, {
-                defaultKind: 'group',
-                defaultNamespace: entity.metadata.namespace ?? 'default',
-              }),
-            )
-          : null,
-      );
-    });
+    const owners = await this.ownersOf([...new Set(normalized.values())]);
     const out = new Map<
       number,
       { serviceRef: string; ownerRef: string | null }

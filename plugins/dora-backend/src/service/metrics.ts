@@ -1,5 +1,9 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -13,6 +17,7 @@ import {
 } from '@internal/plugin-dora-common';
 import { DoraStore, MetricsFilter, ScopeFilter } from '../database/types';
 import { normalizeEntityRef } from './entityRefs';
+import { TtlMap } from './TtlMap';
 import { computeFigures, computeTrend, computeWeekly } from '../lib/figures';
 import { DAY_MS } from '../lib/time';
 
@@ -36,6 +41,9 @@ function targetOf(filter: MetricsFilter): DoraTarget {
 
 /** Computes the DORA figures of the organisation, a team or a service. */
 export class MetricsService {
+  /** The Group tree and the Components found, for CATALOG_TTL_MS. */
+  private readonly catalogAnswers = new TtlMap<Entity[] | true>();
+
   constructor(
     private readonly options: {
       store: DoraStore;
@@ -45,16 +53,12 @@ export class MetricsService {
   ) {}
 
   /**
-   * The owners a team covers: the group and every group below it
-   * (through `spec.parent` / `spec.children`).
+   * Every catalog Group with its parent and children, kept for
+   * CATALOG_TTL_MS: each team read walks the tree.
    */
-  async teamOwners(teamRef: string): Promise<string[]> {
-    const root = stringifyEntityRef(
-      parseEntityRef(teamRef, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
-    );
+  private async groups(): Promise<Entity[]> {
+    const known = this.catalogAnswers.get('groups');
+    if (known) return known as Entity[];
     const { items } = await this.options.catalog.getEntities(
       {
         filter: { kind: 'Group' },
@@ -68,6 +72,22 @@ export class MetricsService {
       },
       { credentials: await this.options.auth.getOwnServiceCredentials() },
     );
+    this.catalogAnswers.set('groups', items);
+    return items;
+  }
+
+  /**
+   * The owners a team covers: the group and every group below it
+   * (through `spec.parent` / `spec.children`).
+   */
+  async teamOwners(teamRef: string): Promise<string[]> {
+    const root = stringifyEntityRef(
+      parseEntityRef(teamRef, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    );
+    const items = await this.groups();
     const children = new Map<string, Set<string>>();
     const add = (parent: string, child: string) => {
       if (!children.has(parent)) children.set(parent, new Set());
@@ -182,12 +202,15 @@ export class MetricsService {
 
   /** A typo in a service ref says so, instead of reading as "no data". */
   private async assertComponent(ref: string): Promise<void> {
+    // A Component found is kept for a while; one not found is asked again.
+    if (this.catalogAnswers.get(`component ${ref}`)) return;
     const entity = await this.options.catalog.getEntityByRef(ref, {
       credentials: await this.options.auth.getOwnServiceCredentials(),
     });
     if (entity?.kind.toLocaleLowerCase('en-US') !== 'component') {
       throw new NotFoundError(`No catalog Component '${ref}'`);
     }
+    this.catalogAnswers.set(`component ${ref}`, true);
   }
 
   async dataQuality(query: MetricsQuery): Promise<DoraDataQualityResponse> {

@@ -1,6 +1,3 @@
-import { Knex } from 'knex';
-import { chunks } from '../../util';
-
 /**
  * What a batch's events touched, to relink and recompute in its transaction
  * once they are stored.
@@ -50,27 +47,4 @@ export class BatchTouches {
 function addTo(map: Map<string, Set<string>>, service: string, sha: string) {
   if (!map.has(service)) map.set(service, new Set());
   map.get(service)!.add(sha);
-}
-
-/** Narrows a table with service_ref and commit_sha (`alias`: e.g. 'c.'). */
-export type CommitFilter = (
-  q: Knex.QueryBuilder,
-  alias?: string,
-) => Knex.QueryBuilder;
-
-/**
- * The touched commits of each service, in parts small enough for an IN
- * list, each as a filter.
- */
-export function* commitParts(
-  touched: Map<string, Set<string>>,
-): Iterable<CommitFilter> {
-  for (const [service, shas] of touched) {
-    for (const part of chunks([...shas])) {
-      yield (q, alias = '') =>
-        q
-          .where(`${alias}service_ref`, service)
-          .whereIn(`${alias}commit_sha`, part);
-    }
-  }
 }

@@ -3,10 +3,11 @@ import { DAY_MS } from '../../../lib/time';
 import {
   firstPositions,
   HistoryDeployment,
+  HistoryPosition,
   inferRollbacks as inferInHistory,
 } from '../../../lib/rollbacks';
 import { DbBigInt, DbBoolean } from '../../tables';
-import { chunks } from '../../util';
+import { chunks, MAX_BINDINGS, selectByCommits, whereInList } from '../../util';
 import { PROD_SUCCESS } from '../rollups/sql';
 import { BatchTouches } from './BatchTouches';
 
@@ -14,6 +15,7 @@ import { BatchTouches } from './BatchTouches';
 type DbHistoryRow = {
   id: DbBigInt;
   idempotency_key: string;
+  service_ref: string;
   environment: string;
   finished_at: DbBigInt;
   commit_sha: string | null;
@@ -24,6 +26,7 @@ type DbHistoryRow = {
 const HISTORY_COLUMNS = [
   'd.id',
   'd.idempotency_key',
+  'd.service_ref',
   'd.environment',
   'd.finished_at',
   'd.commit_sha',
@@ -108,107 +111,170 @@ async function storeInferences(
   }
 }
 
+/** A history a batch's new deployments joined, from their earliest finish. */
+type TouchedHistory = { service: string; environment: string; from: number };
+
+const historyKey = (service: string, environment: string) =>
+  JSON.stringify([service, environment]);
+
 /**
- * Recomputes the inferred rollbacks of one history from `from` on (the
- * earliest finish among the deployments a batch added to it): the
- * deployments after those can have a different predecessor, or commits
- * whose first deployment moved earlier; the ones before cannot.
+ * Each touched history from the last deployment before its `from` on (with
+ * its ties): the one live before the first deployment to recompute, and
+ * every later one. One statement (a SELECT per history, UNION ALL), each a
+ * range of the history index.
  */
-async function inferFrom(
+async function historiesFrom(
   trx: Knex.Transaction,
-  service: string,
-  environment: string,
-  from: number,
-  touched: BatchTouches,
-) {
-  // From the last deployment before `from` (with its ties) on: the one
-  // live before the first deployment to recompute; with the first finish
-  // of each one's commit there (an index-only look-up).
-  const before = historyOf(trx, service, environment)
-    .where('d.finished_at', '<', from)
-    .max('d.finished_at');
-  const rows: Array<DbHistoryRow & { first_at: DbBigInt | null }> =
-    await historyOf(trx, service, environment)
-      .where('d.finished_at', '>=', trx.raw('COALESCE((?), ?)', [before, from]))
-      .select(
-        ...HISTORY_COLUMNS,
-        trx.raw(
-          `(SELECT MIN(f.finished_at) FROM dora_deployments f
-             WHERE f.environment_tier = 'production' AND f.status = 'success'
-               AND f.service_ref = d.service_ref
-               AND f.environment = d.environment
-               AND f.commit_sha = d.commit_sha) AS first_at`,
-        ),
-      );
-  // Only deployments sent without a kind are inferred.
-  if (
-    rows.every(r => Boolean(r.kind_declared) || Number(r.finished_at) < from)
-  ) {
-    return;
+  histories: TouchedHistory[],
+): Promise<DbHistoryRow[]> {
+  const out: DbHistoryRow[] = [];
+  for (const part of chunks(histories, 100)) {
+    const [first, ...rest] = part.map(({ service, environment, from }) => {
+      const before = historyOf(trx, service, environment)
+        .where('d.finished_at', '<', from)
+        .orderBy('d.finished_at', 'desc')
+        .limit(1)
+        .select('d.finished_at');
+      return historyOf(trx, service, environment)
+        .where(
+          'd.finished_at',
+          '>=',
+          trx.raw('COALESCE((?), ?)', [before, from]),
+        )
+        .select(HISTORY_COLUMNS);
+    });
+    if (rest.length) first.unionAll(rest);
+    out.push(...((await first) as DbHistoryRow[]));
   }
-  const since = Math.min(...rows.map(r => Number(r.finished_at)));
-  const history = rows.map(toHistory);
-  // Where each of their commits was first deployed there. A first finish
-  // from `since` on is among the rows, ties included; an earlier one only
-  // needs its key (the tie-break) when two commits share it.
-  const firsts = firstPositions(history);
-  const earlier = new Map<string, number>();
+  return out;
+}
+
+/**
+ * The first deployment of each commit of `rows` in its history (where it
+ * was first deployed to that environment), from reads by key: the
+ * deployments that contain those commits (dora_deployment_commits holds
+ * every deployment's head commit), then those deployments by id.
+ */
+async function firstDeploymentsOf(
+  trx: Knex.Transaction,
+  rows: DbHistoryRow[],
+): Promise<Map<string, Map<string, HistoryPosition>>> {
+  const commits = new Map<string, Set<string>>();
   for (const r of rows) {
-    const firstAt = Number(r.first_at);
-    if (r.commit_sha !== null && firstAt < since) {
-      earlier.set(r.commit_sha, firstAt);
-      firsts.set(r.commit_sha, { finishedAt: firstAt, key: '' });
+    if (r.commit_sha === null) continue;
+    if (!commits.has(r.service_ref)) commits.set(r.service_ref, new Set());
+    commits.get(r.service_ref)!.add(r.commit_sha);
+  }
+  const shipped = await selectByCommits<{ deployment_id: DbBigInt }>(
+    trx,
+    'dora_deployment_commits',
+    commits,
+    ['deployment_id'],
+  );
+  const firsts = new Map<string, Map<string, HistoryPosition>>();
+  for (const part of chunks(
+    [...new Set(shipped.map(s => Number(s.deployment_id)))],
+    MAX_BINDINGS,
+  )) {
+    const deployments: Array<
+      Pick<
+        DbHistoryRow,
+        | 'idempotency_key'
+        | 'service_ref'
+        | 'environment'
+        | 'finished_at'
+        | 'commit_sha'
+      > & { environment_tier: string; status: string }
+    > = await whereInList(
+      trx('dora_deployments').select(
+        'idempotency_key',
+        'service_ref',
+        'environment',
+        'environment_tier',
+        'status',
+        'finished_at',
+        'commit_sha',
+      ),
+      'id',
+      part,
+      'bigint',
+    );
+    for (const d of deployments) {
+      // Of the history (successful, production tier), by its head commit.
+      if (d.environment_tier !== 'production' || d.status !== 'success') {
+        continue;
+      }
+      if (d.commit_sha === null) continue;
+      if (!commits.get(d.service_ref)?.has(d.commit_sha)) continue;
+      const key = historyKey(d.service_ref, d.environment);
+      if (!firsts.has(key)) firsts.set(key, new Map());
+      firstPositions(
+        [
+          {
+            key: d.idempotency_key,
+            finishedAt: Number(d.finished_at),
+            commitSha: d.commit_sha,
+          },
+        ],
+        firsts.get(key),
+      );
     }
   }
-  const commitsAt = new Map<number, number>();
-  for (const at of earlier.values()) {
-    commitsAt.set(at, (commitsAt.get(at) ?? 0) + 1);
-  }
-  const shared = [...earlier].filter(([, at]) => commitsAt.get(at)! > 1);
-  for (const part of chunks(shared)) {
-    for (const [sha] of part) firsts.delete(sha);
-    const tied: Array<
-      Pick<DbHistoryRow, 'idempotency_key' | 'finished_at' | 'commit_sha'>
-    > = await historyOf(trx, service, environment)
-      .whereIn(
-        'd.commit_sha',
-        part.map(([sha]) => sha),
-      )
-      .whereIn('d.finished_at', [...new Set(part.map(([, at]) => at))])
-      .select('d.idempotency_key', 'd.finished_at', 'd.commit_sha');
-    firstPositions(
-      tied
-        .filter(r => Number(r.finished_at) === earlier.get(r.commit_sha!))
-        .map(r => ({
-          key: r.idempotency_key,
-          finishedAt: Number(r.finished_at),
-          commitSha: r.commit_sha,
-        })),
-      firsts,
-    );
-  }
-  await storeInferences(
-    trx,
-    new Map(rows.map(r => [Number(r.id), r])),
-    inferInHistory(history, firsts, from),
-    touched,
-  );
+  return firsts;
 }
 
 /**
  * Recomputes the inferred rollbacks of the histories the batch's new
  * deployments joined, in its transaction (under the services' locks, so
  * each batch sees every deployment stored before it: the result is the
- * same whatever order the events arrive in). Notes the deployments whose
- * flags and the days whose rollups that changes.
+ * same whatever order the events arrive in). Each history from `from` on
+ * (the earliest finish among the deployments the batch added to it): the
+ * deployments after those can have a different predecessor, or commits
+ * whose first deployment moved earlier; the ones before cannot. Notes the
+ * deployments whose flags and the days whose rollups that changes.
  */
 export async function inferRollbacks(
   trx: Knex.Transaction,
   touched: BatchTouches,
 ): Promise<void> {
-  for (const { service, environment, from } of touched.histories.values()) {
-    await inferFrom(trx, service, environment, from, touched);
+  const histories = [...touched.histories.values()];
+  if (!histories.length) return;
+  const byHistory = new Map<string, DbHistoryRow[]>();
+  for (const r of await historiesFrom(trx, histories)) {
+    const key = historyKey(r.service_ref, r.environment);
+    if (!byHistory.has(key)) byHistory.set(key, []);
+    byHistory.get(key)!.push(r);
   }
+  // Only deployments sent without a kind are inferred.
+  const todo = histories.filter(({ service, environment, from }) =>
+    (byHistory.get(historyKey(service, environment)) ?? []).some(
+      r => !Boolean(r.kind_declared) && Number(r.finished_at) >= from,
+    ),
+  );
+  if (!todo.length) return;
+  const rows = todo.flatMap(
+    ({ service, environment }) =>
+      byHistory.get(historyKey(service, environment))!,
+  );
+  const firsts = await firstDeploymentsOf(trx, rows);
+  const decided = new Map<number, number | null>();
+  for (const { service, environment, from } of todo) {
+    const key = historyKey(service, environment);
+    const history = byHistory.get(key)!.map(toHistory);
+    for (const [id, target] of inferInHistory(
+      history,
+      firsts.get(key) ?? new Map(),
+      from,
+    )) {
+      decided.set(id, target);
+    }
+  }
+  await storeInferences(
+    trx,
+    new Map(rows.map(r => [Number(r.id), r])),
+    decided,
+    touched,
+  );
 }
 
 /**

@@ -7,8 +7,7 @@ import { BatchTouches } from './BatchTouches';
 import { deliverySeenBefore, EventResults, filterNew } from './lookups';
 import { inferRollbacks } from './inferRollbacks';
 import { insertDeployments } from './insertDeployments';
-import { lockServices } from './lockServices';
-import { relinkChanges } from './relinkChanges';
+import { lockServices, serviceLockKeys, ServiceQueue } from './lockServices';
 import { upsertChanges } from './upsertChanges';
 import { upsertIncident } from './upsertIncident';
 
@@ -59,10 +58,8 @@ async function ingestOnce(
       batch.changes,
       results,
     );
-    await upsertChanges(trx, newChanges, results, now);
-    for (const c of newChanges) touched.commit(c.serviceRef, c.commitSha);
-
-    await relinkChanges(trx, touched);
+    // ... and every commit the batch touched is relinked, in one pass.
+    await upsertChanges(trx, newChanges, results, touched, now);
 
     // Incidents, in order: a later event may resolve an earlier one
     const newIncidents = await filterNew(
@@ -86,19 +83,29 @@ async function ingestOnce(
   });
 }
 
-/** Stores a batch (DoraStore.ingest). */
+/**
+ * Stores a batch (DoraStore.ingest), after the batches of this process
+ * that touch the same services (`queue`).
+ */
 export async function ingestBatch(
   db: Knex,
   batch: IngestBatch,
   options: IngestOptions,
+  queue?: ServiceQueue,
 ): Promise<IngestResult> {
-  // A concurrent delivery of the same keys makes one transaction fail on a
-  // unique constraint; retried, it finds them stored and reports duplicates.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ingestOnce(db, batch, options);
-    } catch (error) {
-      if (attempt >= 3 || !isDatabaseConflictError(error)) throw error;
+  const release = await queue?.acquire(serviceLockKeys(batch));
+  try {
+    // A concurrent delivery of the same keys makes one transaction fail on
+    // a unique constraint; retried, it finds them stored and reports
+    // duplicates.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ingestOnce(db, batch, options);
+      } catch (error) {
+        if (attempt >= 3 || !isDatabaseConflictError(error)) throw error;
+      }
     }
+  } finally {
+    release?.();
   }
 }

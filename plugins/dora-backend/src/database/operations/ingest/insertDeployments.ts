@@ -4,9 +4,9 @@ import { DAY_MS } from '../../../lib/time';
 import { toDbDeployment } from '../../conversion';
 import { DbDeploymentCommitRow } from '../../tables';
 import { NewDeployment } from '../../types';
-import { insertInChunks } from '../../util';
+import { insertRows } from '../../util';
 import { BatchTouches } from './BatchTouches';
-import { EventResults, filterNew, findDeployment, idsByKey } from './lookups';
+import { EventResults, filterNew, findDeployment } from './lookups';
 
 /**
  * Stores the batch's new deployments with their commits and remediation
@@ -27,16 +27,17 @@ export async function insertDeployments(
     deployments,
     results,
   );
-  await insertInChunks(
+  const inserted = await insertRows<{
+    id: number | string;
+    idempotency_key: string;
+  }>(
     trx,
     'dora_deployments',
     newDeployments.map(d => toDbDeployment(d, now)),
-    50,
+    ['id', 'idempotency_key'],
   );
-  const deploymentIds = await idsByKey(
-    trx,
-    'dora_deployments',
-    newDeployments.map(d => d.idempotencyKey),
+  const deploymentIds = new Map(
+    inserted.map(r => [r.idempotency_key, Number(r.id)]),
   );
   const commitRows: DbDeploymentCommitRow[] = [];
   for (const d of newDeployments) {
@@ -79,5 +80,5 @@ export async function insertDeployments(
     }
     results.set(d.index, 'created');
   }
-  await insertInChunks(trx, 'dora_deployment_commits', commitRows, 300);
+  await insertRows(trx, 'dora_deployment_commits', commitRows);
 }

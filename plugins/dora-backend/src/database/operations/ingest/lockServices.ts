@@ -20,6 +20,60 @@ function serviceLockKey(serviceRef: string): number {
     .readInt32BE(0);
 }
 
+/** The lock keys of the services a batch touches, in ascending order. */
+export function serviceLockKeys(batch: IngestBatch): number[] {
+  const services = new Set<string>();
+  for (const e of [
+    ...batch.deployments,
+    ...batch.changes,
+    ...batch.incidents,
+  ]) {
+    services.add(e.serviceRef);
+  }
+  return [...new Set([...services].map(serviceLockKey))].sort((x, y) => x - y);
+}
+
+/**
+ * The same keys within this process, taken before the transaction starts:
+ * a batch waiting for a service another batch of this process is storing
+ * waits here, not in a transaction holding one of the pool's few
+ * connections (which reads then waited for). The database locks are taken
+ * as before (lockServices): they serialise the replicas, and batches of
+ * stores that do not share this queue.
+ */
+export class ServiceQueue {
+  private readonly tails = new Map<number, Promise<void>>();
+
+  /**
+   * Waits until no earlier caller holds any of `keys` (taken one by one
+   * in ascending order, like the database locks, so two callers cannot
+   * deadlock); the answer releases them.
+   */
+  async acquire(keys: number[]): Promise<() => void> {
+    const releases: Array<() => void> = [];
+    try {
+      for (const key of [...new Set(keys)].sort((x, y) => x - y)) {
+        const previous = this.tails.get(key) ?? Promise.resolve();
+        let release!: () => void;
+        const held = new Promise<void>(resolve => {
+          release = resolve;
+        });
+        const tail = previous.then(() => held);
+        this.tails.set(key, tail);
+        releases.push(() => {
+          release();
+          if (this.tails.get(key) === tail) this.tails.delete(key);
+        });
+        await previous;
+      }
+    } catch (error) {
+      releases.forEach(r => r());
+      throw error;
+    }
+    return () => releases.forEach(r => r());
+  }
+}
+
 /**
  * Serialises batches that touch the same service, for the whole transaction.
  *
@@ -44,18 +98,8 @@ function serviceLockKey(serviceRef: string): number {
  */
 export async function lockServices(trx: Knex.Transaction, batch: IngestBatch) {
   if (!isPostgres(trx)) return;
-  const services = new Set<string>();
-  for (const e of [
-    ...batch.deployments,
-    ...batch.changes,
-    ...batch.incidents,
-  ]) {
-    services.add(e.serviceRef);
-  }
-  if (!services.size) return;
-  const keys = [...new Set([...services].map(serviceLockKey))].sort(
-    (x, y) => x - y,
-  );
+  const keys = serviceLockKeys(batch);
+  if (!keys.length) return;
   await trx.raw(
     'SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int4[]) AS t(k) ORDER BY k',
     [SERVICE_LOCK_CLASS, `{${keys.join(',')}}`],

@@ -5,7 +5,7 @@
 import { IngestResultStatus } from '@internal/plugin-dora-common';
 import { Knex } from 'knex';
 import { DbBigInt, DbWebhookDeliveryRow } from '../../tables';
-import { chunks } from '../../util';
+import { chunks, MAX_BINDINGS, whereInList } from '../../util';
 
 /** The status of each event of a batch, by its index in the request. */
 export type EventResults = Map<number, IngestResultStatus>;
@@ -26,10 +26,15 @@ export async function filterNew<
   results: EventResults,
 ): Promise<T[]> {
   const existing = new Set<string>();
-  for (const part of chunks([...new Set(events.map(e => e.idempotencyKey))])) {
-    const rows: Array<{ idempotency_key: string }> = await trx(table)
-      .whereIn('idempotency_key', part)
-      .select('idempotency_key');
+  for (const part of chunks(
+    [...new Set(events.map(e => e.idempotencyKey))],
+    MAX_BINDINGS,
+  )) {
+    const rows: Array<{ idempotency_key: string }> = await whereInList(
+      trx(table).select('idempotency_key'),
+      'idempotency_key',
+      part,
+    );
     rows.forEach(r => existing.add(r.idempotency_key));
   }
   const out: T[] = [];
@@ -42,24 +47,6 @@ export async function filterNew<
     }
   }
   return out;
-}
-
-/** The ids of the rows stored with these idempotency keys. */
-export async function idsByKey(
-  trx: Knex.Transaction,
-  table: EventTable,
-  keys: string[],
-): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  for (const part of chunks(keys)) {
-    const rows: Array<{ id: DbBigInt; idempotency_key: string }> = await trx(
-      table,
-    )
-      .whereIn('idempotency_key', part)
-      .select('id', 'idempotency_key');
-    rows.forEach(r => ids.set(r.idempotency_key, Number(r.id)));
-  }
-  return ids;
 }
 
 /**

@@ -1,88 +1,45 @@
 import { Knex } from 'knex';
-import { toDbChange, toDbChangeFields, toNewChange } from '../../conversion';
-import { DbChangeRow } from '../../tables';
 import { NewChange } from '../../types';
-import { chunks, insertInChunks } from '../../util';
+import { BatchTouches } from './BatchTouches';
 import { EventResults } from './lookups';
-
-/** Later events fill fields the earlier ones did not know. */
-function mergeChange(a: NewChange, b: NewChange): NewChange {
-  const min = (x: number | null, y: number | null) => {
-    if (x === null) return y;
-    if (y === null) return x;
-    return Math.min(x, y);
-  };
-  return {
-    ...a,
-    prNumber: a.prNumber ?? b.prNumber,
-    authoredAt: Math.min(a.authoredAt, b.authoredAt),
-    firstPushedAt: min(a.firstPushedAt, b.firstPushedAt),
-    prOpenedAt: a.prOpenedAt ?? b.prOpenedAt,
-    mergedAt: a.mergedAt ?? b.mergedAt,
-    squashMerge: a.squashMerge || b.squashMerge,
-  };
-}
+import {
+  commitKey,
+  mergeChange,
+  PendingChanges,
+  relinkChanges,
+} from './relinkChanges';
 
 /**
  * Stores the batch's new change events: a change for a (service, commit)
- * already known fills in the fields it did not have, else it is inserted.
+ * already known fills in the fields it did not have, else it is inserted;
+ * then relinks every commit the batch touched (relinkChanges), which
+ * writes both in the same few statements: a new change is inserted
+ * already linked to the deployments stored before it.
  */
 export async function upsertChanges(
   trx: Knex.Transaction,
   changes: NewChange[],
   results: EventResults,
+  touched: BatchTouches,
   now: number,
 ) {
   // Merge events for the same commit within the batch first.
-  const byCommit = new Map<string, NewChange>();
+  const pending: PendingChanges = new Map();
   const firstIndex = new Map<string, number>();
   for (const c of changes) {
-    const k = `${c.serviceRef}\u0000${c.commitSha}`;
-    const prev = byCommit.get(k);
+    const k = commitKey(c.serviceRef, c.commitSha);
+    const prev = pending.get(k);
     if (prev) {
-      byCommit.set(k, mergeChange(prev, c));
+      pending.set(k, mergeChange(prev, c));
       results.set(c.index, 'updated');
     } else {
-      byCommit.set(k, c);
+      pending.set(k, c);
       firstIndex.set(k, c.index);
     }
+    touched.commit(c.serviceRef, c.commitSha);
   }
-  const merged = [...byCommit.entries()];
-  const existing = new Map<string, DbChangeRow>();
-  const byService = new Map<string, string[]>();
-  for (const [, c] of merged) {
-    byService.set(c.serviceRef, [
-      ...(byService.get(c.serviceRef) ?? []),
-      c.commitSha,
-    ]);
+  const storedBefore = await relinkChanges(trx, touched, pending, now);
+  for (const [k, index] of firstIndex) {
+    results.set(index, storedBefore.has(k) ? 'updated' : 'created');
   }
-  for (const [service, shas] of byService) {
-    for (const part of chunks(shas)) {
-      const rows: DbChangeRow[] = await trx('dora_changes')
-        .where('service_ref', service)
-        .whereIn('commit_sha', part)
-        .select();
-      rows.forEach(r =>
-        existing.set(`${r.service_ref}\u0000${r.commit_sha}`, r),
-      );
-    }
-  }
-  const inserts: NewChange[] = [];
-  for (const [k, c] of merged) {
-    const row = existing.get(k);
-    if (!row) {
-      inserts.push(c);
-      results.set(firstIndex.get(k)!, 'created');
-      continue;
-    }
-    const m = mergeChange(toNewChange(row, c.index), c);
-    await trx('dora_changes').where('id', row.id).update(toDbChangeFields(m));
-    results.set(firstIndex.get(k)!, 'updated');
-  }
-  await insertInChunks(
-    trx,
-    'dora_changes',
-    inserts.map(c => toDbChange(c, now)),
-    50,
-  );
 }

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { DAY_MS } from '../../../lib/time';
 import { DbChangeRow } from '../../tables';
-import { chunks } from '../../util';
+import { chunks, rowsPerInsert } from '../../util';
 import {
   CHANGE_METRICS,
   ChangeMetric,
@@ -79,8 +79,9 @@ export function changeContributions(
 
 /**
  * Increments of a change histogram while ingestion relinks changes: each
- * relinked change's rows counted out (-1) before and in (+1) after, then
- * the net changes added to the table.
+ * relinked change's row counted out (-1) as stored and in (+1) as written,
+ * from the rows relinking already has in memory, then the net changes
+ * added to the table.
  */
 export class ChangeHistogramDeltas {
   /** JSON of the table's key columns, scope, metric, level, bucket, day. */
@@ -89,33 +90,17 @@ export class ChangeHistogramDeltas {
   constructor(private readonly rollup: ChangeRollup) {}
 
   /**
-   * Counts the rows of the rollup's source table that `these` selects, in
-   * (+1) or out (-1); returns them.
+   * Counts a row of the rollup's source table (as stored, or as it is about
+   * to be written) in (+1) or out (-1).
    */
-  async countRows(
-    trx: Knex.Transaction,
-    these: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
-    sign: 1 | -1,
-  ): Promise<ChangeRollupSource[]> {
-    const rows: ChangeRollupSource[] = await these(
-      trx(this.rollup.source),
-    ).select([
-      ...this.rollup.key.map(([name]) => name),
-      'deployed_at',
-      'owner_ref',
-      'fallback',
-      ...CHANGE_METRICS.map(m => `${m}_bucket`),
-    ]);
-    for (const row of rows) {
-      for (const key of changeContributions(row)) {
-        const k = JSON.stringify([
-          ...this.rollup.key.map(([name]) => row[name]),
-          ...key,
-        ]);
-        this.deltas.set(k, (this.deltas.get(k) ?? 0) + sign);
-      }
+  add(row: ChangeRollupSource, sign: 1 | -1) {
+    for (const key of changeContributions(row)) {
+      const k = JSON.stringify([
+        ...this.rollup.key.map(([name]) => row[name as 'environment']),
+        ...key,
+      ]);
+      this.deltas.set(k, (this.deltas.get(k) ?? 0) + sign);
     }
-    return rows;
   }
 
   /**
@@ -143,7 +128,9 @@ export class ChangeHistogramDeltas {
         ),
         n,
       }));
-    for (const part of chunks(rows, 100)) {
+    if (!rows.length) return;
+    const size = rowsPerInsert(trx, Object.keys(rows[0]).length);
+    for (const part of chunks(rows, size)) {
       await trx(table)
         .insert(part)
         .onConflict(keyColumns)

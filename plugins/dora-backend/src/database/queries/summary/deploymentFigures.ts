@@ -7,22 +7,42 @@ import {
 import { DbAggregate, DbDeploymentSums } from '../../tables';
 import { WindowSummary } from '../../types';
 import { scoped } from '../filters';
-import { rollupRows, SummaryContext, weekOfDay } from './context';
+import { Coalescer, perDatabase } from './coalesce';
+import { rollupRows, SummaryContext } from './context';
 import { percentileOf } from './percentiles';
+
+/**
+ * The stale days of windows (whole days [fromDay, toDay)) asked for
+ * together, in one query over their span.
+ */
+const staleDaysReader = perDatabase(
+  db =>
+    new Coalescer<{ fromDay: number; toDay: number }, number[]>(
+      async windows => {
+        const rows: Array<{ day: number }> = await db('dora_rollup_dirty_days')
+          .where('day', '>=', Math.min(...windows.map(w => w.fromDay)))
+          .andWhere('day', '<', Math.max(...windows.map(w => w.toDay)))
+          .distinct('day');
+        const days = rows.map(row => Number(row.day));
+        return windows.map(w =>
+          days.filter(day => day >= w.fromDay && day < w.toDay),
+        );
+      },
+    ),
+);
 
 /**
  * Days of the window whose deployment rollups ingestion made stale and
  * the background refresh has not recomputed yet: usually none, a few
  * while events arrive. They are computed from the raw rows here, so a
- * read never waits for a refresh (nor a refresh for a read).
+ * read never waits for a refresh (nor a refresh for a read). GET /metrics
+ * reads those of its two windows in one query.
  */
-export async function staleDaysOf(ctx: SummaryContext): Promise<number[]> {
-  const rows: Array<{ day: number }> = await ctx
-    .db('dora_rollup_dirty_days')
-    .where('day', '>=', ctx.fromDay)
-    .andWhere('day', '<', ctx.toDay)
-    .distinct('day');
-  return rows.map(row => Number(row.day));
+export function staleDaysOf(ctx: SummaryContext): Promise<number[]> {
+  return staleDaysReader(ctx.db).read('', {
+    fromDay: ctx.fromDay,
+    toDay: ctx.toDay,
+  });
 }
 
 /** The scope's deployment rollup rows of the window, stale days live. */
@@ -77,7 +97,32 @@ async function recoveryMedian(
   });
 }
 
-/** The deployment counts of the window and the median recovery. */
+export type WeekRow = {
+  week: DbAggregate;
+  deployments: DbAggregate;
+  failed: DbAggregate;
+};
+
+/** The sums of the window's deployment rollup rows of one day. */
+type DayRow = { day: DbAggregate } & Omit<DbDeploymentSums, 'deployment_days'>;
+
+const SUMMED = [
+  'deployments',
+  'unplanned',
+  'failed',
+  'by_incident',
+  'by_rollback',
+  'by_hotfix',
+  'recovered',
+] as const;
+
+/**
+ * The deployment counts of the window, the median recovery and (when
+ * asked for) the deployments and failed ones per week: from one read of
+ * the window's rows summed per day (at most one row a day), added up
+ * here, rather than one query for the totals and one for the weeks, which
+ * each computed the stale days from the raw rows again.
+ */
 export async function deploymentFigures(
   ctx: SummaryContext,
   staleDays: number[],
@@ -93,49 +138,45 @@ export async function deploymentFigures(
     | 'failedByHotfix'
     | 'recovered'
     | 'recoveryMedianMs'
-  >
+  > & { weeklyRows: WeekRow[] }
 > {
   const { db } = ctx;
-  const [totals]: Array<DbDeploymentSums | undefined> = await deploymentDays(
-    ctx,
-    staleDays,
-  ).select(
-    db.raw('SUM(deployments) AS deployments'),
-    db.raw('COUNT(DISTINCT day) AS deployment_days'),
-    db.raw('SUM(unplanned) AS unplanned'),
-    db.raw('SUM(failed) AS failed'),
-    db.raw('SUM(by_incident) AS by_incident'),
-    db.raw('SUM(by_rollback) AS by_rollback'),
-    db.raw('SUM(by_hotfix) AS by_hotfix'),
-    db.raw('SUM(recovered) AS recovered'),
-  );
-  const recovered = num(totals?.recovered);
+  const days: DayRow[] = await deploymentDays(ctx, staleDays)
+    .groupBy('day')
+    .select(
+      'day',
+      ...SUMMED.map(column => db.raw(`SUM(${column}) AS ${column}`)),
+    );
+  const totals: DbDeploymentSums = {
+    deployments: 0,
+    unplanned: 0,
+    failed: 0,
+    by_incident: 0,
+    by_rollback: 0,
+    by_hotfix: 0,
+    recovered: 0,
+    // A day has a row when at least one deployment counts there.
+    deployment_days: days.length,
+  };
+  const weeks = new Map<number, { deployments: number; failed: number }>();
+  for (const row of days) {
+    for (const column of SUMMED) {
+      totals[column] = num(totals[column]) + num(row[column]);
+    }
+    if (ctx.weeks) {
+      // As (day - fromDay) / 7 in SQL: whole days from the window's start.
+      const week = Math.floor((num(row.day) - ctx.fromDay) / 7);
+      const w = weeks.get(week) ?? { deployments: 0, failed: 0 };
+      w.deployments += num(row.deployments);
+      w.failed += num(row.failed);
+      weeks.set(week, w);
+    }
+  }
+  const recovered = num(totals.recovered);
   return {
     ...deploymentCounts(totals),
     recovered,
     recoveryMedianMs: await recoveryMedian(ctx, recovered),
+    weeklyRows: [...weeks].map(([week, w]) => ({ week, ...w })),
   };
-}
-
-export type WeekRow = {
-  week: DbAggregate;
-  deployments: DbAggregate;
-  failed: DbAggregate;
-};
-
-/** Deployments and failed ones per week of the window (none unless asked). */
-export async function weeklyDeployments(
-  ctx: SummaryContext,
-  staleDays: number[],
-): Promise<WeekRow[]> {
-  if (!ctx.weeks) return [];
-  const { db } = ctx;
-  const week = weekOfDay(ctx);
-  return deploymentDays(ctx, staleDays)
-    .groupByRaw(week)
-    .select(
-      db.raw(`${week} AS week`),
-      db.raw('SUM(deployments) AS deployments'),
-      db.raw('SUM(failed) AS failed'),
-    );
 }

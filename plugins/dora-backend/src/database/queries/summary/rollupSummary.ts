@@ -2,11 +2,7 @@ import { Knex } from 'knex';
 import { num } from '../../conversion';
 import { MetricsFilter, SummaryOptions, WindowSummary } from '../../types';
 import { summaryContext } from './context';
-import {
-  deploymentFigures,
-  staleDaysOf,
-  weeklyDeployments,
-} from './deploymentFigures';
+import { deploymentFigures, staleDaysOf } from './deploymentFigures';
 import { incidentFigures } from './incidentFigures';
 import { histogramLeadFigures } from './leadFigures';
 import { serviceLeadFigures } from './serviceLeadFigures';
@@ -24,11 +20,11 @@ export async function rollupSummary(
   options: SummaryOptions,
 ): Promise<WindowSummary> {
   const ctx = summaryContext(db, filter, options);
-  const staleDays = await staleDaysOf(ctx);
-  const [deployments, weeklyRows, { weeklyLead, ...lead }, incidents] =
+  // Only the deployment counts depend on the stale days: the lead times
+  // and incidents start at once.
+  const [{ weeklyRows, ...deployments }, { weeklyLead, ...lead }, incidents] =
     await Promise.all([
-      deploymentFigures(ctx, staleDays),
-      weeklyDeployments(ctx, staleDays),
+      staleDaysOf(ctx).then(staleDays => deploymentFigures(ctx, staleDays)),
       ctx.scope.kind === 'service'
         ? serviceLeadFigures(ctx)
         : histogramLeadFigures(ctx),

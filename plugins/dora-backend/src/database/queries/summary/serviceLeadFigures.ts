@@ -37,24 +37,27 @@ async function servicePercentilesInDatabase(
     fallbacks: DbAggregate;
     lead: DbAggregate;
   } & Partial<Record<'lead_p90' | ChangeMetric, DbAggregate>>;
-  type WeekRow = { week: DbAggregate; lead: DbAggregate };
-  const [[row], weekly]: [Row[], WeekRow[]] = await Promise.all([
-    serviceChanges(ctx).select(
-      db.raw('COUNT(*) AS changes'),
-      db.raw('SUM(c.fallback) AS fallbacks'),
-      ...(ctx.headline
-        ? [cont('lead', 0.5, 'lead')]
-        : [
-            cont('lead', 0.9, 'lead_p90'),
-            ...CHANGE_METRICS.map(m => cont(m, 0.5, m)),
-          ]),
-    ),
-    weeks
-      ? serviceChanges(ctx)
-          .groupByRaw(week)
-          .select(db.raw(`${week} AS week`), cont('lead', 0.5, 'lead'))
-      : [],
-  ]);
+  // The window's row and, with weeks, each week's in one statement:
+  // GROUPING(week) is 1 on the row of the whole window.
+  const rows: Array<Row & { overall: DbAggregate; week: DbAggregate }> =
+    await serviceChanges(ctx)
+      .modify(q => {
+        if (weeks) q.groupByRaw(`GROUPING SETS ((), (${week}))`);
+      })
+      .select(
+        db.raw(weeks ? `GROUPING(${week}) AS overall` : '1 AS overall'),
+        db.raw(weeks ? `${week} AS week` : 'NULL AS week'),
+        db.raw('COUNT(*) AS changes'),
+        db.raw('SUM(c.fallback) AS fallbacks'),
+        ...(ctx.headline
+          ? [cont('lead', 0.5, 'lead')]
+          : [
+              cont('lead', 0.9, 'lead_p90'),
+              ...CHANGE_METRICS.map(m => cont(m, 0.5, m)),
+            ]),
+      );
+  const row = rows.find(r => num(r.overall) === 1)!;
+  const weekly = rows.filter(r => num(r.overall) !== 1);
   return {
     changes: num(row.changes),
     prOpenFallbacks: num(row.fallbacks),
