@@ -55,6 +55,18 @@ export type PendingChanges = Map<string, NewChange>;
 
 const ms = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
+/** A change's durations and their histogram buckets, as both tables store them. */
+const DURATION_COLUMNS = [
+  'lead_ms',
+  'lead_bucket',
+  'coding_ms',
+  'coding_bucket',
+  'review_ms',
+  'review_bucket',
+  'waiting_ms',
+  'waiting_bucket',
+] as const;
+
 /** The columns of dora_changes relinking (re)writes, as numbers. */
 const CHANGE_COLUMNS = [
   'pr_number',
@@ -67,14 +79,7 @@ const CHANGE_COLUMNS = [
   'deployed_at',
   'owner_ref',
   'fallback',
-  'lead_ms',
-  'lead_bucket',
-  'coding_ms',
-  'coding_bucket',
-  'review_ms',
-  'review_bucket',
-  'waiting_ms',
-  'waiting_bucket',
+  ...DURATION_COLUMNS,
 ] as const;
 type ChangeColumn = (typeof CHANGE_COLUMNS)[number];
 type ChangeColumns = Record<ChangeColumn, number | string | boolean | null>;
@@ -142,14 +147,7 @@ const ENVIRONMENT_COLUMNS = [
   'merged_at',
   'squash_merge',
   'fallback',
-  'lead_ms',
-  'lead_bucket',
-  'coding_ms',
-  'coding_bucket',
-  'review_ms',
-  'review_bucket',
-  'waiting_ms',
-  'waiting_bucket',
+  ...DURATION_COLUMNS,
 ];
 const TEXT_COLUMNS = new Set([
   'environment',
