@@ -6,6 +6,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { MINUTE_MS, WEEK_MS } from '@internal/paved-road-common';
+import { pagerDutyServiceIds } from '@internal/plugin-oncall-backend-module-pagerduty';
+import { ANNOTATION_ON_CALL } from '@internal/plugin-oncall-common';
 import { PagerDutyDouble } from '@internal/platform-api-doubles';
 
 /** Weeks of rotation rendered before and after now. */
@@ -130,12 +132,9 @@ export function seedExampleOnCall(
   const handover = lastHandover(now);
   const added: string[] = [];
   for (const component of catalog.components) {
-    const ids = (
-      component.metadata.annotations?.['pagerduty.com/service-id'] ?? ''
-    )
-      .split(',')
-      .map(id => id.trim())
-      .filter(id => id && !pd.services.has(id));
+    const ids = pagerDutyServiceIds(component).filter(
+      id => !pd.services.has(id),
+    );
     const owner = component.spec?.owner;
     if (ids.length === 0 || typeof owner !== 'string') continue;
     const ownerRef = stringifyEntityRef(
@@ -145,7 +144,7 @@ export function seedExampleOnCall(
       }),
     );
     const members = (teams.get(ownerRef) ?? []).filter(m => userIds.has(m));
-    const onCallNow = component.metadata.annotations?.['paved-road.io/on-call'];
+    const onCallNow = component.metadata.annotations?.[ANNOTATION_ON_CALL];
     const annotated =
       onCallNow &&
       stringifyEntityRef(

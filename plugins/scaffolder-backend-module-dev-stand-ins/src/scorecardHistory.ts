@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
 import { DAY_MS, entityRefKey } from '@internal/paved-road-common';
+import {
+  ANNOTATION_ON_CALL,
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+} from '@internal/plugin-oncall-common';
 import type { ScorecardPastView } from '@internal/plugin-scorecard-node';
 
 /**
@@ -24,7 +28,7 @@ export const STANDARDS = {
   },
   /** has-oncall */
   oncall: {
-    annotations: ['pagerduty.com/service-id', 'paved-road.io/on-call'],
+    annotations: [ANNOTATION_PAGERDUTY_SERVICE_ID, ANNOTATION_ON_CALL],
   },
   /** has-cost-tags (on Components; Resources carry one too) */
   costTags: { annotations: ['paved-road.io/cost-center'] },

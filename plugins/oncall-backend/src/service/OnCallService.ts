@@ -265,21 +265,20 @@ export class OnCallService {
       ) {
         throw error;
       }
+      // Providers' own errors often say so already ("PagerDuty unreachable: …").
+      const reason = /unreachable/i.test(error.message)
+        ? error.message
+        : `${provider.id} unreachable (${error.message})`;
+      const since = last.fetchedAt.toISOString();
       this.options.logger.warn(
-        `${
-          provider.id
-        } unreachable for ${key}, serving the answer of ${last.fetchedAt.toISOString()}: ${
-          error.message
-        }`,
+        `${reason}; serving the answer of ${since} for ${key}`,
       );
       return {
         value: last.value,
         providerId: provider.id,
-        fetchedAt: last.fetchedAt.toISOString(),
+        fetchedAt: since,
         stale: true,
-        staleReason: `${provider.id} unreachable (${
-          error.message
-        }), showing what we knew at ${last.fetchedAt.toISOString()}`,
+        staleReason: `${reason}, showing what we knew at ${since}`,
       };
     }
   }

@@ -6,32 +6,24 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { entityRefKey } from '@internal/paved-road-common';
 import { PluginEndpoint, pluginEndpoint } from '@internal/paved-road-node';
+import type { OnCallAnswer } from '@internal/plugin-oncall-common';
 import { FactSourceResult } from './types';
 
 const PLUGIN_ID = 'oncall';
 
 /**
- * The answers of `@internal/plugin-oncall-common` that are no live rotation
+ * The answers of the on-call backend that are no live rotation
  * whoever they name: the static annotation, and no provider at all.
  */
 const NOT_LIVE_PROVIDERS: ReadonlySet<string> = new Set(['annotation', 'none']);
 
 /**
- * What the scorecard reads of the on-call backend's `OnCallAnswer`
- * (`@internal/plugin-oncall-common`), described here rather than imported so
- * that the scorecard does not depend on the on-call plugins: it works with
- * or without them.
+ * The on-call backend's answer as far as the scorecard reads it: checked
+ * rather than trusted, since the scorecard works with whatever version of
+ * the on-call plugin (or none) is installed.
  */
-interface OnCallAnswerShape {
-  providerId: string;
-  fetchedAt: string;
-  stale: boolean;
-  staleReason?: string;
-  rotations: Array<{ levels: Array<{ now: unknown[] }> }>;
-}
-
-function isAnswer(body: unknown): body is OnCallAnswerShape {
-  const answer = body as Partial<OnCallAnswerShape> | null;
+function isAnswer(body: unknown): body is OnCallAnswer {
+  const answer = body as Partial<OnCallAnswer> | null;
   return (
     typeof answer?.providerId === 'string' &&
     typeof answer.fetchedAt === 'string' &&
@@ -198,7 +190,7 @@ export class OnCallFactSource {
   }
 
   private fromAnswer(
-    answer: OnCallAnswerShape,
+    answer: OnCallAnswer,
     ref: string,
     now: Date,
   ): FactSourceResult {

@@ -16,6 +16,7 @@ import {
   CHANGE_ROLLUPS,
   ChangeHistogramDeltas,
 } from '../rollups/changeRollups';
+import { FIRST_DEPLOYMENT_COLUMNS } from '../rollups/changeEnvironments';
 import { changeValues } from '../rollups/changeValues';
 import { BatchTouches } from './BatchTouches';
 
@@ -135,17 +136,7 @@ type EnvironmentRow = Record<string, number | string | boolean | null>;
 
 /** The columns of dora_change_environments, in a fixed order. */
 const ENVIRONMENT_COLUMNS = [
-  'change_id',
-  'environment',
-  'service_ref',
-  'commit_sha',
-  'deployment_id',
-  'deployed_at',
-  'owner_ref',
-  'authored_at',
-  'pr_opened_at',
-  'merged_at',
-  'squash_merge',
+  ...FIRST_DEPLOYMENT_COLUMNS,
   'fallback',
   ...DURATION_COLUMNS,
 ];

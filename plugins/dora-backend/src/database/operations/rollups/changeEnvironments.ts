@@ -1,6 +1,25 @@
 import { Knex } from 'knex';
 import { refreshChangeValues } from './changeValues';
 import { Where } from './sql';
+import { DbChangeEnvironmentRow } from '../../tables';
+
+/**
+ * The columns of dora_change_environments that a change's first deployment
+ * to an environment sets (the durations are derived from them afterwards).
+ */
+export const FIRST_DEPLOYMENT_COLUMNS = [
+  'change_id',
+  'environment',
+  'service_ref',
+  'commit_sha',
+  'deployment_id',
+  'deployed_at',
+  'owner_ref',
+  'authored_at',
+  'pr_opened_at',
+  'merged_at',
+  'squash_merge',
+] as const satisfies ReadonlyArray<keyof DbChangeEnvironmentRow>;
 
 /**
  * Sets dora_change_environments for the changes `where` selects (alias c;
@@ -33,23 +52,12 @@ export async function insertChangeEnvironments(
       ),
     );
   if (where) where(ranked);
-  const columns = [
-    'change_id',
-    'environment',
-    'service_ref',
-    'commit_sha',
-    'deployment_id',
-    'deployed_at',
-    'owner_ref',
-    'authored_at',
-    'pr_opened_at',
-    'merged_at',
-    'squash_merge',
-  ];
   const { sql, bindings } = ranked.toSQL();
   await knex.raw(
-    `INSERT INTO dora_change_environments (${columns.join(', ')})
-     SELECT ${columns.join(
+    `INSERT INTO dora_change_environments (${FIRST_DEPLOYMENT_COLUMNS.join(
+      ', ',
+    )})
+     SELECT ${FIRST_DEPLOYMENT_COLUMNS.join(
        ', ',
      )} FROM (${sql}) first_deployments WHERE nth = 1`,
     bindings,
