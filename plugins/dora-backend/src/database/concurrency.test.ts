@@ -9,8 +9,13 @@ import { DoraEvent } from '@internal/plugin-dora-common';
 import { Knex } from 'knex';
 import { InputError } from '@backstage/errors';
 import knexFactory from 'knex';
+import {
+  expectReferenceFigures,
+  inFlight,
+  normalise,
+} from '../__testUtils__/database';
 import { testEntities } from '../__testUtils__/fixtures';
-import { DAY, generate, HOUR, scopes, START } from '../__testUtils__/history';
+import { DAY, generate, HOUR, START } from '../__testUtils__/history';
 import { referenceSummary } from '../__testUtils__/reference';
 import { readDoraConfig } from '../service/config';
 import { IngestionService } from '../service/ingestion';
@@ -66,32 +71,6 @@ function deployment(
     commitSha: sha,
   };
 }
-
-/** Runs `run` over `items`, `width` at a time. */
-async function inFlight<T>(
-  items: T[],
-  width: number,
-  run: (item: T) => Promise<unknown>,
-) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        await run(items[next++]);
-      }
-    }),
-  );
-}
-
-const normalise = (rows: any[]) =>
-  rows.map(r =>
-    Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [
-        k,
-        v === null || typeof v === 'string' ? v : Number(v),
-      ]),
-    ),
-  );
 
 /** The change-day histogram, without cells whose count went back to 0. */
 async function changeDays(knex: Knex) {
@@ -378,30 +357,11 @@ describe.each(databases.eachSupportedId())(
         { from: START + 5 * DAY + 7 * HOUR, to: START + 24 * DAY + 1 },
       ];
       const targets = [undefined, 'production-eu', 'production-us', 'staging'];
-      const compare = async () => {
-        for (const window of windows) {
-          for (const scope of scopes) {
-            for (const environment of targets) {
-              const filter = { ...window, ...scope, environment };
-              expect({
-                filter,
-                figures: await backends[1].store.summary(filter, {
-                  weekly: true,
-                }),
-              }).toEqual({
-                filter,
-                figures: await referenceSummary(knex, {
-                  ...window,
-                  serviceRef: scope.serviceRefs?.[0],
-                  ownerRefs: scope.ownerRefs,
-                  environment,
-                  weekly: true,
-                }),
-              });
-            }
-          }
-        }
-      };
+      const compare = () =>
+        expectReferenceFigures(knex, backends[1].store, {
+          windows,
+          environments: targets,
+        });
       // With the days the explicit incidents touched still stale, then with
       // all of them folded.
       expect((await knex('dora_rollup_dirty_days')).length).toBeGreaterThan(0);

@@ -10,8 +10,13 @@ import { InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DoraEvent } from '@internal/plugin-dora-common';
 import { Knex } from 'knex';
+import {
+  expectReferenceFigures,
+  inFlight,
+  normalise,
+} from '../__testUtils__/database';
 import { component, testEntities } from '../__testUtils__/fixtures';
-import { DAY, generate, HOUR, scopes, START } from '../__testUtils__/history';
+import { DAY, generate, HOUR, START } from '../__testUtils__/history';
 import { referenceSummary } from '../__testUtils__/reference';
 import { readDoraConfig } from '../service/config';
 import { IngestionService } from '../service/ingestion';
@@ -56,20 +61,6 @@ function permutations<T>(items: T[]): T[][] {
   );
 }
 
-/** Runs `run` over `items`, `width` at a time. */
-async function inFlight<T>(
-  items: T[],
-  width: number,
-  run: (item: T) => Promise<unknown>,
-) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await run(items[next++]);
-    }),
-  );
-}
-
 /** Text columns: the others are numbers (bigint strings on PostgreSQL). */
 const TEXT_COLUMNS = new Set([
   'key',
@@ -80,23 +71,16 @@ const TEXT_COLUMNS = new Set([
   'scope_ref',
 ]);
 
-/** Rows with PostgreSQL's bigint strings and booleans as numbers. */
-const normalise = (rows: any[]): any[] =>
-  rows.map(r =>
-    Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [
-        k,
-        v === null || TEXT_COLUMNS.has(k) ? v : Number(v),
-      ]),
-    ),
-  );
-
 /**
  * Each deployment (of one service, when given) with its kind, what it
  * remediates (by key) and the failure flags and recovery of both targets;
  * keys without the `strip` prefix.
  */
-async function deploymentState(knex: Knex, service?: string, strip = '') {
+async function deploymentState(
+  knex: Knex,
+  service?: string,
+  strip = '',
+): Promise<Array<Record<string, any>>> {
   const q = knex('dora_deployments as d')
     .leftJoin('dora_deployments as t', 't.id', 'd.remediates_deployment_id')
     .orderBy('d.idempotency_key')
@@ -115,7 +99,7 @@ async function deploymentState(knex: Knex, service?: string, strip = '') {
       ]),
     );
   if (service) q.where('d.service_ref', `component:default/${service}`);
-  return normalise(await q).map(r => ({
+  return normalise(await q, TEXT_COLUMNS).map(r => ({
     ...r,
     key: r.key.slice(strip.length),
     remediates: r.remediates && r.remediates.slice(strip.length),
@@ -134,7 +118,7 @@ async function deploymentDays(knex: Knex, service?: string) {
       });
     }
     // One service's rows, without its name, to compare services.
-    return normalise(await q).map(r =>
+    return normalise(await q, TEXT_COLUMNS).map(r =>
       service ? { ...r, scope_ref: 'service' } : r,
     );
   };
@@ -186,35 +170,6 @@ describe.each(databases.eachSupportedId())(
       const send = (events: DoraEvent[]) =>
         ingestion.ingest(ingestion.parse({ events }));
       return { knex, store, metrics, send };
-    }
-
-    /** Figures of both targets equal the reference's, for every scope. */
-    async function expectReferenceFigures(
-      knex: Knex,
-      store: DatabaseDoraStore,
-      windows: Array<{ from: number; to: number }>,
-      environments: Array<string | undefined>,
-    ) {
-      for (const window of windows) {
-        for (const scope of scopes) {
-          for (const environment of environments) {
-            const filter = { ...window, ...scope, environment };
-            expect({
-              filter,
-              figures: await store.summary(filter, { weekly: true }),
-            }).toEqual({
-              filter,
-              figures: await referenceSummary(knex, {
-                ...window,
-                serviceRef: scope.serviceRefs?.[0],
-                ownerRefs: scope.ownerRefs,
-                environment,
-                weekly: true,
-              }),
-            });
-          }
-        }
-      }
     }
 
     it('marks A re-deployed after B a rollback of B, and B a failed change', async () => {
@@ -321,12 +276,10 @@ describe.each(databases.eachSupportedId())(
         from: Date.parse(WINDOW.from),
         to: Date.parse(WINDOW.to),
       };
-      await expectReferenceFigures(
-        knex,
-        store,
-        [window],
-        [undefined, 'production'],
-      );
+      await expectReferenceFigures(knex, store, {
+        windows: [window],
+        environments: [undefined, 'production'],
+      });
     });
 
     it('keeps the kind an event sent, regular included', async () => {
@@ -577,9 +530,15 @@ describe.each(databases.eachSupportedId())(
         { from: START + 5 * DAY + 7 * HOUR, to: START + 24 * DAY + 1 },
       ];
       const targets = [undefined, 'production-eu', 'staging'];
-      await expectReferenceFigures(knex, store, windows, targets);
+      await expectReferenceFigures(knex, store, {
+        windows,
+        environments: targets,
+      });
       await store.refreshStaleRollups();
-      await expectReferenceFigures(knex, store, windows, targets);
+      await expectReferenceFigures(knex, store, {
+        windows,
+        environments: targets,
+      });
     });
 
     it('rebuilds the inferred rollbacks with the rollups', async () => {

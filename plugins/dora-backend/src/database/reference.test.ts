@@ -7,6 +7,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
+import { expectReferenceFigures, normalise } from '../__testUtils__/database';
 import { testEntities } from '../__testUtils__/fixtures';
 import { DAY, generate, HOUR, scopes, START } from '../__testUtils__/history';
 import { referenceSummary } from '../__testUtils__/reference';
@@ -47,17 +48,6 @@ async function ingested(
   }
   return store;
 }
-
-/** Rows with PostgreSQL's bigint strings and booleans as numbers. */
-const normalise = (rows: any[]) =>
-  rows.map(r =>
-    Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [
-        k,
-        v === null || typeof v === 'string' ? v : Number(v),
-      ]),
-    ),
-  );
 
 /** The rollup tables and derived columns, in a comparable order. */
 async function rollupState(knex: Knex) {
@@ -246,28 +236,11 @@ describe.each(databases.eachSupportedId())(
         const environments = ['production-eu', 'staging', 'nowhere'];
         // With the later batches' days stale, then all folded.
         for (const rollups of ['stale', 'folded']) {
-          for (const environment of environments) {
-            for (const window of windows) {
-              for (const scope of scopes) {
-                const filter = { ...window, ...scope, environment };
-                expect({
-                  rollups,
-                  filter,
-                  figures: await store.summary(filter, { weekly: true }),
-                }).toEqual({
-                  rollups,
-                  filter,
-                  figures: await referenceSummary(knex, {
-                    ...window,
-                    serviceRef: scope.serviceRefs?.[0],
-                    ownerRefs: scope.ownerRefs,
-                    environment,
-                    weekly: true,
-                  }),
-                });
-              }
-            }
-          }
+          await expectReferenceFigures(knex, store, {
+            windows,
+            environments,
+            context: { rollups },
+          });
           await store.refreshStaleRollups();
         }
         // The environments' own rollups served them.
@@ -326,28 +299,11 @@ describe.each(databases.eachSupportedId())(
         ];
         const targets = [undefined, 'production-eu', 'production-us'];
         for (const rollups of ['stale', 'folded']) {
-          for (const environment of targets) {
-            for (const window of windows) {
-              for (const scope of scopes) {
-                const filter = { ...window, ...scope, environment };
-                expect({
-                  rollups,
-                  filter,
-                  figures: await store.summary(filter, { weekly: true }),
-                }).toEqual({
-                  rollups,
-                  filter,
-                  figures: await referenceSummary(knex, {
-                    ...window,
-                    serviceRef: scope.serviceRefs?.[0],
-                    ownerRefs: scope.ownerRefs,
-                    environment,
-                    weekly: true,
-                  }),
-                });
-              }
-            }
-          }
+          await expectReferenceFigures(knex, store, {
+            windows,
+            environments: targets,
+            context: { rollups },
+          });
           await store.refreshStaleRollups();
         }
         // The data set has inferred rollbacks, each failing the deployment
