@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { DAY_MS } from '@internal/paved-road-common';
 import { doraPermissions } from '@internal/plugin-dora-common';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import { ALLOWED_ORGANIZATIONS_KEY, readDoraConfig } from './service/config';
@@ -109,7 +110,7 @@ export const doraPlugin = createBackendPlugin({
             catalog,
             auth,
             logger,
-            lookbackMs: backfill.lookbackDays * 86_400_000,
+            lookbackMs: backfill.lookbackDays * DAY_MS,
             allowedOrganizations: config.github.allowedOrganizations,
           });
           // The scheduler locks the task in the database: one replica runs it.

@@ -16,7 +16,7 @@ import {
   recoveryTimeLevel,
 } from '@internal/plugin-dora-common';
 import type { RawFigures, WindowSummary } from '../database/types';
-import { DAY_MS, WEEK_MS } from './time';
+import { DAY_MS, WEEK_MS } from '@internal/paved-road-common';
 
 /**
  * Percentile with linear interpolation between closest ranks (the definition

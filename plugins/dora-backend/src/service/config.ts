@@ -3,6 +3,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { HOUR_MS } from '@internal/paved-road-common';
 import {
   ENVIRONMENT_TIERS,
   EnvironmentTier,
@@ -56,7 +57,7 @@ export function readDoraConfig(config: Config): DoraConfig {
       dora?.getOptionalStringArray('ingestion.allowedSubjects') ?? [],
     maxBatchSize: dora?.getOptionalNumber('ingestion.maxBatchSize') ?? 500,
     incidentLinkWindowMs:
-      (dora?.getOptionalNumber('incidents.linkWindowHours') ?? 24) * 3_600_000,
+      (dora?.getOptionalNumber('incidents.linkWindowHours') ?? 24) * HOUR_MS,
     environments,
     githubWebhookSecret: dora?.getOptionalString('github.webhookSecret'),
     github: {

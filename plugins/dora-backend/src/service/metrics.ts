@@ -19,7 +19,7 @@ import { DoraStore, MetricsFilter, ScopeFilter } from '../database/types';
 import { normalizeEntityRef } from './entityRefs';
 import { TtlMap } from './TtlMap';
 import { computeFigures, computeTrend, computeWeekly } from '../lib/figures';
-import { DAY_MS } from '../lib/time';
+import { DAY_MS } from '@internal/paved-road-common';
 
 /** Longest window we serve in one request. */
 const MAX_WINDOW_MS = 3 * 366 * DAY_MS;

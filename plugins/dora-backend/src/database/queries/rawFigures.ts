@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { DAY_MS, WEEK_MS } from '../../lib/time';
+import { DAY_MS, WEEK_MS } from '@internal/paved-road-common';
 import { deploymentCounts, num, numOrNull } from '../conversion';
 import {
   DbAggregate,

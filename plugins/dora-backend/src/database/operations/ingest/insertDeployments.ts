@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { DAY_MS } from '../../../lib/time';
+import { DAY_MS } from '@internal/paved-road-common';
 import { toDbDeployment } from '../../conversion';
 import { DbDeploymentCommitRow } from '../../tables';
 import { NewDeployment } from '../../types';

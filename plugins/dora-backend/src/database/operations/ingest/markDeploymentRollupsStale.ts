@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { DAY_MS } from '../../../lib/time';
+import { DAY_MS } from '@internal/paved-road-common';
 import { DbDeploymentRow } from '../../tables';
 import { chunks } from '../../util';
 import { refreshDeploymentFlags } from '../rollups/deploymentFlags';

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { DAY_MS } from '../../../lib/time';
+import { DAY_MS } from '@internal/paved-road-common';
 import { DbChangeRow } from '../../tables';
 import { chunks, rowsPerInsert } from '../../util';
 import {

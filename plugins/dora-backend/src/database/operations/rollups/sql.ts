@@ -10,7 +10,7 @@
  * change with today's code.
  */
 import { Knex } from 'knex';
-import { DAY_MS } from '../../../lib/time';
+import { DAY_MS } from '@internal/paved-road-common';
 
 /** Narrows a query to the rows an operation applies to. */
 export type Where = (q: Knex.QueryBuilder) => void;

@@ -1,4 +1,4 @@
-import { WEEK_MS } from '../../../lib/time';
+import { WEEK_MS } from '@internal/paved-road-common';
 import { num } from '../../conversion';
 import {
   CHANGE_METRICS,

@@ -3,7 +3,7 @@
  * holds a rank, the changes' bucket index the value at that rank.
  */
 import { Knex } from 'knex';
-import { DAY_MS } from '../../../lib/time';
+import { DAY_MS } from '@internal/paved-road-common';
 import { num } from '../../conversion';
 import {
   ChangeMetric,

@@ -6,7 +6,7 @@
  */
 import { Knex } from 'knex';
 import { percentile } from '../../../lib/figures';
-import { WEEK_MS } from '../../../lib/time';
+import { WEEK_MS } from '@internal/paved-road-common';
 import { num, numOrNull } from '../../conversion';
 import {
   CHANGE_METRICS,
