@@ -1,9 +1,5 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -15,11 +11,12 @@ import {
   DoraScope,
   DoraTarget,
 } from '@internal/plugin-dora-common';
+import { DAY_MS, entityRefKey } from '@internal/paved-road-common';
+import { GroupHierarchy } from '@internal/paved-road-node';
 import { DoraStore, MetricsFilter, ScopeFilter } from '../database/types';
 import { normalizeEntityRef } from './entityRefs';
 import { TtlMap } from './TtlMap';
 import { computeFigures, computeTrend, computeWeekly } from '../lib/figures';
-import { DAY_MS } from '@internal/paved-road-common';
 
 /** Longest window we serve in one request. */
 const MAX_WINDOW_MS = 3 * 366 * DAY_MS;
@@ -41,8 +38,9 @@ function targetOf(filter: MetricsFilter): DoraTarget {
 
 /** Computes the DORA figures of the organisation, a team or a service. */
 export class MetricsService {
-  /** The Group tree and the Components found, for CATALOG_TTL_MS. */
-  private readonly catalogAnswers = new TtlMap<Entity[] | true>();
+  private readonly groupTree = new TtlMap<GroupHierarchy>();
+  /** Components found in the catalog, for CATALOG_TTL_MS. */
+  private readonly componentsFound = new TtlMap<true>();
 
   constructor(
     private readonly options: {
@@ -53,27 +51,18 @@ export class MetricsService {
   ) {}
 
   /**
-   * Every catalog Group with its parent and children, kept for
-   * CATALOG_TTL_MS: each team read walks the tree.
+   * The catalog's Group tree, kept for CATALOG_TTL_MS: each team read walks
+   * it.
    */
-  private async groups(): Promise<Entity[]> {
-    const known = this.catalogAnswers.get('groups');
-    if (known) return known as Entity[];
-    const { items } = await this.options.catalog.getEntities(
-      {
-        filter: { kind: 'Group' },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'spec.parent',
-          'spec.children',
-        ],
-      },
-      { credentials: await this.options.auth.getOwnServiceCredentials() },
+  private async groups(): Promise<GroupHierarchy> {
+    const known = this.groupTree.get('groups');
+    if (known) return known;
+    const hierarchy = await GroupHierarchy.load(
+      this.options.catalog,
+      await this.options.auth.getOwnServiceCredentials(),
     );
-    this.catalogAnswers.set('groups', items);
-    return items;
+    this.groupTree.set('groups', hierarchy);
+    return hierarchy;
   }
 
   /**
@@ -81,53 +70,15 @@ export class MetricsService {
    * (through `spec.parent` / `spec.children`).
    */
   async teamOwners(teamRef: string): Promise<string[]> {
-    const root = stringifyEntityRef(
-      parseEntityRef(teamRef, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
+    const context = { defaultKind: 'group', defaultNamespace: 'default' };
+    const groups = (await this.groups()).subtree(
+      entityRefKey(teamRef, context),
     );
-    const items = await this.groups();
-    const children = new Map<string, Set<string>>();
-    const add = (parent: string, child: string) => {
-      if (!children.has(parent)) children.set(parent, new Set());
-      children.get(parent)!.add(child);
-    };
-    const known = new Set<string>();
-    for (const g of items) {
-      const ns = g.metadata.namespace ?? 'default';
-      const self = stringifyEntityRef({
-        kind: 'group',
-        namespace: ns,
-        name: g.metadata.name,
-      });
-      known.add(self);
-      const toRef = (r: string) =>
-        stringifyEntityRef(
-          parseEntityRef(r, { defaultKind: 'group', defaultNamespace: ns }),
-        );
-      const parent = g.spec?.parent;
-      if (typeof parent === 'string') add(toRef(parent), self);
-      const kids = g.spec?.children;
-      if (Array.isArray(kids)) {
-        for (const k of kids) if (typeof k === 'string') add(self, toRef(k));
-      }
-    }
-    if (!known.has(root)) {
+    if (!groups) {
+      const root = stringifyEntityRef(parseEntityRef(teamRef, context));
       throw new NotFoundError(`No catalog Group '${root}'`);
     }
-    const out = new Set<string>([root]);
-    const queue = [root];
-    while (queue.length) {
-      const next = queue.shift()!;
-      for (const c of children.get(next) ?? []) {
-        if (!out.has(c)) {
-          out.add(c);
-          queue.push(c);
-        }
-      }
-    }
-    return [...out].sort();
+    return groups.map(group => group.ref).sort();
   }
 
   /** Window, target and rows a query covers. */
@@ -203,14 +154,14 @@ export class MetricsService {
   /** A typo in a service ref says so, instead of reading as "no data". */
   private async assertComponent(ref: string): Promise<void> {
     // A Component found is kept for a while; one not found is asked again.
-    if (this.catalogAnswers.get(`component ${ref}`)) return;
+    if (this.componentsFound.get(ref)) return;
     const entity = await this.options.catalog.getEntityByRef(ref, {
       credentials: await this.options.auth.getOwnServiceCredentials(),
     });
     if (entity?.kind.toLocaleLowerCase('en-US') !== 'component') {
       throw new NotFoundError(`No catalog Component '${ref}'`);
     }
-    this.catalogAnswers.set(`component ${ref}`, true);
+    this.componentsFound.set(ref, true);
   }
 
   async dataQuality(query: MetricsQuery): Promise<DoraDataQualityResponse> {

@@ -2,6 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { entityRefKey } from '@internal/paved-road-common';
+import { GroupHierarchy, GroupNode } from '@internal/paved-road-node';
 import {
   CheckDefinition,
   CheckState,
@@ -25,7 +26,6 @@ import { annotationsOnly, OnCallFactSource } from '../facts/OnCallFactSource';
 import { TechDocsFactSource } from '../facts/TechDocsFactSource';
 import { catalogExemptions } from '../facts/catalogExemptions';
 import { CriticalFailureNotifier } from './CriticalFailureNotifier';
-import { GroupNode } from '../service/teams';
 import { FactSourceId, FactSourceResult } from '../facts/types';
 import {
   EntityFacts,
@@ -456,39 +456,11 @@ export class Evaluator {
 
   /** Every group with its parent, for rolling scores up the hierarchy. */
   async loadGroups(): Promise<GroupNode[]> {
-    const { items } = await this.options.catalog.getEntities(
-      {
-        filter: { kind: 'Group' },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-          'spec.parent',
-        ],
-      },
-      { credentials: await this.credentials() },
+    const hierarchy = await GroupHierarchy.load(
+      this.options.catalog,
+      await this.credentials(),
     );
-    return items.map(group => {
-      const namespace = group.metadata.namespace ?? 'default';
-      const parent = (group.spec as { parent?: unknown } | undefined)?.parent;
-      let parentRef: string | null = null;
-      if (typeof parent === 'string' && parent) {
-        try {
-          parentRef = entityRefKey(parent, {
-            defaultKind: 'group',
-            defaultNamespace: namespace,
-          });
-        } catch {
-          parentRef = null;
-        }
-      }
-      return {
-        ref: entityRefKey(group),
-        parent: parentRef,
-        title: group.metadata.title,
-      };
-    });
+    return hierarchy.nodes;
   }
 
   /** Whether the entity is in the catalog. */

@@ -1,10 +1,5 @@
+import { GroupNode } from '@internal/paved-road-node';
 import { ScoreTotals, TeamRollup } from '@internal/plugin-scorecard-common';
-
-export interface GroupNode {
-  ref: string;
-  parent: string | null;
-  title?: string;
-}
 
 const empty = (): ScoreTotals => ({
   entityCount: 0,
@@ -32,7 +27,7 @@ function add(into: ScoreTotals & { scoreSum?: number }, from: ScoreTotals) {
  */
 export function rollUpTeams(
   direct: Array<ScoreTotals & { owner: string }>,
-  groups: GroupNode[],
+  groups: Array<Pick<GroupNode, 'ref' | 'parent' | 'title'>>,
 ): TeamRollup[] {
   const byRef = new Map(groups.map(g => [g.ref, g]));
   const rows = new Map<string, TeamRollup & { scoreSum?: number }>();
