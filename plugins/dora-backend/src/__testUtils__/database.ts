@@ -11,7 +11,7 @@ type Row = Record<string, any>;
  * both databases' rows compare equal. Text is kept: every string, or with
  * `textColumns` only those columns (the others are numbers stored as text).
  */
-export function normalise(
+export function comparableRows(
   rows: Row[],
   textColumns?: ReadonlySet<string>,
 ): Row[] {

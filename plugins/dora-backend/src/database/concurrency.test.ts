@@ -12,7 +12,7 @@ import knexFactory from 'knex';
 import {
   expectReferenceFigures,
   inFlight,
-  normalise,
+  comparableRows,
 } from '../__testUtils__/database';
 import { testEntities } from '../__testUtils__/fixtures';
 import { DAY, generate, HOUR, START } from '../__testUtils__/history';
@@ -74,7 +74,7 @@ function deployment(
 
 /** The change-day histogram, without cells whose count went back to 0. */
 async function changeDays(knex: Knex) {
-  return normalise(
+  return comparableRows(
     await knex('dora_rollup_change_days')
       .where('n', '>', 0)
       .orderBy(['scope_kind', 'scope_ref', 'metric', 'level', 'bucket', 'day'])
@@ -92,7 +92,7 @@ async function changeDays(knex: Knex) {
 
 /** Each change with the deployment it is linked to and its derived values. */
 async function changeLinks(knex: Knex) {
-  return normalise(
+  return comparableRows(
     await knex('dora_changes as c')
       .leftJoin('dora_deployments as d', 'd.id', 'c.deployment_id')
       .orderBy('c.commit_sha')

@@ -13,7 +13,7 @@ import { Knex } from 'knex';
 import {
   expectReferenceFigures,
   inFlight,
-  normalise,
+  comparableRows,
 } from '../__testUtils__/database';
 import { component, testEntities } from '../__testUtils__/fixtures';
 import { DAY, generate, HOUR, START } from '../__testUtils__/history';
@@ -99,7 +99,7 @@ async function deploymentState(
       ]),
     );
   if (service) q.where('d.service_ref', `component:default/${service}`);
-  return normalise(await q, TEXT_COLUMNS).map(r => ({
+  return comparableRows(await q, TEXT_COLUMNS).map(r => ({
     ...r,
     key: r.key.slice(strip.length),
     remediates: r.remediates && r.remediates.slice(strip.length),
@@ -118,7 +118,7 @@ async function deploymentDays(knex: Knex, service?: string) {
       });
     }
     // One service's rows, without its name, to compare services.
-    return normalise(await q, TEXT_COLUMNS).map(r =>
+    return comparableRows(await q, TEXT_COLUMNS).map(r =>
       service ? { ...r, scope_ref: 'service' } : r,
     );
   };

@@ -7,7 +7,10 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
-import { expectReferenceFigures, normalise } from '../__testUtils__/database';
+import {
+  comparableRows,
+  expectReferenceFigures,
+} from '../__testUtils__/database';
 import { testEntities } from '../__testUtils__/fixtures';
 import { DAY, generate, HOUR, scopes, START } from '../__testUtils__/history';
 import { referenceSummary } from '../__testUtils__/reference';
@@ -60,7 +63,7 @@ async function rollupState(knex: Knex) {
     ]),
   ];
   return {
-    deploymentDays: normalise(
+    deploymentDays: comparableRows(
       await knex('dora_rollup_deployment_days').orderBy([
         'scope_kind',
         'scope_ref',
@@ -68,7 +71,7 @@ async function rollupState(knex: Knex) {
       ]),
     ),
     // Ingestion leaves cells whose count went back to zero.
-    changeDays: normalise(
+    changeDays: comparableRows(
       await knex('dora_rollup_change_days')
         .where('n', '>', 0)
         .orderBy([
@@ -80,7 +83,7 @@ async function rollupState(knex: Knex) {
           'day',
         ]),
     ),
-    deployments: normalise(
+    deployments: comparableRows(
       await knex('dora_deployments')
         .orderBy('id')
         .select(
@@ -92,7 +95,7 @@ async function rollupState(knex: Knex) {
           'recovery_ms',
         ),
     ),
-    changes: normalise(
+    changes: comparableRows(
       await knex('dora_changes').orderBy('id').select(changeColumns),
     ),
   };
@@ -113,12 +116,12 @@ async function environmentRollupState(knex: Knex) {
     ]),
   ];
   return {
-    changes: normalise(
+    changes: comparableRows(
       await knex('dora_change_environments')
         .orderBy(['change_id', 'environment'])
         .select(changeColumns),
     ),
-    deploymentDays: normalise(
+    deploymentDays: comparableRows(
       await knex('dora_env_deployment_days').orderBy([
         'environment',
         'scope_kind',
@@ -127,7 +130,7 @@ async function environmentRollupState(knex: Knex) {
       ]),
     ),
     // Ingestion leaves cells whose count went back to zero.
-    changeDays: normalise(
+    changeDays: comparableRows(
       await knex('dora_env_change_days')
         .where('n', '>', 0)
         .orderBy([
@@ -140,7 +143,7 @@ async function environmentRollupState(knex: Knex) {
           'day',
         ]),
     ),
-    deployments: normalise(
+    deployments: comparableRows(
       await knex('dora_deployments')
         .orderBy('id')
         .select(

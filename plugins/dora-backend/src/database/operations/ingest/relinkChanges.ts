@@ -85,7 +85,7 @@ const CHANGE_COLUMNS = [
 type ChangeColumn = (typeof CHANGE_COLUMNS)[number];
 type ChangeColumns = Record<ChangeColumn, number | string | boolean | null>;
 
-/** A stored row's CHANGE_COLUMNS, normalised (numbers, booleans). */
+/** A stored row's CHANGE_COLUMNS, as numbers and booleans. */
 function storedColumns(row: DbChangeRow): ChangeColumns {
   const out = {} as ChangeColumns;
   for (const c of CHANGE_COLUMNS) {
@@ -131,7 +131,7 @@ function linkedColumns(
 const sameColumns = (a: ChangeColumns, b: ChangeColumns) =>
   CHANGE_COLUMNS.every(c => a[c] === b[c]);
 
-/** A dora_change_environments row, normalised for comparison. */
+/** A dora_change_environments row, in a form to compare. */
 type EnvironmentRow = Record<string, number | string | boolean | null>;
 
 /** The columns of dora_change_environments, in a fixed order. */
@@ -147,7 +147,9 @@ const TEXT_COLUMNS = new Set([
   'owner_ref',
 ]);
 
-function normaliseEnvironmentRow(row: Record<string, unknown>): EnvironmentRow {
+function comparableEnvironmentRow(
+  row: Record<string, unknown>,
+): EnvironmentRow {
   const out: EnvironmentRow = {};
   for (const c of ENVIRONMENT_COLUMNS) {
     const v = row[c];
@@ -373,7 +375,7 @@ export async function relinkChanges(
       'bigint',
     );
     for (const row of rows) {
-      const r = normaliseEnvironmentRow(row);
+      const r = comparableEnvironmentRow(row);
       const id = Number(r.change_id);
       if (!environmentRows.has(id)) environmentRows.set(id, []);
       environmentRows.get(id)!.push(r);
@@ -443,7 +445,7 @@ export async function relinkChanges(
       if (!seen || earlier(d, seen)) first.set(d.environment, d);
     }
     const rows = [...first.values()].map(d =>
-      normaliseEnvironmentRow({
+      comparableEnvironmentRow({
         change_id: r.id,
         environment: d.environment,
         service_ref: r.service,
