@@ -265,20 +265,21 @@ export class OnCallService {
       ) {
         throw error;
       }
-      // Providers' own errors often say so already ("PagerDuty unreachable: …").
-      const reason = /unreachable/i.test(error.message)
-        ? error.message
-        : `${provider.id} unreachable (${error.message})`;
-      const since = last.fetchedAt.toISOString();
       this.options.logger.warn(
-        `${reason}; serving the answer of ${since} for ${key}`,
+        `${
+          provider.id
+        } unreachable for ${key}, serving the answer of ${last.fetchedAt.toISOString()}: ${
+          error.message
+        }`,
       );
       return {
         value: last.value,
         providerId: provider.id,
-        fetchedAt: since,
+        fetchedAt: last.fetchedAt.toISOString(),
         stale: true,
-        staleReason: `${reason}, showing what we knew at ${since}`,
+        staleReason: `${provider.id} unreachable (${
+          error.message
+        }), showing what we knew at ${last.fetchedAt.toISOString()}`,
       };
     }
   }
