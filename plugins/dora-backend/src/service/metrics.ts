@@ -1,5 +1,4 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -38,6 +37,7 @@ function targetOf(filter: MetricsFilter): DoraTarget {
 
 /** Computes the DORA figures of the organisation, a team or a service. */
 export class MetricsService {
+  /** The catalog's Group tree, for CATALOG_TTL_MS. */
   private readonly groupTree = new TtlMap<GroupHierarchy>();
   /** Components found in the catalog, for CATALOG_TTL_MS. */
   private readonly componentsFound = new TtlMap<true>();
@@ -70,12 +70,12 @@ export class MetricsService {
    * (through `spec.parent` / `spec.children`).
    */
   async teamOwners(teamRef: string): Promise<string[]> {
-    const context = { defaultKind: 'group', defaultNamespace: 'default' };
-    const groups = (await this.groups()).subtree(
-      entityRefKey(teamRef, context),
-    );
+    const root = entityRefKey(teamRef, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+    const groups = (await this.groups()).subtree(root);
     if (!groups) {
-      const root = stringifyEntityRef(parseEntityRef(teamRef, context));
       throw new NotFoundError(`No catalog Group '${root}'`);
     }
     return groups.map(group => group.ref).sort();
