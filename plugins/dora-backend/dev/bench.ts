@@ -202,10 +202,13 @@ async function generate(db: Knex) {
     `CASE WHEN random() < 0.9 THEN ${opened} + floor(exp(ln(600000) + random() * ln(288)))::bigint END`;
   await db.raw(
     `INSERT INTO dora_incidents (idempotency_key, service_ref, owner_ref, opened_at,
-       resolved_at, caused_by_deployment_id, link_method, source, created_at)
+       resolved_at, caused_by_deployment_id, caused_by_environment, link_method,
+       source, created_at)
      SELECT 'inc-' || g, d.service_ref, d.owner_ref, d.finished_at + x.delay,
             ${resolved('d.finished_at + x.delay')},
-            CASE WHEN method = 'none' THEN NULL ELSE d.id END, method, 'bench', ${END}
+            CASE WHEN method = 'none' THEN NULL ELSE d.id END,
+            CASE WHEN method = 'none' THEN NULL ELSE d.environment END,
+            method, 'bench', ${END}
        FROM (SELECT g,
                     (SELECT id FROM dora_deployments
                       WHERE environment_tier = 'production' AND status = 'success'
@@ -221,12 +224,14 @@ async function generate(db: Knex) {
   );
   await db.raw(
     `INSERT INTO dora_incidents (idempotency_key, service_ref, owner_ref, opened_at,
-       resolved_at, caused_by_deployment_id, link_method, source, created_at)
+       resolved_at, caused_by_deployment_id, caused_by_environment, link_method,
+       source, created_at)
      SELECT 'inc-rb-' || r.id, r.service_ref, r.owner_ref, opened,
             ${resolved(
               'opened',
-            )}, r.remediates_deployment_id, 'rollback', 'bench', ${END}
-       FROM (SELECT r.*, t.finished_at + floor(random() * (r.finished_at - t.finished_at))::bigint AS opened
+            )}, r.remediates_deployment_id, r.remediated_environment,
+            'rollback', 'bench', ${END}
+       FROM (SELECT r.*, t.environment AS remediated_environment, t.finished_at + floor(random() * (r.finished_at - t.finished_at))::bigint AS opened
                FROM dora_deployments r
                JOIN dora_deployments t ON t.id = r.remediates_deployment_id
               WHERE r.kind = 'rollback' AND r.status = 'success'

@@ -701,6 +701,70 @@ describe.each(databases.eachSupportedId())(
       expect(none.current.recoveryTime.incidents.opened).toBe(0);
     });
 
+    it("keeps each incident's environment, and an upgrade fills it in", async () => {
+      const { knex, store, send } = await setup();
+      // Incidents linked explicitly, by window, by rollback, and not at all.
+      for (const batch of [...dataset, ...environments]) await send(batch);
+      const incidents = async () =>
+        Object.fromEntries(
+          (
+            await knex('dora_incidents as i')
+              .leftJoin(
+                'dora_deployments as d',
+                'd.id',
+                'i.caused_by_deployment_id',
+              )
+              .select(
+                'i.idempotency_key',
+                'i.caused_by_environment',
+                'd.environment',
+              )
+          ).map(r => [
+            r.idempotency_key,
+            [r.caused_by_environment, r.environment],
+          ]),
+        );
+      const ingested = await incidents();
+      expect(ingested).toMatchObject({
+        i1: ['production', 'production'],
+        iA3: ['eu-1', 'eu-1'],
+        iB: [null, null],
+        iS: ['staging', 'staging'],
+        iX: [null, null],
+      });
+      const windows = [undefined, 'production', 'eu-1', 'staging'].map(
+        environment => ({
+          from: Date.parse('2026-01-01T00:00:00Z'),
+          to: Date.parse('2026-01-15T00:00:00Z'),
+          environment,
+        }),
+      );
+      const figures = async () =>
+        Promise.all(windows.map(w => store.summary(w, { weekly: true })));
+      const before = await figures();
+      expect(before.map(f => f.incidentsOpened)).toEqual([5, 1, 1, 1]);
+
+      // An install from before the column: the upgrade copies each linked
+      // deployment's environment, and every figure stays as it was.
+      const directory = resolvePackagePath(
+        '@internal/plugin-dora-backend',
+        'migrations',
+      );
+      while (
+        await knex.schema.hasColumn('dora_incidents', 'caused_by_environment')
+      ) {
+        await knex.migrate.down({ directory });
+      }
+      await knex.migrate.latest({ directory });
+      expect(await incidents()).toEqual(ingested);
+      expect(await figures()).toEqual(before);
+      for (const [i, w] of windows.entries()) {
+        expect(await referenceSummary(knex, { ...w, weekly: true })).toEqual(
+          before[i],
+        );
+      }
+    });
+
     it('lists the environments, data quality and rows of one environment', async () => {
       const { metrics, send } = await setup();
       for (const batch of environments) await send(batch);

@@ -120,6 +120,8 @@ export interface DbIncidentRow {
   opened_at: DbBigInt;
   resolved_at: DbBigInt | null;
   caused_by_deployment_id: DbBigInt | null;
+  /** The environment of caused_by_deployment_id, kept for the reads. */
+  caused_by_environment: string | null;
   link_method: IncidentLinkMethod;
   external_id: string | null;
   title: string | null;

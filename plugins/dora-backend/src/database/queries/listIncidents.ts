@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { toIncidentRow } from '../conversion';
 import { DbIncidentRow } from '../tables';
 import { MetricsFilter } from '../types';
-import { linkedTo, newestInWindow } from './filters';
+import { newestInWindow } from './filters';
 
 /**
  * Incidents opened in the window, newest first; with an environment picked,
@@ -16,7 +16,7 @@ export async function listIncidents(
 ): Promise<DoraIncidentRow[]> {
   const query = newestInWindow(db, 'dora_incidents', 'i', 'opened_at', filter);
   if (filter.environment !== undefined) {
-    query.whereExists(linkedTo(db, filter.environment));
+    query.where('i.caused_by_environment', filter.environment);
   }
   const rows: DbIncidentRow[] = await query.select('i.*').limit(limit);
   return rows.map(toIncidentRow);

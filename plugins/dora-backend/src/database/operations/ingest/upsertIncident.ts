@@ -9,6 +9,23 @@ import { DbBigInt, DbIncidentRow } from '../../tables';
 import { IngestOptions, NewIncident } from '../../types';
 import { findDeployment, newestDeploymentOf } from './lookups';
 
+/** Columns of an incident to update; the environment as a sub-select. */
+type IncidentUpdate = Partial<Omit<DbIncidentRow, 'caused_by_environment'>> & {
+  caused_by_environment?: Knex.Raw | null;
+};
+
+/**
+ * The environment of a deployment, as a value to write beside the link (a
+ * sub-select: no extra round trip).
+ */
+function environmentOf(trx: Knex.Transaction, deploymentId: number | null) {
+  return deploymentId === null
+    ? null
+    : trx.raw('(SELECT environment FROM dora_deployments WHERE id = ?)', [
+        deploymentId,
+      ]);
+}
+
 /**
  * A production rollback of this service during the incident names the
  * deployment it rolled back.
@@ -93,12 +110,13 @@ export async function upsertIncident(
       })
       .first();
     if (existing) {
-      const update: Partial<DbIncidentRow> = {};
+      const update: IncidentUpdate = {};
       if (incident.resolvedAt !== null) {
         update.resolved_at = incident.resolvedAt;
       }
       if (explicitId) {
         update.caused_by_deployment_id = explicitId;
+        update.caused_by_environment = environmentOf(trx, explicitId);
         update.link_method = 'explicit';
         touchedDeployments.add(explicitId);
       }
@@ -116,6 +134,9 @@ export async function upsertIncident(
     ? { causedBy: explicitId, linkMethod: 'explicit' as const }
     : await inferredLink(trx, incident, options.incidentLinkWindowMs);
   if (link.causedBy) touchedDeployments.add(link.causedBy);
-  await trx('dora_incidents').insert(toDbIncident(incident, link, now));
+  await trx('dora_incidents').insert({
+    ...toDbIncident(incident, link, now),
+    caused_by_environment: environmentOf(trx, link.causedBy),
+  });
   return 'created';
 }

@@ -56,3 +56,24 @@ export function perDatabase<A, R>(
     return coalescer;
   };
 }
+
+/**
+ * Windows read together over their span: the SQL condition that a row's
+ * `column` is in window i (named bindings :from<i> and :to<i>).
+ */
+export function windowsOf(
+  windows: Array<{ from: number; to: number }>,
+  column: string,
+) {
+  const bindings: Record<string, number> = {};
+  windows.forEach(({ from, to }, i) => {
+    bindings[`from${i}`] = from;
+    bindings[`to${i}`] = to;
+  });
+  return {
+    bindings,
+    from: Math.min(...windows.map(w => w.from)),
+    to: Math.max(...windows.map(w => w.to)),
+    inWindow: (i: number) => `${column} >= :from${i} AND ${column} < :to${i}`,
+  };
+}

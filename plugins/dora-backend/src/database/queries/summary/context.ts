@@ -84,6 +84,15 @@ export function summaryContext(
   };
 }
 
+/**
+ * The key of windows whose raw rows one query can read together (same
+ * scope and target; Coalescer groups).
+ */
+export function rowsKey(ctx: SummaryContext): string {
+  const { serviceRefs, ownerRefs, environment } = ctx.filter;
+  return JSON.stringify([serviceRefs, ownerRefs, environment]);
+}
+
 /** The changes (alias c) of the target, in the scope. */
 export function targetChanges(ctx: SummaryContext): Knex.QueryBuilder {
   const q = scoped(ctx.db(`${ctx.tables.changes} as c`), 'c', ctx.filter);

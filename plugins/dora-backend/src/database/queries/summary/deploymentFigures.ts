@@ -1,14 +1,15 @@
 import { Knex } from 'knex';
-import { deploymentCounts, num } from '../../conversion';
+import { deploymentCounts, num, numOrNull } from '../../conversion';
 import {
   DEPLOYMENT_ROLLUP_COLUMNS,
   liveDeploymentRollups,
 } from '../../operations/rollups/deploymentRollups';
 import { DbAggregate, DbDeploymentSums } from '../../tables';
 import { WindowSummary } from '../../types';
+import { isPostgres } from '../../util';
 import { scoped } from '../filters';
-import { Coalescer, perDatabase } from './coalesce';
-import { rollupRows, SummaryContext } from './context';
+import { Coalescer, perDatabase, windowsOf } from './coalesce';
+import { rollupRows, rowsKey, SummaryContext } from './context';
 import { percentileOf } from './percentiles';
 
 /**
@@ -74,25 +75,66 @@ function deploymentDays(
   );
 }
 
-/** Median recovery of the window's failed deployments, ranked directly. */
-async function recoveryMedian(
+/** The failed deployments of the target, in the scope, recovered in [from, to). */
+function recoveredDeployments(
+  ctx: SummaryContext,
+  from: number,
+  to: number,
+): Knex.QueryBuilder {
+  const deployments = scoped(ctx.db('dora_deployments as d'), 'd', ctx.filter);
+  if (ctx.environment !== undefined) {
+    deployments.where('d.environment', ctx.environment);
+  }
+  return deployments
+    .whereNotNull(`d.${ctx.tables.recovery}`)
+    .andWhere('d.finished_at', '>=', from)
+    .andWhere('d.finished_at', '<', to);
+}
+
+/**
+ * PostgreSQL: the median recovery of windows of the same scope and target
+ * asked for together, in one query over their span (percentile_cont
+ * interpolates as percentile() does), without waiting for the counts.
+ */
+const recoveryMedianReader = perDatabase(
+  db =>
+    new Coalescer<SummaryContext, number | null>(async contexts => {
+      const windows = windowsOf(contexts, 'd.finished_at');
+      const recovery = `d.${contexts[0].tables.recovery}`;
+      const [row]: Array<Record<string, DbAggregate> | undefined> =
+        await recoveredDeployments(
+          contexts[0],
+          windows.from,
+          windows.to,
+        ).select(
+          contexts.map((_, i) =>
+            db.raw(
+              `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${recovery})
+                 FILTER (WHERE ${windows.inWindow(i)}) AS median_${i}`,
+              windows.bindings,
+            ),
+          ),
+        );
+      return contexts.map((_, i) => numOrNull(row?.[`median_${i}`]));
+    }),
+);
+
+/** SQLite: the median recovery ranked directly, once the count is known. */
+function rankedRecoveryMedian(
   ctx: SummaryContext,
   recovered: number,
 ): Promise<number | null> {
-  const { db, tables } = ctx;
+  const recovery = `d.${ctx.tables.recovery}`;
   return percentileOf(recovered, 0.5, async k => {
-    const deployments = scoped(db('dora_deployments as d'), 'd', ctx.filter);
-    if (ctx.environment !== undefined) {
-      deployments.where('d.environment', ctx.environment);
-    }
-    const rows: Array<{ v: DbAggregate }> = await deployments
-      .whereNotNull(`d.${tables.recovery}`)
-      .andWhere('d.finished_at', '>=', ctx.from)
-      .andWhere('d.finished_at', '<', ctx.to)
-      .orderBy(`d.${tables.recovery}`)
+    const rows: Array<{ v: DbAggregate }> = await recoveredDeployments(
+      ctx,
+      ctx.from,
+      ctx.to,
+    )
+      .orderBy(recovery)
       .offset(k)
       .limit(2)
-      .select(`d.${tables.recovery} as v`);
+      .select(`${recovery} as v`);
     return rows.map(r => num(r.v));
   });
 }
@@ -141,12 +183,18 @@ export async function deploymentFigures(
   > & { weeklyRows: WeekRow[] }
 > {
   const { db } = ctx;
-  const days: DayRow[] = await deploymentDays(ctx, staleDays)
-    .groupBy('day')
-    .select(
-      'day',
-      ...SUMMED.map(column => db.raw(`SUM(${column}) AS ${column}`)),
-    );
+  const [days, medianInDatabase]: [DayRow[], number | null | undefined] =
+    await Promise.all([
+      deploymentDays(ctx, staleDays)
+        .groupBy('day')
+        .select(
+          'day',
+          ...SUMMED.map(column => db.raw(`SUM(${column}) AS ${column}`)),
+        ),
+      isPostgres(db)
+        ? recoveryMedianReader(db).read(rowsKey(ctx), ctx)
+        : undefined,
+    ]);
   const totals: DbDeploymentSums = {
     deployments: 0,
     unplanned: 0,
@@ -176,7 +224,10 @@ export async function deploymentFigures(
   return {
     ...deploymentCounts(totals),
     recovered,
-    recoveryMedianMs: await recoveryMedian(ctx, recovered),
+    recoveryMedianMs:
+      medianInDatabase !== undefined
+        ? medianInDatabase
+        : await rankedRecoveryMedian(ctx, recovered),
     weeklyRows: [...weeks].map(([week, w]) => ({ week, ...w })),
   };
 }

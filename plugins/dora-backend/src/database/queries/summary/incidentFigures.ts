@@ -1,65 +1,74 @@
-import { num } from '../../conversion';
+import { num, numOrNull } from '../../conversion';
 import { DbAggregate } from '../../tables';
 import { WindowSummary } from '../../types';
+import { isPostgres } from '../../util';
 import { incidentsOpened } from '../filters';
-import { Coalescer, perDatabase } from './coalesce';
-import { SummaryContext } from './context';
+import { Coalescer, perDatabase, windowsOf } from './coalesce';
+import { rowsKey, SummaryContext } from './context';
 import { percentileOf } from './percentiles';
 
-type Counts = { opened: DbAggregate; resolved: DbAggregate };
+/** Counts, and on PostgreSQL the median duration (undefined on SQLite). */
+type Counts = {
+  opened: DbAggregate;
+  resolved: DbAggregate;
+  median?: DbAggregate;
+};
+
+const DURATION =
+  'CASE WHEN i.resolved_at < i.opened_at THEN 0 ELSE i.resolved_at - i.opened_at END';
 
 /**
  * Incidents opened in each window and resolved ones, for windows of the
  * same scope and target asked for together, in one query over their span.
+ * PostgreSQL ranks the durations in the same query (percentile_cont
+ * interpolates as percentile() does).
  */
 const incidentCountsReader = perDatabase(
   db =>
     new Coalescer<SummaryContext, Counts>(async contexts => {
-      const inWindow = (i: number) =>
-        `i.opened_at >= :from${i} AND i.opened_at < :to${i}`;
-      const bindings: Record<string, number> = {};
-      contexts.forEach(({ from, to }, i) => {
-        bindings[`from${i}`] = from;
-        bindings[`to${i}`] = to;
-      });
+      const windows = windowsOf(contexts, 'i.opened_at');
+      const median = isPostgres(db);
       const [row]: Array<Record<string, DbAggregate> | undefined> =
         await incidentsOpened(db, {
           ...contexts[0].filter,
-          from: Math.min(...contexts.map(c => c.from)),
-          to: Math.max(...contexts.map(c => c.to)),
+          from: windows.from,
+          to: windows.to,
         }).select(
-          contexts.flatMap((_, i) => [
-            db.raw(
-              `SUM(CASE WHEN ${inWindow(i)} THEN 1 ELSE 0 END) AS opened_${i}`,
-              bindings,
-            ),
-            db.raw(
-              `SUM(CASE WHEN ${inWindow(
-                i,
-              )} AND i.resolved_at IS NOT NULL THEN 1 ELSE 0 END) AS resolved_${i}`,
-              bindings,
-            ),
-          ]),
+          contexts.flatMap((_, i) => {
+            const opened = windows.inWindow(i);
+            const resolved = `${opened} AND i.resolved_at IS NOT NULL`;
+            return [
+              db.raw(
+                `SUM(CASE WHEN ${opened} THEN 1 ELSE 0 END) AS opened_${i}`,
+                windows.bindings,
+              ),
+              db.raw(
+                `SUM(CASE WHEN ${resolved} THEN 1 ELSE 0 END) AS resolved_${i}`,
+                windows.bindings,
+              ),
+              ...(median
+                ? [
+                    db.raw(
+                      `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${DURATION})
+                         FILTER (WHERE ${resolved}) AS median_${i}`,
+                      windows.bindings,
+                    ),
+                  ]
+                : []),
+            ];
+          }),
         );
       return contexts.map((_, i) => ({
         opened: row?.[`opened_${i}`] ?? null,
         resolved: row?.[`resolved_${i}`] ?? null,
+        ...(median ? { median: row?.[`median_${i}`] ?? null } : {}),
       }));
     }),
 );
 
-/** Incidents opened in the window of `ctx` and resolved ones. */
-function incidentCounts(ctx: SummaryContext): Promise<Counts> {
-  const { serviceRefs, ownerRefs, environment } = ctx.filter;
-  return incidentCountsReader(ctx.db).read(
-    JSON.stringify([serviceRefs, ownerRefs, environment]),
-    ctx,
-  );
-}
-
 /**
  * Incidents opened in the window, resolved ones and their median duration.
- * With an environment picked, only incidents linked to a deployment in it
+ * With an environment picked, only incidents caused by a deployment in it
  * (there are few incidents: no rollup needed).
  */
 export async function incidentFigures(
@@ -71,26 +80,26 @@ export async function incidentFigures(
   >
 > {
   const { db } = ctx;
-  const window = () => incidentsOpened(db, ctx.filter);
-  const row = await incidentCounts(ctx);
-  const duration =
-    'CASE WHEN i.resolved_at < i.opened_at THEN 0 ELSE i.resolved_at - i.opened_at END';
-  const incidentMedianMs = await percentileOf(
-    num(row?.resolved),
-    0.5,
-    async k => {
-      const rows: Array<{ v: DbAggregate }> = await window()
-        .whereNotNull('i.resolved_at')
-        .orderByRaw(duration)
-        .offset(k)
-        .limit(2)
-        .select(db.raw(`${duration} AS v`));
-      return rows.map(r => num(r.v));
-    },
-  );
+  const row = await incidentCountsReader(db).read(rowsKey(ctx), ctx);
+  const resolved = num(row.resolved);
+  const incidentMedianMs =
+    row.median !== undefined
+      ? numOrNull(row.median)
+      : await percentileOf(resolved, 0.5, async k => {
+          const rows: Array<{ v: DbAggregate }> = await incidentsOpened(
+            db,
+            ctx.filter,
+          )
+            .whereNotNull('i.resolved_at')
+            .orderByRaw(DURATION)
+            .offset(k)
+            .limit(2)
+            .select(db.raw(`${DURATION} AS v`));
+          return rows.map(r => num(r.v));
+        });
   return {
-    incidentsOpened: num(row?.opened),
-    incidentsResolved: num(row?.resolved),
+    incidentsOpened: num(row.opened),
+    incidentsResolved: resolved,
     incidentMedianMs,
   };
 }
