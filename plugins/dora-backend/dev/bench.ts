@@ -466,6 +466,9 @@ async function main() {
         fast.push((await timed(() => metrics.metrics(s.query)))[1]);
       }
       fastSamples.push(...fast);
+      if (process.env.BENCH_EXPLAIN) {
+        await explainStatements(timingDb, () => metrics.metrics(s.query));
+      }
       const ref = referenceByScope[i];
       const { deployments, changes } = await store.summary(
         { from, to, ...s.filter },
@@ -515,6 +518,50 @@ async function main() {
       await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
     await admin.destroy();
+  }
+}
+
+/**
+ * The statements `read` sends through `db`, each run again alone under
+ * EXPLAIN ANALYZE: its planning, JIT and execution times (and its plan when
+ * BENCH_EXPLAIN=plans).
+ */
+async function explainStatements(db: Knex, read: () => Promise<unknown>) {
+  const statements: Array<{ sql: string; bindings: readonly unknown[] }> = [];
+  // As sent: PostgreSQL's own placeholders ($1), run through the driver.
+  const onQuery = (q: { sql: string; bindings?: readonly unknown[] }) =>
+    statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  db.on('query', onQuery);
+  try {
+    await read();
+  } finally {
+    db.off('query', onQuery);
+  }
+  const connection = await db.client.acquireConnection();
+  try {
+    for (const { sql, bindings } of statements) {
+      const result = await connection.query(
+        `EXPLAIN (ANALYZE, BUFFERS) ${sql}`,
+        bindings,
+      );
+      const plan: string[] = result.rows.map(
+        (r: Record<string, string>) => r['QUERY PLAN'],
+      );
+      const ms = (label: RegExp) =>
+        plan.map(line => line.match(label)?.[1]).find(Boolean) ?? '-';
+      console.log(
+        `  planning ${ms(/Planning Time: ([\d.]+)/)} ms, JIT ${ms(
+          /Timing: .*Total ([\d.]+) ms/,
+        )} ms, execution ${ms(/Execution Time: ([\d.]+)/)} ms: ${sql
+          .replace(/\s+/g, ' ')
+          .slice(0, 160)}`,
+      );
+      if (process.env.BENCH_EXPLAIN === 'plans') {
+        console.log(plan.map(line => `    ${line}`).join('\n'));
+      }
+    }
+  } finally {
+    await db.client.releaseConnection(connection);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   SUB_BUCKETS,
 } from '../../operations/rollups/changeValues';
 import { DbAggregate } from '../../tables';
+import { isPostgres, pgArray } from '../../util';
 import { rollupRows, SummaryContext, targetChanges } from './context';
 
 /** A histogram: bucket -> count, at one level. */
@@ -102,6 +103,9 @@ type Request = {
 /** Buckets [low, high] of the change's bucket column and a rank in them. */
 type Slice = { low: number; high: number; rank: number };
 type Rank = { request: number; slice: Slice };
+/** The fine histogram of a metric's octave (from `low`) over whole days. */
+type FineKey = { metric: string; fromDay: number; toDay: number; low: number };
+type FineCount = { part: DbAggregate; bucket: DbAggregate; n: DbAggregate };
 
 /**
  * Percentiles of change metrics, resolved together. A request asks for
@@ -181,42 +185,94 @@ export class PercentileLookups {
 
   /** Narrows octave slices to the fine bucket holding each rank. */
   private async refineToFineBuckets(ranks: Rank[]) {
-    const { db } = this.ctx;
     const fineKey = (x: Rank) => {
       const r = this.requests[x.request];
       return `${r.metric} ${r.a} ${r.b} ${x.slice.low}`;
     };
-    const keys = [...new Set(ranks.map(fineKey))];
-    const rows = await unionAll<{
-      part: DbAggregate;
-      bucket: DbAggregate;
-      n: DbAggregate;
-    }>(
-      db,
-      keys.map((key, part) => {
-        const [metric, a, b, low] = key.split(' ');
-        return rollupRows(
-          this.ctx,
-          this.ctx.tables.changeDays,
-          Number(a) / DAY_MS,
-          Number(b) / DAY_MS,
-        )
-          .where({ metric, level: 1 })
-          .whereRaw(
-            bucketsIn('bucket', Number(low), Number(low) + SUB_BUCKETS - 1),
-          )
-          .groupBy('bucket')
-          .select(db.raw(`${part} AS part`), 'bucket', db.raw('SUM(n) AS n'));
-      }),
-    );
+    const parts = [...new Set(ranks.map(fineKey))];
+    const keys = parts.map(key => {
+      const [metric, a, b, low] = key.split(' ');
+      return {
+        metric,
+        fromDay: Number(a) / DAY_MS,
+        toDay: Number(b) / DAY_MS,
+        low: Number(low),
+      };
+    });
+    const rows = isPostgres(this.ctx.db)
+      ? await this.fineCountsInDatabase(keys)
+      : await this.fineCountsByUnion(keys);
     const fine = keys.map(() => new Map<number, number>());
     for (const r of rows) fine[num(r.part)].set(num(r.bucket), num(r.n));
     for (const x of ranks) {
       const { bucket, rank } = locate(
-        fine[keys.indexOf(fineKey(x))],
+        fine[parts.indexOf(fineKey(x))],
         x.slice.rank,
       );
       x.slice = { low: bucket, high: bucket, rank };
     }
+  }
+
+  /**
+   * PostgreSQL: the fine counts of every key in one small statement, a
+   * look-up of the rollup's key per (key, fine bucket) driven by arrays.
+   * Written as a UNION ALL of parts with 64-value IN lists, planning it
+   * took 5-8 ms, as long as running it.
+   */
+  private async fineCountsInDatabase(keys: FineKey[]): Promise<FineCount[]> {
+    const { db, scope, environment, tables } = this.ctx;
+    if (scope.kind !== 'org') throw new Error('fine buckets: org only');
+    const halves = [0, 1]
+      .map(half =>
+        keys
+          .map((k, part) => ({ ...k, part }))
+          .filter(k => k.part % 2 === half),
+      )
+      .filter(half => half.length);
+    const results = await Promise.all(
+      halves.map(half =>
+        db.raw(
+          `SELECT k.part, b.bucket, f.n
+             FROM unnest(?::int[], ?::text[], ?::int[], ?::int[], ?::int[])
+                    AS k(part, metric, low, from_day, to_day)
+            CROSS JOIN LATERAL generate_series(k.low, k.low + ${
+              SUB_BUCKETS - 1
+            }) AS b(bucket)
+            CROSS JOIN LATERAL (
+              SELECT SUM(r.n) AS n FROM ${tables.changeDays} r
+               WHERE r.scope_kind = 'org' AND r.scope_ref = ''${
+                 environment === undefined ? '' : ' AND r.environment = ?'
+               }
+                 AND r.metric = k.metric AND r.level = 1
+                 AND r.bucket = b.bucket
+                 AND r.day >= k.from_day AND r.day < k.to_day) f
+            WHERE f.n IS NOT NULL`,
+          [
+            pgArray(half.map(k => k.part)),
+            pgArray(half.map(k => k.metric)),
+            pgArray(half.map(k => k.low)),
+            pgArray(half.map(k => k.fromDay)),
+            pgArray(half.map(k => k.toDay)),
+            ...(environment === undefined ? [] : [environment]),
+          ],
+        ),
+      ),
+    );
+    return results.flatMap(result => result.rows as FineCount[]);
+  }
+
+  /** SQLite: the fine counts as a UNION ALL of one part per key. */
+  private fineCountsByUnion(keys: FineKey[]): Promise<FineCount[]> {
+    const { db } = this.ctx;
+    return unionAll<FineCount>(
+      db,
+      keys.map(({ metric, fromDay, toDay, low }, part) =>
+        rollupRows(this.ctx, this.ctx.tables.changeDays, fromDay, toDay)
+          .where({ metric, level: 1 })
+          .whereRaw(bucketsIn('bucket', low, low + SUB_BUCKETS - 1))
+          .groupBy('bucket')
+          .select(db.raw(`${part} AS part`), 'bucket', db.raw('SUM(n) AS n')),
+      ),
+    );
   }
 }

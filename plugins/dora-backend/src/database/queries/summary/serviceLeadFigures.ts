@@ -25,28 +25,32 @@ function serviceChanges(ctx: SummaryContext): Knex.QueryBuilder {
     .whereNotNull('c.lead_ms');
 }
 
+/**
+ * PostgreSQL: the window's figures in one statement and, with weeks, each
+ * week's median in another (one index range per week, sorted on its own),
+ * sent at once. One GROUPING SETS statement for both sorted the busiest
+ * service's 40,000 changes by week before ranking them, on one core.
+ */
 async function servicePercentilesInDatabase(
   ctx: SummaryContext,
 ): Promise<LeadFigures> {
-  const { db, from, weeks } = ctx;
+  const { db, from, to, weeks } = ctx;
   const cont = (m: ChangeMetric, p: number, as: string) =>
     db.raw(`percentile_cont(${p}) WITHIN GROUP (ORDER BY c.${m}_ms) AS ${as}`);
-  const week = `(c.deployed_at - ${from}) / ${WEEK_MS}`;
   type Row = {
     changes: DbAggregate;
     fallbacks: DbAggregate;
     lead: DbAggregate;
   } & Partial<Record<'lead_p90' | ChangeMetric, DbAggregate>>;
-  // The window's row and, with weeks, each week's in one statement:
-  // GROUPING(week) is 1 on the row of the whole window.
-  const rows: Array<Row & { overall: DbAggregate; week: DbAggregate }> =
-    await serviceChanges(ctx)
-      .modify(q => {
-        if (weeks) q.groupByRaw(`GROUPING SETS ((), (${week}))`);
-      })
-      .select(
-        db.raw(weeks ? `GROUPING(${week}) AS overall` : '1 AS overall'),
-        db.raw(weeks ? `${week} AS week` : 'NULL AS week'),
+  const weekMedian = (w: number) =>
+    targetChanges(ctx)
+      .andWhere('c.deployed_at', '>=', from + w * WEEK_MS)
+      .andWhere('c.deployed_at', '<', Math.min(to, from + (w + 1) * WEEK_MS))
+      .whereNotNull('c.lead_ms')
+      .select(cont('lead', 0.5, 'lead'));
+  const [[row], weekly]: [Row[], Array<Record<string, DbAggregate>>] =
+    await Promise.all([
+      serviceChanges(ctx).select(
         db.raw('COUNT(*) AS changes'),
         db.raw('SUM(c.fallback) AS fallbacks'),
         ...(ctx.headline
@@ -55,9 +59,15 @@ async function servicePercentilesInDatabase(
               cont('lead', 0.9, 'lead_p90'),
               ...CHANGE_METRICS.map(m => cont(m, 0.5, m)),
             ]),
-      );
-  const row = rows.find(r => num(r.overall) === 1)!;
-  const weekly = rows.filter(r => num(r.overall) !== 1);
+      ),
+      weeks
+        ? db.select(
+            Array.from({ length: weeks }, (_, w) =>
+              weekMedian(w).as(`week_${w}`),
+            ),
+          )
+        : [{}],
+    ]);
   return {
     changes: num(row.changes),
     prOpenFallbacks: num(row.fallbacks),
@@ -67,7 +77,7 @@ async function servicePercentilesInDatabase(
     reviewMedianMs: numOrNull(row.review),
     waitingMedianMs: numOrNull(row.waiting),
     weeklyLead: Array.from({ length: weeks }, (_, w) =>
-      numOrNull(weekly.find(r => num(r.week) === w)?.lead),
+      numOrNull(weekly[0]?.[`week_${w}`]),
     ),
   };
 }
