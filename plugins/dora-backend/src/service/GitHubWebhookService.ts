@@ -29,10 +29,21 @@ export interface GitHubDelivery {
   event?: string;
 }
 
-/** What to answer GitHub: the status and the JSON body. */
+/**
+ * What to answer GitHub: the status and the JSON body (`GitHubWebhookAnswer`
+ * in src/schema/openapi.yaml).
+ */
 export interface GitHubDeliveryAnswer {
-  status: number;
-  body: Record<string, unknown>;
+  status: 200 | 202;
+  body:
+    | { status: 'pong' | 'duplicate' }
+    | { status: 'ignored'; reason: string }
+    | {
+        status: 'stored';
+        created: number;
+        updated: number;
+        duplicates: number;
+      };
 }
 
 const RECORDED_EVENTS = ['deployment_status', 'pull_request', 'push'];

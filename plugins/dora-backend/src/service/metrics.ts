@@ -3,8 +3,11 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DORA_LEVEL_THRESHOLDS,
+  DoraChangeRow,
   DoraDataQualityResponse,
+  DoraDeploymentRow,
   DoraEnvironmentsResponse,
+  DoraIncidentRow,
   DoraListResponse,
   DoraMetricsResponse,
   DoraScope,
@@ -19,6 +22,13 @@ import { computeFigures, computeTrend, computeWeekly } from '../lib/figures';
 
 /** Longest window we serve in one request. */
 const MAX_WINDOW_MS = 3 * 366 * DAY_MS;
+
+/** The rows of each drill-down list. */
+export interface DoraListRows {
+  deployments: DoraDeploymentRow;
+  changes: DoraChangeRow;
+  incidents: DoraIncidentRow;
+}
 
 export interface MetricsQuery {
   scope: DoraScope;
@@ -176,21 +186,21 @@ export class MetricsService {
     };
   }
 
-  async list(
-    what: 'deployments' | 'changes' | 'incidents',
+  async list<W extends keyof DoraListRows>(
+    what: W,
     query: MetricsQuery,
     limit: number,
-  ): Promise<DoraListResponse<unknown>> {
+  ): Promise<DoraListResponse<DoraListRows[W]>> {
     const { filter } = await this.resolve(query);
     const { store } = this.options;
-    let items: unknown[];
-    if (what === 'deployments') {
-      items = await store.listDeployments(filter, limit + 1);
-    } else if (what === 'changes') {
-      items = await store.listChanges(filter, limit + 1);
-    } else {
-      items = await store.listIncidents(filter, limit + 1);
-    }
+    const read: {
+      [K in keyof DoraListRows]: () => Promise<DoraListRows[K][]>;
+    } = {
+      deployments: () => store.listDeployments(filter, limit + 1),
+      changes: () => store.listChanges(filter, limit + 1),
+      incidents: () => store.listIncidents(filter, limit + 1),
+    };
+    const items = await read[what]();
     return { items: items.slice(0, limit), truncated: items.length > limit };
   }
 

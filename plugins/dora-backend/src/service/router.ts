@@ -11,6 +11,7 @@ import {
 } from '@internal/plugin-dora-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { createOpenApiRouter } from '../schema/openapi.generated';
 import { DoraConfig } from './config';
 import { GitHubWebhookService } from './GitHubWebhookService';
 import { IngestionService } from './ingestion';
@@ -30,14 +31,55 @@ const SCOPES: DoraScope[] = ['org', 'team', 'service'];
 /** As long as an environment name ingestion accepts. */
 const MAX_ENVIRONMENT_LENGTH = 255;
 
+/**
+ * The ingestion API's body is checked by IngestionService.parse, not by the
+ * OpenAPI validator: its 400 names the event and field, and the batch size
+ * is configured. The validator sees the path relative to the router, or
+ * `<mount path>//events` once mounted under /api/dora.
+ */
+const INGESTION_PATH = /\/events\/?$/i;
+
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, auth, permissions, config } = options;
   const router = Router();
 
-  // Only the ingestion API parses JSON; the webhook needs the raw bytes.
-  router.post('/events', express.json({ limit: '5mb' }), async (req, res) => {
+  // Bodies are parsed before the OpenAPI router, only for the two routes
+  // that take one: JSON up to 5 MB for the ingestion API, the raw bytes
+  // for the webhook. Inside it, a parser's error (a body over the limit, or
+  // malformed JSON) would reach its validator's error handler, which makes
+  // every error a 400 InputError; here it reaches the backend's as before.
+  router.post('/events', express.json({ limit: '5mb' }));
+  router.post(
+    '/webhooks/github',
+    // Any content type: the signature covers the raw bytes whatever they are.
+    express.raw({ type: () => true, limit: '5mb' }),
+  );
+
+  // Routes, parameters and answers are those of src/schema/openapi.yaml.
+  // Its request validator runs with the defaults of backend-openapi-utils
+  // but three: unknown query parameters are ignored (as before), Backstage's
+  // httpAuth checks credentials (the validator would answer a request
+  // without a token with its own 401), and the ingestion body is left to
+  // its handler. The read routes' query parameters are declared without
+  // type or enum (see the spec), so that the checks below still give their
+  // messages (`scope: must be one of org, team, service`, ...).
+  const api = await createOpenApiRouter({
+    // Instead of its default express.json() on every route.
+    middleware: [(_req, _res, next) => next()],
+    validatorOptions: {
+      validateRequests: {
+        coerceTypes: false,
+        allowUnknownQueryParameters: true,
+      },
+      validateSecurity: false,
+      ignorePaths: (path: string) => INGESTION_PATH.test(path),
+    },
+  });
+  router.use(api);
+
+  api.post('/events', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['service', 'user'],
     });
@@ -63,15 +105,15 @@ export async function createRouter(
     res.status(body.created > 0 || body.updated > 0 ? 201 : 200).json(body);
   });
 
-  const readQuery = (req: express.Request): MetricsQuery => {
-    const scope = (req.query.scope ?? 'org') as DoraScope;
+  const readQuery = (query: Record<string, unknown>): MetricsQuery => {
+    const scope = (query.scope ?? 'org') as DoraScope;
     if (!SCOPES.includes(scope)) {
       throw new InputError(`scope: must be one of ${SCOPES.join(', ')}`);
     }
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     // An unknown name is no error: an environment without deployments
     // simply has zero figures (GET /environments lists those that exist).
-    const { environment } = req.query;
+    const { environment } = query;
     if (
       environment !== undefined &&
       (typeof environment !== 'string' ||
@@ -84,57 +126,72 @@ export async function createRouter(
     }
     return {
       scope,
-      ref: str(req.query.ref),
-      from: str(req.query.from),
-      to: str(req.query.to),
+      ref: str(query.ref),
+      from: str(query.from),
+      to: str(query.to),
       ...(environment === undefined ? {} : { environment }),
     };
   };
 
-  router.get('/metrics', async (req, res) => {
+  const readLimit = (query: Record<string, unknown>): number => {
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new InputError('limit: must be an integer from 1 to 1000');
+    }
+    return limit;
+  };
+
+  api.get('/metrics', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await options.metrics.metrics(readQuery(req)));
+    res.json(await options.metrics.metrics(readQuery(req.query)));
   });
 
-  router.get('/environments', async (req, res) => {
+  api.get('/environments', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await options.metrics.environments(readQuery(req)));
+    res.json(await options.metrics.environments(readQuery(req.query)));
   });
 
-  router.get('/data-quality', async (req, res) => {
+  api.get('/data-quality', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await options.metrics.dataQuality(readQuery(req)));
+    res.json(await options.metrics.dataQuality(readQuery(req.query)));
   });
 
   // Drill-down: the rows behind the figures, newest first.
-  for (const what of ['deployments', 'changes', 'incidents'] as const) {
-    router.get(`/${what}`, async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['user', 'service'] });
-      const limit =
-        req.query.limit === undefined ? 100 : Number(req.query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw new InputError('limit: must be an integer from 1 to 1000');
-      }
-      res.json(await options.metrics.list(what, readQuery(req), limit));
-    });
-  }
+  api.get('/deployments', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const limit = readLimit(req.query);
+    res.json(
+      await options.metrics.list('deployments', readQuery(req.query), limit),
+    );
+  });
 
-  router.post(
-    '/webhooks/github',
-    // Any content type: the signature covers the raw bytes whatever they are.
-    express.raw({ type: () => true, limit: '5mb' }),
-    async (req, res) => {
-      const answer = await options.githubWebhooks.receive({
-        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-        signature: req.get('x-hub-signature-256'),
-        contentType: req.get('content-type'),
-        isJson: Boolean(req.is('application/json')),
-        deliveryId: req.get('x-github-delivery'),
-        event: req.get('x-github-event'),
-      });
-      res.status(answer.status).json(answer.body);
-    },
-  );
+  api.get('/changes', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const limit = readLimit(req.query);
+    res.json(
+      await options.metrics.list('changes', readQuery(req.query), limit),
+    );
+  });
+
+  api.get('/incidents', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const limit = readLimit(req.query);
+    res.json(
+      await options.metrics.list('incidents', readQuery(req.query), limit),
+    );
+  });
+
+  api.post('/webhooks/github', async (req, res) => {
+    const answer = await options.githubWebhooks.receive({
+      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      signature: req.get('x-hub-signature-256'),
+      contentType: req.get('content-type'),
+      isJson: Boolean(req.is('application/json')),
+      deliveryId: req.get('x-github-delivery'),
+      event: req.get('x-github-event'),
+    });
+    res.status(answer.status).json(answer.body);
+  });
 
   return router;
 }
