@@ -15,7 +15,7 @@ import { createOpenApiRouter } from '../schema/openapi.generated';
 import { DoraConfig } from './config';
 import { GitHubWebhookService } from './GitHubWebhookService';
 import { IngestionService } from './ingestion';
-import { MetricsQuery, MetricsService } from './metrics';
+import { DoraListRows, MetricsQuery, MetricsService } from './metrics';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -156,29 +156,25 @@ export async function createRouter(
     res.json(await options.metrics.dataQuality(readQuery(req.query)));
   });
 
-  // Drill-down: the rows behind the figures, newest first.
+  /** Drill-down: the rows behind the figures, newest first. */
+  const rowsBehind = <W extends keyof DoraListRows>(
+    what: W,
+    query: Record<string, unknown>,
+  ) => {
+    const limit = readLimit(query);
+    return options.metrics.list(what, readQuery(query), limit);
+  };
   api.get('/deployments', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const limit = readLimit(req.query);
-    res.json(
-      await options.metrics.list('deployments', readQuery(req.query), limit),
-    );
+    res.json(await rowsBehind('deployments', req.query));
   });
-
   api.get('/changes', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const limit = readLimit(req.query);
-    res.json(
-      await options.metrics.list('changes', readQuery(req.query), limit),
-    );
+    res.json(await rowsBehind('changes', req.query));
   });
-
   api.get('/incidents', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const limit = readLimit(req.query);
-    res.json(
-      await options.metrics.list('incidents', readQuery(req.query), limit),
-    );
+    res.json(await rowsBehind('incidents', req.query));
   });
 
   api.post('/webhooks/github', async (req, res) => {
