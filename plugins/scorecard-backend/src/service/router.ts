@@ -21,13 +21,14 @@ import {
   scorecardReadPermission,
   scorecardWaiverCreatePermission,
 } from '@internal/plugin-scorecard-common';
-import express, { Request } from 'express';
+import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { LoadedChecks } from '../checks/CheckLoader';
 import { ChecksFileError, parseChecksFile } from '../checks/parseChecksFile';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { Evaluator } from '../evaluation/Evaluator';
+import { createOpenApiRouter } from '../schema/openapi.generated';
 import { renderBadge } from './badge';
 import { entityScorecard } from './entityScorecard';
 import { rollUpTeams } from './teams';
@@ -121,8 +122,13 @@ function checkedRef(ref: CompoundEntityRef, what = 'entity'): string {
   return entityRefKey(ref);
 }
 
+/** A request whatever its typed parameters, as httpAuth reads one. */
+type AnyRequest = Parameters<HttpAuthService['credentials']>[0];
+
 /** The entity of `/entities/:kind/:namespace/:name`. */
-function refFromParams(req: Request): string {
+function refFromParams(req: {
+  params: { kind: string; namespace: string; name: string };
+}): string {
   const { kind, namespace, name } = req.params;
   return checkedRef({ kind, namespace, name });
 }
@@ -147,6 +153,11 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, auditor, store, evaluator, checks } = options;
   const router = Router();
+  // Bodies are parsed before the OpenAPI router, as before: JSON up to 1 MB,
+  // and YAML or other text for the dry run. Inside it, a parser's error (a
+  // body over the limit, or malformed JSON) would reach its validator's
+  // error handler, which makes every error a 400 InputError; here it
+  // reaches the backend's as before.
   router.use(express.json({ limit: '1mb' }));
   router.use(
     '/checks/dry-run',
@@ -156,9 +167,30 @@ export async function createRouter(
     }),
   );
 
+  // Routes, parameters and answers are those of src/schema/openapi.yaml.
+  // Its request validator runs with the defaults of backend-openapi-utils
+  // but two: unknown query parameters pass it (`/entities` and `/teams`
+  // refuse them below, with the other bad parameters, as before), and
+  // Backstage's httpAuth checks credentials (the validator would answer a
+  // request without a token with its own 401). The query parameters and
+  // the waiver and dry-run bodies are declared without types (see the
+  // spec), so that the zod checks below still give their messages.
+  const api = await createOpenApiRouter({
+    // Instead of its default express.json() on every route.
+    middleware: [(_req, _res, next) => next()],
+    validatorOptions: {
+      validateRequests: {
+        coerceTypes: false,
+        allowUnknownQueryParameters: true,
+      },
+      validateSecurity: false,
+    },
+  });
+  router.use(api);
+
   /** The caller's credentials, if the policy allows them `permission`. */
   async function authorize(
-    req: Request,
+    req: AnyRequest,
     permission: typeof scorecardReadPermission,
     refusal: string,
   ) {
@@ -172,7 +204,7 @@ export async function createRouter(
     return credentials;
   }
 
-  const authorizeRead = (req: Request) =>
+  const authorizeRead = (req: AnyRequest) =>
     authorize(
       req,
       scorecardReadPermission,
@@ -185,7 +217,7 @@ export async function createRouter(
       entityRef,
     );
 
-  router.get('/checks', async (req, res) => {
+  api.get('/checks', async (req, res) => {
     await authorizeRead(req);
     const set = checks.getChecks();
     const error = checks.getLastError();
@@ -194,7 +226,7 @@ export async function createRouter(
       loadedAt: set.loadedAt.toISOString(),
       checks: set.checks,
       levels: set.levels,
-      states: CHECK_STATES,
+      states: [...CHECK_STATES],
       formula: SCORE_FORMULA,
       reloadError: error
         ? { message: error.message, at: error.at.toISOString() }
@@ -202,7 +234,7 @@ export async function createRouter(
     });
   });
 
-  router.post('/checks/dry-run', async (req, res) => {
+  api.post('/checks/dry-run', async (req, res) => {
     // Reads the whole catalog and calls GitHub/TechDocs for every entity:
     // for check authors (the platform team in production), not every reader.
     await authorize(
@@ -210,11 +242,13 @@ export async function createRouter(
       scorecardCheckDryRunPermission,
       `Not allowed to dry-run checks across the catalog (permission ${scorecardCheckDryRunPermission.name})`,
     );
+    // Whatever was sent (the spec declares it loosely): checked here.
+    const body = req.body as { yaml?: unknown } | string | undefined;
     let text: string;
-    if (typeof req.body === 'string') {
-      text = req.body;
-    } else if (req.body && typeof req.body.yaml === 'string') {
-      text = req.body.yaml;
+    if (typeof body === 'string') {
+      text = body;
+    } else if (body && typeof body.yaml === 'string') {
+      text = body.yaml;
     } else {
       throw new InputError(
         'Send the checks as YAML (Content-Type: application/yaml) or as JSON { "yaml": "..." }',
@@ -235,7 +269,7 @@ export async function createRouter(
     res.json(await evaluator.dryRun(candidate));
   });
 
-  router.get('/entities', async (req, res) => {
+  api.get('/entities', async (req, res) => {
     await authorizeRead(req);
     const q = parseInput(listQuery, req.query, 'Invalid query');
     const offset = q.cursor ? decodeCursor(q.cursor) : 0;
@@ -271,7 +305,7 @@ export async function createRouter(
     });
   });
 
-  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+  api.get('/entities/:kind/:namespace/:name', async (req, res) => {
     await authorizeRead(req);
     res.json(await entityView(refFromParams(req)));
   });
@@ -288,7 +322,7 @@ export async function createRouter(
     return new Date(Date.now() - days * DAY_MS);
   };
 
-  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+  api.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
     await authorizeRead(req);
     const since = sinceFromQuery(req.query);
     const entityRef = refFromParams(req);
@@ -298,13 +332,13 @@ export async function createRouter(
     res.json({ entityRef, ...(await store.getHistory(entityRef, { since })) });
   });
 
-  router.get('/trend', async (req, res) => {
+  api.get('/trend', async (req, res) => {
     await authorizeRead(req);
     const since = sinceFromQuery(req.query);
     res.json({ days: await store.getOrganisationTrend({ since }) });
   });
 
-  router.get('/entities/:kind/:namespace/:name/badge.svg', async (req, res) => {
+  api.get('/entities/:kind/:namespace/:name/badge.svg', async (req, res) => {
     await authorizeRead(req);
     const summary = await store.getEntityScore(refFromParams(req));
     res
@@ -313,7 +347,7 @@ export async function createRouter(
       .send(renderBadge(summary));
   });
 
-  router.post('/entities/:kind/:namespace/:name/evaluate', async (req, res) => {
+  api.post('/entities/:kind/:namespace/:name/evaluate', async (req, res) => {
     await authorizeRead(req);
     const entityRef = refFromParams(req);
     const evaluation = await evaluator.evaluateOne(entityRef);
@@ -323,7 +357,7 @@ export async function createRouter(
     res.json(await entityView(entityRef));
   });
 
-  router.get('/teams', async (req, res) => {
+  api.get('/teams', async (req, res) => {
     await authorizeRead(req);
     const { hierarchy } = parseInput(
       z.object({ hierarchy: bool.default(true) }).strict(),
@@ -335,7 +369,7 @@ export async function createRouter(
     res.json({ items: rollUpTeams(direct, groups), formula: SCORE_FORMULA });
   });
 
-  router.post('/waivers', async (req, res) => {
+  api.post('/waivers', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseInput(waiverBody, req.body ?? {}, 'Invalid waiver');
     const entityRef = normalizeRef(body.entityRef);
