@@ -13,14 +13,14 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import {
+  OpenApiContract,
+  routerOperations,
+} from '@internal/paved-road-node/testUtils';
 import { createHmac } from 'crypto';
 import express from 'express';
-import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import request from 'supertest';
-import { parse } from 'yaml';
 import { testEntities } from '../__testUtils__/fixtures';
 import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
 import { spec } from '../schema/openapi.generated';
@@ -34,46 +34,9 @@ jest.setTimeout(60_000);
 
 const SECRET = 'webhook-secret';
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-const specYaml = parse(
-  readFileSync(resolve(__dirname, '../schema/openapi.yaml'), 'utf8'),
+const contract = OpenApiContract.fromFile(
+  resolve(__dirname, '../schema/openapi.yaml'),
 );
-/** Every operation of the spec, as `<METHOD> <path>`. */
-const specOperations = Object.entries(specYaml.paths).flatMap(([path, item]) =>
-  Object.keys(item as object).map(m => `${m.toUpperCase()} ${path}`),
-);
-
-// The spec's schemas (OpenAPI 3.1: JSON Schema 2020-12), by JSON pointer.
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addSchema(specYaml, 'spec');
-const pointer = (...parts: string[]) =>
-  parts.map(p => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
-
-/** Why `body` is not what the spec documents for the answer, if it is not. */
-function contractErrors(
-  method: string,
-  path: string,
-  status: number,
-  contentType: string | undefined,
-  body: unknown,
-): string[] {
-  const operation = specYaml.paths[path]?.[method.toLowerCase()];
-  if (!operation) return [`${method} ${path} is not in the spec`];
-  const documented = operation.responses[status] ? String(status) : 'default';
-  let response = pointer('paths', path, method.toLowerCase(), 'responses');
-  response += `/${documented}`;
-  const ref = operation.responses[documented].$ref as string | undefined;
-  if (ref) response = pointer(...ref.slice(2).split('/'));
-  if (!contentType?.startsWith('application/json')) {
-    return [`content type ${contentType}`];
-  }
-  const validate = ajv.getSchema(
-    `spec#/${response}/content/application~1json/schema`,
-  )!;
-  return validate(body)
-    ? []
-    : [`status ${status} (${documented}): ${ajv.errorsText(validate.errors)}`];
-}
 
 const ci = (subject: string) =>
   mockCredentials.service.header({
@@ -119,7 +82,7 @@ const window = 'from=2026-01-01T00:00:00Z&to=2026-01-08T00:00:00Z';
 
 describe('the OpenAPI contract', () => {
   it('is what the typed router is built from', () => {
-    expect(spec).toEqual(specYaml);
+    expect(spec).toEqual(contract.spec);
   });
 
   it('is what the router serves and answers', async () => {
@@ -162,7 +125,6 @@ describe('the OpenAPI contract', () => {
     });
     const app = express().use(router).use(mockErrorHandler());
 
-    const served = new Set<string>();
     /** A request whose answer must have `status` and be what the spec says. */
     const expectAnswer = async (
       operation: string,
@@ -170,18 +132,11 @@ describe('the OpenAPI contract', () => {
       send: (r: request.Test) => request.Test,
     ) => {
       const [method, path] = operation.split(' ');
-      served.add(`${method} ${path.split('?')[0]}`);
       const res = await send((request(app) as any)[method.toLowerCase()](path));
       expect({
         operation,
         status: res.status,
-        errors: contractErrors(
-          method,
-          path.split('?')[0],
-          res.status,
-          res.get('content-type'),
-          res.body,
-        ),
+        errors: contract.check(method, path, res),
       }).toEqual({ operation, status, errors: [] });
       return res;
     };
@@ -286,23 +241,12 @@ describe('the OpenAPI contract', () => {
     );
 
     // Every operation of the spec was exercised above ...
-    expect([...served].sort()).toEqual([...specOperations].sort());
+    expect([...contract.checked].sort()).toEqual(
+      [...contract.operations].sort(),
+    );
     // ... and the router serves those and the spec itself, nothing else.
-    const routes: string[] = [];
-    const collect = (stack: any[]) => {
-      for (const layer of stack) {
-        if (layer.route) {
-          for (const method of Object.keys(layer.route.methods)) {
-            routes.push(`${method.toUpperCase()} ${layer.route.path}`);
-          }
-        } else if (layer.handle?.stack) {
-          collect(layer.handle.stack);
-        }
-      }
-    };
-    collect((router as any).stack);
-    expect([...new Set(routes)].sort()).toEqual(
-      [...specOperations, 'GET /openapi.json'].sort(),
+    expect(routerOperations(router)).toEqual(
+      [...contract.operations, 'GET /openapi.json'].sort(),
     );
   });
 });
