@@ -1508,6 +1508,12 @@ export const spec = {
                 },
               },
             },
+            '*/*': {
+              schema: {
+                description:
+                  'Any other content type is not read: the handler answers as for an empty body, with the 400 naming every missing field.',
+              },
+            },
           },
         },
         responses: {
