@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { openApiRouterOptions } from '@internal/paved-road-node';
 import {
   DoraScope,
   doraEventsCreatePermission,
@@ -57,26 +58,17 @@ export async function createRouter(
     express.raw({ type: () => true, limit: '5mb' }),
   );
 
-  // Routes, parameters and answers are those of src/schema/openapi.yaml.
-  // Its request validator runs with the defaults of backend-openapi-utils
-  // but three: unknown query parameters are ignored (as before), Backstage's
-  // httpAuth checks credentials (the validator would answer a request
-  // without a token with its own 401), and the ingestion body is left to
-  // its handler. The read routes' query parameters are declared without
-  // type or enum (see the spec), so that the checks below still give their
-  // messages (`scope: must be one of org, team, service`, ...).
-  const api = await createOpenApiRouter({
-    // Instead of its default express.json() on every route.
-    middleware: [(_req, _res, next) => next()],
-    validatorOptions: {
-      validateRequests: {
-        coerceTypes: false,
-        allowUnknownQueryParameters: true,
-      },
-      validateSecurity: false,
-      ignorePaths: (path: string) => INGESTION_PATH.test(path),
-    },
-  });
+  // Routes, parameters and answers are those of src/schema/openapi.yaml;
+  // its request validator runs as openApiRouterOptions says, and leaves the
+  // ingestion body to its handler. The read routes' query parameters are
+  // declared without type or enum (see the spec), so that the checks below
+  // still give their messages (`scope: must be one of org, team, service`,
+  // ...).
+  const api = await createOpenApiRouter(
+    openApiRouterOptions({
+      ignorePaths: path => INGESTION_PATH.test(path),
+    }),
+  );
   router.use(api);
 
   api.post('/events', async (req, res) => {

@@ -10,7 +10,11 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { DAY_MS, entityRefKey } from '@internal/paved-road-common';
-import { invalidEntityRefPart, parseInput } from '@internal/paved-road-node';
+import {
+  invalidEntityRefPart,
+  openApiRouterOptions,
+  parseInput,
+} from '@internal/paved-road-node';
 import {
   AuthorizeResult,
   CHECK_STATES,
@@ -167,25 +171,13 @@ export async function createRouter(
     }),
   );
 
-  // Routes, parameters and answers are those of src/schema/openapi.yaml.
-  // Its request validator runs with the defaults of backend-openapi-utils
-  // but two: unknown query parameters pass it (`/entities` and `/teams`
-  // refuse them below, with the other bad parameters, as before), and
-  // Backstage's httpAuth checks credentials (the validator would answer a
-  // request without a token with its own 401). The query parameters and
-  // the waiver and dry-run bodies are declared without types (see the
-  // spec), so that the zod checks below still give their messages.
-  const api = await createOpenApiRouter({
-    // Instead of its default express.json() on every route.
-    middleware: [(_req, _res, next) => next()],
-    validatorOptions: {
-      validateRequests: {
-        coerceTypes: false,
-        allowUnknownQueryParameters: true,
-      },
-      validateSecurity: false,
-    },
-  });
+  // Routes, parameters and answers are those of src/schema/openapi.yaml;
+  // its request validator runs as openApiRouterOptions says: unknown query
+  // parameters pass it (`/entities` and `/teams` refuse them below, with
+  // the other bad parameters, as before). The query parameters and the
+  // waiver and dry-run bodies are declared without types (see the spec), so
+  // that the zod checks below still give their messages.
+  const api = await createOpenApiRouter(openApiRouterOptions());
   router.use(api);
 
   /** The caller's credentials, if the policy allows them `permission`. */
