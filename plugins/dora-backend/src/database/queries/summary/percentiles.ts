@@ -45,18 +45,29 @@ export async function percentileOf(
 }
 
 /**
+ * Look-ups split in two statements sent at once, alternate parts in each: a
+ * statement runs on one core, and the look-ups are most of a request's
+ * work. Each part keeps its number (`part`), so the rows' order does not
+ * matter. No empty half.
+ */
+function inHalves<T>(parts: T[]): Array<Array<{ part: number; item: T }>> {
+  return [0, 1]
+    .map(half =>
+      parts
+        .map((item, part) => ({ part, item }))
+        .filter(({ part }) => part % 2 === half),
+    )
+    .filter(half => half.length);
+}
+
+/**
  * UNION ALL of sub-queries that may have their own ORDER BY/LIMIT (wrapped,
- * for SQLite). Sent as two statements at once, alternate parts in each: a
- * statement runs on one core, and the look-ups are most of a request's work.
- * Rows carry their part's number, so their order does not matter.
+ * for SQLite), in halves (inHalves).
  */
 async function unionAll<T>(db: Knex, parts: Knex.QueryBuilder[]): Promise<T[]> {
-  const halves = [0, 1]
-    .map(half => parts.filter((_, i) => i % 2 === half))
-    .filter(half => half.length);
   const results = await Promise.all(
-    halves.map(async half => {
-      const compiled = half.map(p => p.toSQL());
+    inHalves(parts).map(async half => {
+      const compiled = half.map(({ item }) => item.toSQL());
       const result = await db.raw(
         compiled
           .map((c, i) => `SELECT * FROM (${c.sql}) AS u${i}`)
@@ -222,15 +233,8 @@ export class PercentileLookups {
   private async fineCountsInDatabase(keys: FineKey[]): Promise<FineCount[]> {
     const { db, scope, environment, tables } = this.ctx;
     if (scope.kind !== 'org') throw new Error('fine buckets: org only');
-    const halves = [0, 1]
-      .map(half =>
-        keys
-          .map((k, part) => ({ ...k, part }))
-          .filter(k => k.part % 2 === half),
-      )
-      .filter(half => half.length);
     const results = await Promise.all(
-      halves.map(half =>
+      inHalves(keys).map(half =>
         db.raw(
           `SELECT k.part, b.bucket, f.n
              FROM unnest(?::int[], ?::text[], ?::int[], ?::int[], ?::int[])
@@ -248,11 +252,11 @@ export class PercentileLookups {
                  AND r.day >= k.from_day AND r.day < k.to_day) f
             WHERE f.n IS NOT NULL`,
           [
-            pgArray(half.map(k => k.part)),
-            pgArray(half.map(k => k.metric)),
-            pgArray(half.map(k => k.low)),
-            pgArray(half.map(k => k.fromDay)),
-            pgArray(half.map(k => k.toDay)),
+            pgArray(half.map(({ part }) => part)),
+            pgArray(half.map(({ item }) => item.metric)),
+            pgArray(half.map(({ item }) => item.low)),
+            pgArray(half.map(({ item }) => item.fromDay)),
+            pgArray(half.map(({ item }) => item.toDay)),
             ...(environment === undefined ? [] : [environment]),
           ],
         ),

@@ -17,11 +17,18 @@ import { isPostgres } from '../../util';
 import { SummaryContext, targetChanges } from './context';
 import { LeadFigures } from './leadFigures';
 
-/** The target's changes of the service deployed in the window. */
-function serviceChanges(ctx: SummaryContext): Knex.QueryBuilder {
+/**
+ * The target's changes of the service deployed in [from, to): the window,
+ * unless told otherwise.
+ */
+function serviceChanges(
+  ctx: SummaryContext,
+  from = ctx.from,
+  to = ctx.to,
+): Knex.QueryBuilder {
   return targetChanges(ctx)
-    .andWhere('c.deployed_at', '>=', ctx.from)
-    .andWhere('c.deployed_at', '<', ctx.to)
+    .andWhere('c.deployed_at', '>=', from)
+    .andWhere('c.deployed_at', '<', to)
     .whereNotNull('c.lead_ms');
 }
 
@@ -43,11 +50,11 @@ async function servicePercentilesInDatabase(
     lead: DbAggregate;
   } & Partial<Record<'lead_p90' | ChangeMetric, DbAggregate>>;
   const weekMedian = (w: number) =>
-    targetChanges(ctx)
-      .andWhere('c.deployed_at', '>=', from + w * WEEK_MS)
-      .andWhere('c.deployed_at', '<', Math.min(to, from + (w + 1) * WEEK_MS))
-      .whereNotNull('c.lead_ms')
-      .select(cont('lead', 0.5, 'lead'));
+    serviceChanges(
+      ctx,
+      from + w * WEEK_MS,
+      Math.min(to, from + (w + 1) * WEEK_MS),
+    ).select(cont('lead', 0.5, 'lead'));
   const [[row], weekly]: [Row[], Array<Record<string, DbAggregate>>] =
     await Promise.all([
       serviceChanges(ctx).select(
