@@ -1,36 +1,148 @@
 import type { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { InputError } from '@backstage/errors';
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
 
 /** What a plugin's generated `createOpenApiRouter` takes. */
 export type OpenApiRouterOptions = NonNullable<
   Parameters<typeof createValidatedOpenApiRouter>[1]
 >;
 
+type ValidatorOptions = Parameters<typeof OpenApiValidator.middleware>[0];
+
+/** A query, path or header parameter of the spec, as far as we read one. */
+interface SpecParameter {
+  name?: string;
+  in?: string;
+  $ref?: string;
+  /** What a bad value is told, after `<name>: `; see invalidParameterMessage. */
+  'x-invalid-message'?: string;
+  schema?: {
+    type?: string;
+    enum?: unknown[];
+    minimum?: number;
+    maximum?: number;
+  };
+}
+
+/** An express-openapi-validator error: one item per value it refused. */
+interface ValidatorError {
+  message?: string;
+  errors?: { path?: string; message?: string }[];
+}
+
+/**
+ * What a refused parameter is told: the parameter's own `x-invalid-message`
+ * if the spec gives one, else what its schema allows (`must be one of a, b`,
+ * `must be an integer from 1 to 1000`); undefined when the schema says
+ * neither. One message per parameter, whatever the validator found wrong
+ * (a value out of range, an empty or repeated one), as the handlers said it
+ * before the spec validated.
+ */
+export function invalidParameterMessage(
+  parameter: SpecParameter,
+): string | undefined {
+  const { name, schema = {} } = parameter;
+  if (parameter['x-invalid-message']) {
+    return `${name}: ${parameter['x-invalid-message']}`;
+  }
+  if (Array.isArray(schema.enum)) {
+    return `${name}: must be one of ${schema.enum.join(', ')}`;
+  }
+  if (
+    schema.type === 'integer' &&
+    schema.minimum !== undefined &&
+    schema.maximum !== undefined
+  ) {
+    return `${name}: must be an integer from ${schema.minimum} to ${schema.maximum}`;
+  }
+  return undefined;
+}
+
+/** The parameters the matched operation declares, `$ref`s resolved. */
+function operationParameters(spec: object, req: Request): SpecParameter[] {
+  const operation = (req as { openapi?: { schema?: unknown } }).openapi
+    ?.schema as { parameters?: SpecParameter[] } | undefined;
+  const components = (
+    spec as { components?: { parameters?: Record<string, SpecParameter> } }
+  ).components?.parameters;
+  return (operation?.parameters ?? []).map(parameter => {
+    const ref = parameter.$ref?.match(/^#\/components\/parameters\/(.+)$/);
+    return (ref && components?.[ref[1]]) || parameter;
+  });
+}
+
+/**
+ * Turns the validator's refusal into the 400 a client reads: the message of
+ * the first refused parameter (see invalidParameterMessage), or the
+ * validator's own words for anything else, as backend-openapi-utils does.
+ */
+function refusalToInputError(spec: object): ErrorRequestHandler {
+  return (error: ValidatorError, req, _res, next) => {
+    const parameters = operationParameters(spec, req);
+    for (const item of error.errors ?? []) {
+      const [, location, name] = item.path?.split('/') ?? [];
+      const parameter = parameters.find(
+        p => p.in === location && p.name === name,
+      );
+      const message = parameter && invalidParameterMessage(parameter);
+      if (message) {
+        next(new InputError(message));
+        return;
+      }
+    }
+    next(new InputError(error.message ?? 'Invalid request'));
+  };
+}
+
 /**
  * The options Paved Road's backends build their OpenAPI router
- * (`createOpenApiRouter` of src/schema/openapi.generated.ts) with: the
- * defaults of @backstage/backend-openapi-utils but three. Bodies are parsed
- * before it, by the plugin's own router with its own limits, not by its
- * default `express.json()` on every route (inside it, a parser's error
- * would reach the validator's error handler, which makes every error a 400
- * InputError). Unknown query parameters pass the request validator: the
- * handlers refuse those they must, with their own messages. And
- * Backstage's httpAuth checks credentials: the validator would answer a
- * request without a token with its own 401. `ignorePaths`: the requests
- * the validator leaves alone altogether (it sees the path relative to the
+ * (`createOpenApiRouter` of src/schema/openapi.generated.ts) with. Requests
+ * are validated against `spec` by the same validator and settings as
+ * @backstage/backend-openapi-utils', but three, and a refused parameter
+ * gets the message its spec entry gives (invalidParameterMessage), not the
+ * validator's ("request/query/scope must be equal to one of the allowed
+ * values"): so the validator runs here, as the router's middleware, with
+ * its own error handler, and the router's built-in one is told to let
+ * everything through.
+ *
+ * The three: bodies are parsed before the router, by the plugin's own
+ * router with its own limits, not by a default `express.json()` on every
+ * route (inside it, a parser's error would become a 400). Unknown query
+ * parameters pass: the handlers refuse those they must, with their own
+ * messages. Backstage's httpAuth checks credentials, not the validator.
+ * Query values are coerced to their declared type (`limit=20` is the
+ * integer 20, as `Number()` read it before). `ignorePaths`: the requests
+ * left unvalidated altogether (the validator sees the path relative to the
  * router, or `<mount path>/<path>` once mounted).
  */
 export function openApiRouterOptions(
+  spec: object,
   options: { ignorePaths?: (path: string) => boolean } = {},
 ): OpenApiRouterOptions {
+  const validator: ValidatorOptions = {
+    apiSpec: spec as ValidatorOptions['apiSpec'],
+    validateRequests: {
+      coerceTypes: 'array',
+      allowUnknownQueryParameters: true,
+    },
+    validateResponses: false,
+    validateSecurity: false,
+    useRequestUrl: true,
+    ignoreUndocumented: true,
+    ...(options.ignorePaths ? { ignorePaths: options.ignorePaths } : {}),
+  };
+  // One router: its error handler sees the validator's refusals only.
+  const validation = express.Router();
+  validation.use(OpenApiValidator.middleware(validator));
+  validation.use(refusalToInputError(spec));
   return {
-    middleware: [(_req, _res, next) => next()],
+    middleware: [validation],
+    // Validated above; the router's own validator would only repeat it.
     validatorOptions: {
-      validateRequests: {
-        coerceTypes: false,
-        allowUnknownQueryParameters: true,
-      },
+      validateRequests: false,
       validateSecurity: false,
-      ...(options.ignorePaths ? { ignorePaths: options.ignorePaths } : {}),
+      ignorePaths: /.*/,
     },
   };
 }

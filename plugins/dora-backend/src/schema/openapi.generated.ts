@@ -37,7 +37,9 @@ export const spec = {
         description:
           'What the figures cover: `org` (the default), `team` (`ref` a Group, with every group below it) or `service` (`ref` a Component). Anything else is a 400 `scope: must be one of org, team, service`.',
         schema: {
-          description: 'One of `org`, `team`, `service`; default `org`.',
+          type: 'string',
+          enum: ['org', 'team', 'service'],
+          default: 'org',
           examples: ['team'],
         },
       },
@@ -84,8 +86,12 @@ export const spec = {
         allowReserved: true,
         description:
           'Count the deployments to this one environment (by name, whatever its tier) instead of those to every production-tier environment. A name without deployments gives zero figures. Empty, repeated or longer than 255 characters: 400 `environment: must be one environment name of 1 to 255 characters`.',
+        'x-invalid-message':
+          'must be one environment name of 1 to 255 characters',
         schema: {
-          description: 'One environment name, 1 to 255 characters.',
+          type: 'string',
+          minLength: 1,
+          maxLength: 255,
           examples: ['production-eu'],
         },
       },
@@ -97,8 +103,11 @@ export const spec = {
         description:
           'At most this many rows, newest first (default 100); `truncated` says when rows were left out. Anything but an integer from 1 to 1000 is a 400 `limit: must be an integer from 1 to 1000`.',
         schema: {
-          description: 'An integer from 1 to 1000; default 100.',
-          examples: ['100'],
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          default: 100,
+          examples: [100],
         },
       },
     },

@@ -3,7 +3,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { openApiRouterOptions } from '@internal/paved-road-node';
 import {
@@ -12,7 +12,7 @@ import {
 } from '@internal/plugin-dora-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { createOpenApiRouter } from '../schema/openapi.generated';
+import { createOpenApiRouter, spec } from '../schema/openapi.generated';
 import { DoraConfig } from './config';
 import { GitHubWebhookService } from './GitHubWebhookService';
 import { IngestionService } from './ingestion';
@@ -27,10 +27,6 @@ export interface RouterOptions {
   metrics: MetricsService;
   githubWebhooks: GitHubWebhookService;
 }
-
-const SCOPES: DoraScope[] = ['org', 'team', 'service'];
-/** As long as an environment name ingestion accepts. */
-const MAX_ENVIRONMENT_LENGTH = 255;
 
 /**
  * The ingestion API's body is checked by IngestionService.parse, not by the
@@ -60,12 +56,9 @@ export async function createRouter(
 
   // Routes, parameters and answers are those of src/schema/openapi.yaml;
   // its request validator runs as openApiRouterOptions says, and leaves the
-  // ingestion body to its handler. The read routes' query parameters are
-  // declared without type or enum (see the spec), so that the checks below
-  // still give their messages (`scope: must be one of org, team, service`,
-  // ...).
+  // ingestion body to its handler.
   const api = await createOpenApiRouter(
-    openApiRouterOptions({
+    openApiRouterOptions(spec, {
       ignorePaths: path => INGESTION_PATH.test(path),
     }),
   );
@@ -97,40 +90,21 @@ export async function createRouter(
     res.status(body.created > 0 || body.updated > 0 ? 201 : 200).json(body);
   });
 
+  // scope, environment and limit are as the spec allows (the validator
+  // refuses anything else with the spec's message); ref, from and to are
+  // checked by the metrics service.
   const readQuery = (query: Record<string, unknown>): MetricsQuery => {
-    const scope = (query.scope ?? 'org') as DoraScope;
-    if (!SCOPES.includes(scope)) {
-      throw new InputError(`scope: must be one of ${SCOPES.join(', ')}`);
-    }
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    // An unknown name is no error: an environment without deployments
+    // An unknown environment is no error: an environment without deployments
     // simply has zero figures (GET /environments lists those that exist).
-    const { environment } = query;
-    if (
-      environment !== undefined &&
-      (typeof environment !== 'string' ||
-        environment.length === 0 ||
-        environment.length > MAX_ENVIRONMENT_LENGTH)
-    ) {
-      throw new InputError(
-        `environment: must be one environment name of 1 to ${MAX_ENVIRONMENT_LENGTH} characters`,
-      );
-    }
+    const environment = str(query.environment);
     return {
-      scope,
+      scope: (query.scope ?? 'org') as DoraScope,
       ref: str(query.ref),
       from: str(query.from),
       to: str(query.to),
       ...(environment === undefined ? {} : { environment }),
     };
-  };
-
-  const readLimit = (query: Record<string, unknown>): number => {
-    const limit = query.limit === undefined ? 100 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new InputError('limit: must be an integer from 1 to 1000');
-    }
-    return limit;
   };
 
   api.get('/metrics', async (req, res) => {
@@ -153,7 +127,7 @@ export async function createRouter(
     what: W,
     query: Record<string, unknown>,
   ) => {
-    const limit = readLimit(query);
+    const limit = Number(query.limit ?? 100);
     return options.metrics.list(what, readQuery(query), limit);
   };
   api.get('/deployments', async (req, res) => {

@@ -32,7 +32,7 @@ import { LoadedChecks } from '../checks/CheckLoader';
 import { ChecksFileError, parseChecksFile } from '../checks/parseChecksFile';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { Evaluator } from '../evaluation/Evaluator';
-import { createOpenApiRouter } from '../schema/openapi.generated';
+import { createOpenApiRouter, spec } from '../schema/openapi.generated';
 import { renderBadge } from './badge';
 import { entityScorecard } from './entityScorecard';
 import { rollUpTeams } from './teams';
@@ -177,7 +177,7 @@ export async function createRouter(
   // the other bad parameters, as before). The query parameters and the
   // waiver and dry-run bodies are declared without types (see the spec), so
   // that the zod checks below still give their messages.
-  const api = await createOpenApiRouter(openApiRouterOptions());
+  const api = await createOpenApiRouter(openApiRouterOptions(spec));
   router.use(api);
 
   /** The caller's credentials, if the policy allows them `permission`. */
