@@ -71,6 +71,32 @@ export function remoteError(failure: RemoteFailure): Error {
   return new InputError(message);
 }
 
+/**
+ * The body of a 2xx answer from `target`; any other status is thrown as the
+ * {@link remoteError} it is, with the server's own explanation read from the
+ * body by `remoteMessage` and the `hint` for that status.
+ */
+export function okBody(
+  target: RemoteTarget,
+  operation: string,
+  response: { status: number; body: unknown },
+  explain: {
+    remoteMessage: (body: unknown) => string | undefined;
+    hint?: (status: number) => string | undefined;
+  },
+): unknown {
+  if (response.status >= 200 && response.status < 300) {
+    return response.body;
+  }
+  throw remoteError({
+    ...target,
+    operation,
+    status: response.status,
+    remoteMessage: explain.remoteMessage(response.body),
+    hint: explain.hint?.(response.status),
+  });
+}
+
 /** The server could not be reached at all: DNS, refused connection, TLS, timeout. */
 export function unreachableError(
   target: RemoteTarget,

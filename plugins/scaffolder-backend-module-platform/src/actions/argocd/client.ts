@@ -4,7 +4,7 @@ import {
   RemoteTarget,
   RetryPolicy,
   defaultRetryPolicy,
-  remoteError,
+  okBody,
   requestJson,
 } from '../../lib/remote';
 
@@ -159,15 +159,9 @@ export class ArgoCdClient {
     response: { status: number; body: unknown },
     hint?: string,
   ): ArgoCdObject {
-    if (response.status >= 200 && response.status < 300) {
-      return response.body as ArgoCdObject;
-    }
-    throw remoteError({
-      ...this.target,
-      operation: `${method} ${path.split('?')[0]}`,
-      status: response.status,
-      remoteMessage: argoMessage(response.body),
-      hint: response.status === 400 ? hint : undefined,
-    });
+    return okBody(this.target, `${method} ${path.split('?')[0]}`, response, {
+      remoteMessage: argoMessage,
+      hint: status => (status === 400 ? hint : undefined),
+    }) as ArgoCdObject;
   }
 }

@@ -4,7 +4,7 @@ import {
   RemoteTarget,
   RetryPolicy,
   defaultRetryPolicy,
-  remoteError,
+  okBody,
   requestJson,
 } from '../../lib/remote';
 
@@ -195,18 +195,13 @@ export class VaultClient {
     capability: string,
     badRequestHint?: string,
   ): Record<string, unknown> | undefined {
-    if (response.status >= 200 && response.status < 300) {
-      return response.body && typeof response.body === 'object'
-        ? (response.body as Record<string, unknown>)
-        : undefined;
-    }
-    throw remoteError({
-      ...this.target,
-      operation: `${method} /v1/${apiPath}`,
-      status: response.status,
-      remoteMessage: vaultMessage(response.body),
-      hint: this.hint(response.status, apiPath, capability, badRequestHint),
+    const body = okBody(this.target, `${method} /v1/${apiPath}`, response, {
+      remoteMessage: vaultMessage,
+      hint: status => this.hint(status, apiPath, capability, badRequestHint),
     });
+    return body && typeof body === 'object'
+      ? (body as Record<string, unknown>)
+      : undefined;
   }
 
   private hint(
