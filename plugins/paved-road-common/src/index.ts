@@ -1,8 +1,10 @@
 /**
  * What Paved Road's frontend and backend packages share: the key an entity
- * ref is stored and compared by, and time constants.
+ * ref is stored and compared by, time constants, and an HTTP body read
+ * from its text.
  *
  * @packageDocumentation
  */
+export { jsonOrText } from './body';
 export { entityRefKey } from './entityRefs';
 export { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from './time';

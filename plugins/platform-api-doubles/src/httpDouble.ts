@@ -1,3 +1,4 @@
+import { jsonOrText } from '@internal/paved-road-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 
@@ -167,14 +168,7 @@ export class HttpDouble {
     req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://double');
       const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = undefined;
-      if (text) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = text;
-        }
-      }
+      const body = jsonOrText(text);
       const recorded: RecordedRequest = {
         at: Date.now(),
         method: req.method ?? 'GET',

@@ -5,6 +5,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { jsonOrText } from '@internal/paved-road-common';
 import { STATUS_CODES } from 'node:http';
 import { PagerDutyConfig, TOKEN_CONFIG_KEY } from '../config';
 import {
@@ -375,14 +376,7 @@ export class PagerDutyClient {
       } catch (error) {
         throw this.unreachable(operation, error);
       }
-      let body: unknown = undefined;
-      if (text) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = text;
-        }
-      }
+      const body = jsonOrText(text);
       if (response.status >= 200 && response.status < 300) {
         return body;
       }

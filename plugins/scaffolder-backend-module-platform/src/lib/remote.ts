@@ -5,6 +5,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { jsonOrText } from '@internal/paved-road-common';
 import { STATUS_CODES } from 'node:http';
 
 /** Which external system refused, named the way an operator knows it. */
@@ -216,14 +217,7 @@ export async function requestJson(
       continue;
     }
     const text = await response.text();
-    let body: unknown = undefined;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
+    const body = jsonOrText(text);
     return { status: response.status, headers: response.headers, body };
   }
 }
