@@ -19,6 +19,11 @@ interface Finding {
   secondary: string;
 }
 
+/** `n` and what is said of them, in the singular for one. */
+function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Everything that makes the figures less complete than they look. */
 export function dataQualityFindings(
   figures: DoraFigures,
@@ -35,7 +40,9 @@ export function dataQualityFindings(
         leadTime.changes
       } deployed commits (${formatPercent(
         leadTime.changes ? leadTime.prOpenFallbacks / leadTime.changes : null,
-      )}) start their lead time at PR open (squash-merge fallback)`,
+      )}) ${
+        leadTime.prOpenFallbacks === 1 ? 'starts its' : 'start their'
+      } lead time at PR open (squash-merge fallback)`,
       secondary:
         'A squash merge hides the branch commits, so coding time before the pull request was opened is not counted for them.',
     });
@@ -58,7 +65,11 @@ export function dataQualityFindings(
   if (quality.unknownCommits > 0) {
     findings.push({
       severity: 'warning',
-      text: `${quality.unknownCommits} deployed commits have no change event`,
+      text: counted(
+        quality.unknownCommits,
+        'deployed commit has no change event',
+        'deployed commits have no change event',
+      ),
       secondary:
         'Lead time cannot start without the authored time of these commits.',
     });
@@ -66,7 +77,11 @@ export function dataQualityFindings(
   if (quality.unlinkedIncidents > 0) {
     findings.push({
       severity: 'warning',
-      text: `${quality.unlinkedIncidents} incidents are not linked to a deployment`,
+      text: counted(
+        quality.unlinkedIncidents,
+        'incident is not linked to a deployment',
+        'incidents are not linked to a deployment',
+      ),
       secondary: picked
         ? 'They cannot be placed in an environment, so these figures leave them out. Send causedByDeployment, or check the incident link window.'
         : 'They do not count towards change failure rate. Send causedByDeployment, or check the incident link window.',
@@ -88,25 +103,33 @@ export function dataQualityFindings(
   if (recoveryTime.unrecovered > 0) {
     findings.push({
       severity: 'info',
-      text: `${recoveryTime.unrecovered} failed deployments have not recovered yet`,
+      text: counted(
+        recoveryTime.unrecovered,
+        'failed deployment has not recovered yet',
+        'failed deployments have not recovered yet',
+      ),
       secondary: 'They are not in the recovery-time median until they do.',
     });
   }
   if (recoveryTime.incidents.open > 0) {
     findings.push({
       severity: 'info',
-      text: `${recoveryTime.incidents.open} incidents opened in this window are still open`,
+      text: counted(
+        recoveryTime.incidents.open,
+        'incident opened in this window is still open',
+        'incidents opened in this window are still open',
+      ),
       secondary: 'They are not in the incident open-to-resolve median.',
     });
   }
   if (quality.undeployedChanges > 0) {
     findings.push({
       severity: 'info',
-      text: `${
-        quality.undeployedChanges
-      } changes authored in this window are not deployed to ${
-        picked ? target.environment : 'production'
-      } yet`,
+      text: `${counted(
+        quality.undeployedChanges,
+        'change authored in this window is',
+        'changes authored in this window are',
+      )} not deployed to ${picked ? target.environment : 'production'} yet`,
       secondary: 'Never-deployed commits do not count towards lead time.',
     });
   }

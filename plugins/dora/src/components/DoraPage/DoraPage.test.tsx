@@ -140,7 +140,7 @@ describe('DoraPage', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('1 failed deployments have not recovered yet'),
+      screen.getByText('1 failed deployment has not recovered yet'),
     ).toBeInTheDocument();
     // The definitions are on the page, not only in tooltips.
     expect(
