@@ -72,26 +72,56 @@ function operationParameters(spec: object, req: Request): SpecParameter[] {
   });
 }
 
+/** Where the validator's error paths say a value was (`/query/limit`). */
+const PARAMETER_LOCATIONS: Record<string, string> = {
+  query: 'query',
+  path: 'path',
+  headers: 'header',
+};
+
 /**
- * Turns the validator's refusal into the 400 a client reads: the message of
- * the first refused parameter (see invalidParameterMessage), or the
- * validator's own words for anything else, as backend-openapi-utils does.
+ * What is said of one refused value: its parameter's message (see
+ * invalidParameterMessage), else the validator's words after the name; a
+ * query parameter the operation does not declare is named as unknown.
+ * Undefined for what is no parameter's (a body's).
  */
-function refusalToInputError(spec: object): ErrorRequestHandler {
+function parameterRefusal(
+  item: { path?: string; message?: string },
+  parameters: SpecParameter[],
+): string | undefined {
+  const [, where, name] = item.path?.split('/') ?? [];
+  const location = PARAMETER_LOCATIONS[where];
+  if (!location || !name) return undefined;
+  const parameter = parameters.find(p => p.in === location && p.name === name);
+  if (!parameter) {
+    return location === 'query' ? `${name}: unknown parameter` : undefined;
+  }
+  return invalidParameterMessage(parameter) ?? `${name}: ${item.message}`;
+}
+
+/**
+ * Turns the validator's refusal into the 400 a client reads: what is said
+ * of every refused parameter, once each, after `prefix` if given; or, when
+ * anything else was refused (a body), the validator's own words, as
+ * backend-openapi-utils says them.
+ */
+function refusalToInputError(
+  spec: object,
+  prefix: string | undefined,
+): ErrorRequestHandler {
   return (error: ValidatorError, req, _res, next) => {
     const parameters = operationParameters(spec, req);
-    for (const item of error.errors ?? []) {
-      const [, location, name] = item.path?.split('/') ?? [];
-      const parameter = parameters.find(
-        p => p.in === location && p.name === name,
-      );
-      const message = parameter && invalidParameterMessage(parameter);
-      if (message) {
-        next(new InputError(message));
-        return;
-      }
+    const said = [
+      ...new Set(
+        (error.errors ?? []).map(item => parameterRefusal(item, parameters)),
+      ),
+    ];
+    if (said.length === 0 || said.some(s => s === undefined)) {
+      next(new InputError(error.message ?? 'Invalid request'));
+      return;
     }
-    next(new InputError(error.message ?? 'Invalid request'));
+    const message = said.join('; ');
+    next(new InputError(prefix ? `${prefix}: ${message}` : message));
   };
 }
 
@@ -109,8 +139,10 @@ function refusalToInputError(spec: object): ErrorRequestHandler {
  * The three: bodies are parsed before the router, by the plugin's own
  * router with its own limits, not by a default `express.json()` on every
  * route (inside it, a parser's error would become a 400). Unknown query
- * parameters pass: the handlers refuse those they must, with their own
- * messages. Backstage's httpAuth checks credentials, not the validator.
+ * parameters pass, except on an operation with
+ * `x-eov-allow-unknown-query-parameters: false`. Backstage's httpAuth
+ * checks credentials, not the validator. Every refused parameter is said
+ * in one answer.
  * Query values are coerced to their declared type (`limit=20` is the
  * integer 20, as `Number()` read it before). `ignorePaths`: the requests
  * left unvalidated altogether (the validator sees the path relative to the
@@ -118,13 +150,19 @@ function refusalToInputError(spec: object): ErrorRequestHandler {
  */
 export function openApiRouterOptions(
   spec: object,
-  options: { ignorePaths?: (path: string) => boolean } = {},
+  options: {
+    ignorePaths?: (path: string) => boolean;
+    /** Said before what is said of refused parameters, e.g. `Invalid query`. */
+    refusalPrefix?: string;
+  } = {},
 ): OpenApiRouterOptions {
   const validator: ValidatorOptions = {
     apiSpec: spec as ValidatorOptions['apiSpec'],
     validateRequests: {
       coerceTypes: 'array',
       allowUnknownQueryParameters: true,
+      // Every refused parameter in one answer, not the first alone.
+      allErrors: true,
     },
     validateResponses: false,
     validateSecurity: false,
@@ -135,7 +173,7 @@ export function openApiRouterOptions(
   // One router: its error handler sees the validator's refusals only.
   const validation = express.Router();
   validation.use(OpenApiValidator.middleware(validator));
-  validation.use(refusalToInputError(spec));
+  validation.use(refusalToInputError(spec, options.refusalPrefix));
   return {
     middleware: [validation],
     // Validated above; the router's own validator would only repeat it.

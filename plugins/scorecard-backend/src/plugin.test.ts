@@ -373,6 +373,63 @@ describe('scorecard plugin', () => {
     expect(past.body.error.message).toContain('future');
   });
 
+  it.each([
+    [
+      '/entities?orderBy=age&limit=0',
+      'Invalid query: orderBy: must be one of score, name; limit: must be an integer from 1 to 500',
+    ],
+    [
+      '/entities?limit=ten',
+      'Invalid query: limit: must be an integer from 1 to 500',
+    ],
+    [
+      '/entities?limit=',
+      'Invalid query: limit: must be an integer from 1 to 500',
+    ],
+    ['/entities?sort=score', 'Invalid query: sort: unknown parameter'],
+    ['/entities?check=', 'Invalid query: check: must be one check id'],
+    ['/entities?check=a&check=b', 'Invalid query: check: must be one check id'],
+    [
+      '/entities?criticalFailing=yes',
+      'Invalid query: criticalFailing: must be one of true, false',
+    ],
+    [
+      '/teams?hierarchy=maybe',
+      'Invalid query: hierarchy: must be one of true, false',
+    ],
+    ['/teams?depth=2', 'Invalid query: depth: unknown parameter'],
+    ['/trend?days=0', 'Invalid query: days: must be an integer from 1 to 730'],
+    [
+      '/entities/component/default/orders/history?days=1;%20DROP%20TABLE%20x',
+      'Invalid query: days: must be an integer from 1 to 730',
+    ],
+  ])(
+    'refuses %s, naming each bad parameter as the spec allows it',
+    async (path, message) => {
+      const res = await request(await start()).get(`/api/scorecard${path}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual({ name: 'InputError', message });
+    },
+  );
+
+  it('reads list parameters repeated or comma-separated, empty ones ignored', async () => {
+    const server = await start();
+    await request(server).post(
+      '/api/scorecard/entities/component/default/orders/evaluate',
+    );
+    const listed = async (query: string) => {
+      const res = await request(server).get(`/api/scorecard/entities?${query}`);
+      expect(res.status).toBe(200);
+      return res.body.items.map((i: { entityRef: string }) => i.entityRef);
+    };
+    const all = await listed('');
+    expect(all).toContain('component:default/orders');
+    expect(await listed('kind=API,Component')).toEqual(all);
+    expect(await listed('kind=api&kind=COMPONENT')).toEqual(all);
+    expect(await listed('kind=&owner=&cursor=')).toEqual(all);
+    expect(await listed('kind=api')).toEqual([]);
+  });
+
   it('grants a waiver that exempts the check at once', async () => {
     const server = await start();
     const res = await request(server)

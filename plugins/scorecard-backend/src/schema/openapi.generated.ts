@@ -68,8 +68,11 @@ export const spec = {
         description:
           'How many days of history, counted back from now: an integer from 1 to 730, default 90. Anything else is a 400 `Invalid query: days: ...`.',
         schema: {
-          description: 'An integer from 1 to 730; default 90.',
-          examples: ['30'],
+          type: 'integer',
+          minimum: 1,
+          maximum: 730,
+          default: 90,
+          examples: [30],
         },
       },
       owner: {
@@ -79,9 +82,13 @@ export const spec = {
         allowReserved: true,
         description:
           "Only entities owned by one of these owners: entity refs (kind `group` and namespace `default` when left out), comma-separated and/or repeated, case-insensitive. A value that is not an entity ref is a 400 `owner '...' is not an entity ref like group:default/my-team`.",
+        allowEmptyValue: true,
         schema: {
-          description: 'Owner refs, comma-separated, e.g. `team-a,user:jane`.',
-          examples: ['group:default/team-a'],
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+          examples: [['group:default/team-a']],
         },
       },
       entityKind: {
@@ -91,9 +98,13 @@ export const spec = {
         allowReserved: true,
         description:
           'Only entities of these kinds, comma-separated and/or repeated, case-insensitive.',
+        allowEmptyValue: true,
         schema: {
-          description: 'Kinds, comma-separated, e.g. `component,api`.',
-          examples: ['component'],
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+          examples: [['component']],
         },
       },
       level: {
@@ -103,9 +114,13 @@ export const spec = {
         allowReserved: true,
         description:
           'Only entities at one of these levels (their highest), comma-separated and/or repeated, case-insensitive.',
+        allowEmptyValue: true,
         schema: {
-          description: 'Level ids, comma-separated, e.g. `bronze,silver`.',
-          examples: ['gold'],
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+          examples: [['gold']],
         },
       },
       check: {
@@ -115,8 +130,10 @@ export const spec = {
         allowReserved: true,
         description:
           'Only entities failing this check (by id). One non-empty value.',
+        'x-invalid-message': 'must be one check id',
         schema: {
-          description: 'A check id.',
+          type: 'string',
+          minLength: 1,
           examples: ['has-owner'],
         },
       },
@@ -128,7 +145,8 @@ export const spec = {
         description:
           '`true`: only entities with a failing critical check; `false`: only those without. Anything else is a 400.',
         schema: {
-          description: '`true` or `false`.',
+          type: 'string',
+          enum: ['true', 'false'],
           examples: ['true'],
         },
       },
@@ -140,7 +158,8 @@ export const spec = {
         description:
           'The same as `criticalFailing`, which wins when both are given.',
         schema: {
-          description: '`true` or `false`.',
+          type: 'string',
+          enum: ['true', 'false'],
           examples: ['true'],
         },
       },
@@ -152,7 +171,9 @@ export const spec = {
         description:
           '`score` (the default; entities without a score last) or `name`. Anything else is a 400.',
         schema: {
-          description: 'One of `score`, `name`; default `score`.',
+          type: 'string',
+          enum: ['score', 'name'],
+          default: 'score',
           examples: ['name'],
         },
       },
@@ -163,7 +184,9 @@ export const spec = {
         allowReserved: true,
         description: '`asc` (the default) or `desc`. Anything else is a 400.',
         schema: {
-          description: 'One of `asc`, `desc`; default `asc`.',
+          type: 'string',
+          enum: ['asc', 'desc'],
+          default: 'asc',
           examples: ['desc'],
         },
       },
@@ -175,8 +198,11 @@ export const spec = {
         description:
           'At most this many entities per page: an integer from 1 to 500, default 50. Anything else is a 400.',
         schema: {
-          description: 'An integer from 1 to 500; default 50.',
-          examples: ['50'],
+          type: 'integer',
+          minimum: 1,
+          maximum: 500,
+          default: 50,
+          examples: [50],
         },
       },
       cursor: {
@@ -186,8 +212,9 @@ export const spec = {
         allowReserved: true,
         description:
           'Where the page starts: the `nextCursor` of the previous page. Any other value is a 400 `cursor is not valid; pass nextCursor from a previous page`.',
+        allowEmptyValue: true,
         schema: {
-          description: 'An opaque cursor.',
+          type: 'string',
           examples: ['eyJvIjo1MH0'],
         },
       },
@@ -199,7 +226,9 @@ export const spec = {
         description:
           "`true` (the default): a group's figures include those of every group below it in the catalog; `false`: each owner's own entities only. Anything else is a 400.",
         schema: {
-          description: '`true` or `false`; default `true`.',
+          type: 'string',
+          enum: ['true', 'false'],
+          default: 'true',
           examples: ['false'],
         },
       },
@@ -1123,6 +1152,7 @@ export const spec = {
     '/entities': {
       get: {
         operationId: 'ListEntityScores',
+        'x-eov-allow-unknown-query-parameters': false,
         description:
           "One page of the evaluated entities' scores. Every bad parameter is named in one 400 (`Invalid query: ...`), and so is a parameter this route does not know.",
         parameters: [
@@ -1440,6 +1470,7 @@ export const spec = {
     '/teams': {
       get: {
         operationId: 'ListTeamRollups',
+        'x-eov-allow-unknown-query-parameters': false,
         description:
           "Every owner's totals, rolled up the catalog's group hierarchy unless `hierarchy=false`. A parameter this route does not know is a 400.",
         parameters: [
