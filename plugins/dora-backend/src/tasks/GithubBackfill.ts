@@ -1,5 +1,6 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DoraEvent } from '@internal/plugin-dora-common';
 import { Octokit } from '@octokit/rest';
@@ -69,9 +70,7 @@ export class GithubBackfill {
     for (const e of items) {
       const slug = e.metadata.annotations?.[SLUG];
       if (!slug || !/^[\w.-]+\/[\w.-]+$/.test(slug)) continue;
-      const ref = `component:${e.metadata.namespace ?? 'default'}/${
-        e.metadata.name
-      }`;
+      const ref = stringifyEntityRef(e);
       byRepo.set(slug, [...(byRepo.get(slug) ?? []), ref]);
     }
     let events = 0;
