@@ -14,11 +14,13 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  formattedModelsFile,
   OpenApiContract,
   routerOperations,
 } from '@internal/paved-road-node/testUtils';
 import { createHmac } from 'crypto';
 import express from 'express';
+import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import request from 'supertest';
 import { testEntities } from '../__testUtils__/fixtures';
@@ -83,6 +85,16 @@ const window = 'from=2026-01-01T00:00:00Z&to=2026-01-08T00:00:00Z';
 describe('the OpenAPI contract', () => {
   it('is what the typed router is built from', () => {
     expect(spec).toEqual(contract.spec);
+  });
+
+  it("is what dora-common's models are generated from", () => {
+    const models = resolve(
+      __dirname,
+      '../../../dora-common/src/schema/openapi.models.generated.ts',
+    );
+    expect(readFileSync(models, 'utf8')).toBe(
+      formattedModelsFile(contract.spec, 'plugins/dora-backend', models),
+    );
   });
 
   it('is what the router serves and answers', async () => {

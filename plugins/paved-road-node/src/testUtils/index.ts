@@ -1,6 +1,6 @@
 /**
  * Test helpers of Paved Road's backend packages: checking a router against
- * its OpenAPI contract.
+ * its OpenAPI contract, and the TypeScript models of a spec.
  *
  * @packageDocumentation
  */
@@ -9,3 +9,9 @@ export {
   routerOperations,
   type OpenApiAnswer,
 } from './OpenApiContract';
+export {
+  formattedModelsFile,
+  modelsFile,
+  modelsSource,
+  tsType,
+} from './openapiModels';

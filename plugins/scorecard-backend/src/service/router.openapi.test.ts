@@ -16,11 +16,13 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  formattedModelsFile,
   OpenApiContract,
   routerOperations,
 } from '@internal/paved-road-node/testUtils';
 import { AuthorizeResult } from '@internal/plugin-scorecard-common';
 import express from 'express';
+import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import request from 'supertest';
 import { CheckLoader } from '../checks/CheckLoader';
@@ -74,6 +76,16 @@ const inDays = (days: number) =>
 describe('the OpenAPI contract', () => {
   it('is what the typed router is built from', () => {
     expect(spec).toEqual(contract.spec);
+  });
+
+  it("is what scorecard-common's models are generated from", () => {
+    const models = resolve(
+      __dirname,
+      '../../../scorecard-common/src/schema/openapi.models.generated.ts',
+    );
+    expect(readFileSync(models, 'utf8')).toBe(
+      formattedModelsFile(contract.spec, 'plugins/scorecard-backend', models),
+    );
   });
 
   it('is what the router serves and answers', async () => {
