@@ -7,3 +7,8 @@
 export * from './types';
 export * from './levels';
 export * from './permissions';
+export {
+  DefaultApiClient,
+  type RequestOptions,
+  type TypedResponse,
+} from './schema/openapi.client.generated';

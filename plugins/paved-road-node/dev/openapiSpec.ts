@@ -13,8 +13,10 @@
  * router.ts imports `../schema/openapi` instead.
  *
  * With `--models <dir>` (the plugin's -common package), it also writes
- * <dir>/src/schema/openapi.models.generated.ts: a type for each schema of
- * the spec (see src/testUtils/openapiModels.ts).
+ * <dir>/src/schema/openapi.models.generated.ts, a type for each schema of
+ * the spec (see src/testUtils/openapiModels.ts), and
+ * <dir>/src/schema/openapi.client.generated.ts, `DefaultApiClient` with a
+ * method per operation (see src/testUtils/openapiClient.ts).
  *
  * `repo schema openapi validate` and each package's
  * src/service/router.openapi.test.ts check that the files match the YAML.
@@ -23,6 +25,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { clientFile } from '../src/testUtils/openapiClient';
 import { generatedBanner, modelsFile } from '../src/testUtils/openapiModels';
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -49,13 +52,12 @@ export const createOpenApiRouter = async (
 );
 const written = [tsPath];
 if (modelsFlag === '--models' && modelsArgument) {
-  const modelsPath = resolve(
-    packageDir,
-    modelsArgument,
-    'src/schema/openapi.models.generated.ts',
-  );
+  const schemaDir = resolve(packageDir, modelsArgument, 'src/schema');
+  const modelsPath = resolve(schemaDir, 'openapi.models.generated.ts');
+  const clientPath = resolve(schemaDir, 'openapi.client.generated.ts');
   writeFileSync(modelsPath, modelsFile(spec, backendDir));
-  written.push(modelsPath);
+  writeFileSync(clientPath, clientFile(spec, backendDir));
+  written.push(modelsPath, clientPath);
 }
 const prettier = spawnSync(
   resolve(repoRoot, 'node_modules/.bin/prettier'),

@@ -54,14 +54,40 @@ export function createJsonFetcher(
       init.headers = { 'Content-Type': 'application/json' };
       init.body = JSON.stringify(options.body);
     }
-    const response = await apis.fetchApi.fetch(`${baseUrl}/${path}`, init);
-    if (response.status === 404 && options.notFound === 'undefined') {
-      return undefined;
-    }
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+    return okJson<T>(apis.fetchApi.fetch(`${baseUrl}/${path}`, init), options);
   };
   return request as JsonFetcher;
+}
+
+/** A `Response` whose `json()` is the answer's type (a generated client's). */
+export type JsonResponse<T> = Omit<Response, 'json'> & {
+  json(): Promise<T>;
+};
+
+/**
+ * The JSON of a 2xx answer, e.g. from a generated `DefaultApiClient`'s
+ * method. Any other status throws a `ResponseError` (`@backstage/errors`)
+ * whose `cause` is the backend's error, so `errorMessage` gives its message;
+ * with `notFound: 'undefined'`, a 404 resolves with `undefined` instead.
+ */
+export function okJson<T>(
+  answer: Promise<JsonResponse<T>>,
+  options: { notFound: 'undefined' },
+): Promise<T | undefined>;
+export function okJson<T>(
+  answer: Promise<JsonResponse<T>>,
+  options?: { notFound?: 'undefined' },
+): Promise<T>;
+export async function okJson<T>(
+  answer: Promise<JsonResponse<T>>,
+  options: { notFound?: 'undefined' } = {},
+): Promise<T | undefined> {
+  const response = await answer;
+  if (response.status === 404 && options.notFound === 'undefined') {
+    return undefined;
+  }
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
+  }
+  return response.json();
 }

@@ -9,3 +9,8 @@ export * from './scoring';
 export * from './permissions';
 export * from './api';
 export * from './waivers';
+export {
+  DefaultApiClient,
+  type RequestOptions,
+  type TypedResponse,
+} from './schema/openapi.client.generated';

@@ -14,7 +14,9 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  formattedModelsFile,
+  clientFile,
+  formatted,
+  modelsFile,
   OpenApiContract,
   routerOperations,
 } from '@internal/paved-road-node/testUtils';
@@ -87,14 +89,16 @@ describe('the OpenAPI contract', () => {
     expect(spec).toEqual(contract.spec);
   });
 
-  it("is what dora-common's models are generated from", () => {
-    const models = resolve(
-      __dirname,
-      '../../../dora-common/src/schema/openapi.models.generated.ts',
-    );
-    expect(readFileSync(models, 'utf8')).toBe(
-      formattedModelsFile(contract.spec, 'plugins/dora-backend', models),
-    );
+  it("is what dora-common's models and client are generated from", () => {
+    const schema = resolve(__dirname, '../../../dora-common/src/schema');
+    const backendDir = 'plugins/dora-backend';
+    for (const [file, source] of [
+      ['openapi.models.generated.ts', modelsFile(contract.spec, backendDir)],
+      ['openapi.client.generated.ts', clientFile(contract.spec, backendDir)],
+    ]) {
+      const path = resolve(schema, file);
+      expect(readFileSync(path, 'utf8')).toBe(formatted(source, path));
+    }
   });
 
   it('is what the router serves and answers', async () => {

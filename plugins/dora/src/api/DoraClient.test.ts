@@ -25,7 +25,7 @@ describe('buildQuery', () => {
       from: new Date('2026-01-01T00:00:00Z'),
       to: '2026-04-01T00:00:00.000Z',
     });
-    expect(params.toString()).toBe(
+    expect(new URLSearchParams(params).toString()).toBe(
       'scope=org&from=2026-01-01T00%3A00%3A00.000Z&to=2026-04-01T00%3A00%3A00.000Z',
     );
   });

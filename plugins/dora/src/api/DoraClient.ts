@@ -1,6 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { createJsonFetcher, JsonFetcher } from '@internal/paved-road-react';
+import { okJson } from '@internal/paved-road-react';
 import {
+  DefaultApiClient,
   DoraChangeRow,
   DoraDataQualityResponse,
   DoraDeploymentRow,
@@ -15,42 +16,51 @@ function toIso(value: Date | string): string {
   return typeof value === 'string' ? value : value.toISOString();
 }
 
+/** The query every read route takes, as the spec types it. */
+type ReadQuery = NonNullable<
+  Parameters<DefaultApiClient['getMetrics']>[0]['query']
+>;
+
 /**
- * Builds the query string shared by every read endpoint. The org scope takes
+ * The query parameters shared by every read endpoint. The org scope takes
  * no ref; a team or service scope without a ref is a caller bug, rejected
  * here rather than silently widened to the organisation by the backend.
  */
-export function buildQuery(
-  query: DoraQuery,
-  extra: Record<string, string> = {},
-): URLSearchParams {
-  const params = new URLSearchParams({ scope: query.scope });
+export function buildQuery(query: DoraQuery): ReadQuery {
+  const params: ReadQuery = { scope: query.scope };
   if (query.scope !== 'org') {
     if (!query.ref) {
       throw new Error(`A ${query.scope} scope needs an entity ref`);
     }
-    params.set('ref', query.ref);
+    params.ref = query.ref;
   }
-  if (query.from) params.set('from', toIso(query.from));
-  if (query.to) params.set('to', toIso(query.to));
-  if (query.environment) params.set('environment', query.environment);
-  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  if (query.from) params.from = toIso(query.from);
+  if (query.to) params.to = toIso(query.to);
+  if (query.environment) params.environment = query.environment;
   return params;
+}
+
+/** A drill-down's query: the read query and the row limit, if given. */
+function listQuery(query: DoraQuery, options?: { limit?: number }) {
+  const params = buildQuery(query);
+  return options?.limit === undefined
+    ? params
+    : { ...params, limit: options.limit };
 }
 
 /**
  * Talks to the dora backend through the app's fetch API (which adds the
- * user's Backstage token).
+ * user's Backstage token), with the client generated from its OpenAPI spec.
  *
  * @public
  */
 export class DoraClient implements DoraApi {
   private readonly discoveryApi: DiscoveryApi;
-  private readonly request: JsonFetcher;
+  private readonly api: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
-    this.request = createJsonFetcher(options, 'dora');
+    this.api = new DefaultApiClient(options);
   }
 
   getBaseUrl(): Promise<string> {
@@ -58,49 +68,43 @@ export class DoraClient implements DoraApi {
   }
 
   getMetrics(query: DoraQuery): Promise<DoraMetricsResponse> {
-    return this.get('metrics', buildQuery(query));
+    return okJson(this.api.getMetrics({ query: buildQuery(query) }));
   }
 
   getEnvironments(
     query: Pick<DoraQuery, 'scope' | 'ref'>,
   ): Promise<DoraEnvironmentsResponse> {
     // All time: the window and the picked environment do not apply.
-    return this.get(
-      'environments',
-      buildQuery({ scope: query.scope, ref: query.ref }),
+    const { scope, ref } = query;
+    return okJson(
+      this.api.listEnvironments({ query: buildQuery({ scope, ref }) }),
     );
   }
 
   getDataQuality(query: DoraQuery): Promise<DoraDataQualityResponse> {
-    return this.get('data-quality', buildQuery(query));
+    return okJson(this.api.getDataQuality({ query: buildQuery(query) }));
   }
 
   listDeployments(
     query: DoraQuery,
     options?: { limit?: number },
   ): Promise<DoraListResponse<DoraDeploymentRow>> {
-    return this.get('deployments', buildQuery(query, limitParam(options)));
+    return okJson(
+      this.api.listDeployments({ query: listQuery(query, options) }),
+    );
   }
 
   listChanges(
     query: DoraQuery,
     options?: { limit?: number },
   ): Promise<DoraListResponse<DoraChangeRow>> {
-    return this.get('changes', buildQuery(query, limitParam(options)));
+    return okJson(this.api.listChanges({ query: listQuery(query, options) }));
   }
 
   listIncidents(
     query: DoraQuery,
     options?: { limit?: number },
   ): Promise<DoraListResponse<DoraIncidentRow>> {
-    return this.get('incidents', buildQuery(query, limitParam(options)));
+    return okJson(this.api.listIncidents({ query: listQuery(query, options) }));
   }
-
-  private get<T>(path: string, params: URLSearchParams): Promise<T> {
-    return this.request(`${path}?${params.toString()}`);
-  }
-}
-
-function limitParam(options?: { limit?: number }): Record<string, string> {
-  return options?.limit === undefined ? {} : { limit: String(options.limit) };
 }

@@ -1,6 +1,6 @@
 /**
  * Test helpers of Paved Road's backend packages: checking a router against
- * its OpenAPI contract, and the TypeScript models of a spec.
+ * its OpenAPI contract, and the TypeScript models and client of a spec.
  *
  * @packageDocumentation
  */
@@ -9,9 +9,5 @@ export {
   routerOperations,
   type OpenApiAnswer,
 } from './OpenApiContract';
-export {
-  formattedModelsFile,
-  modelsFile,
-  modelsSource,
-  tsType,
-} from './openapiModels';
+export { clientFile, clientSource } from './openapiClient';
+export { formatted, modelsFile, modelsSource, tsType } from './openapiModels';

@@ -132,17 +132,10 @@ ${modelsSource(spec)}`;
 }
 
 /**
- * The models file `generate:spec` writes at `filepath` for `spec`, as
- * prettier leaves it: what a test compares the committed file with.
+ * `text` as prettier leaves it at `filepath`: what a test compares a
+ * committed generated file with.
  */
-export function formattedModelsFile(
-  spec: Schema,
-  backendDir: string,
-  filepath: string,
-): string {
+export function formatted(text: string, filepath: string): string {
   const options = prettier.resolveConfig.sync(filepath) ?? {};
-  return prettier.format(modelsFile(spec, backendDir), {
-    ...options,
-    filepath,
-  });
+  return prettier.format(text, { ...options, filepath });
 }

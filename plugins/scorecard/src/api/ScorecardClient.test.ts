@@ -2,7 +2,11 @@ import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { ScorecardClient, buildListQuery, entityPath } from './ScorecardClient';
+import {
+  ScorecardClient,
+  buildListQuery,
+  entityParts,
+} from './ScorecardClient';
 
 const baseUrl = 'http://scorecard.test/api/scorecard';
 const server = setupServer();
@@ -28,31 +32,41 @@ function errorBody(name: string, message: string, statusCode: number) {
   );
 }
 
-describe('entityPath', () => {
-  it('encodes each part and defaults the namespace', () => {
-    expect(entityPath('component:default/orders-service')).toBe(
-      'component/default/orders-service',
-    );
-    expect(entityPath({ kind: 'Component', namespace: '', name: 'a b' })).toBe(
-      'Component/default/a%20b',
-    );
+describe('entityParts', () => {
+  it('defaults the namespace', () => {
+    expect(entityParts('component:default/orders-service')).toEqual({
+      kind: 'component',
+      namespace: 'default',
+      name: 'orders-service',
+    });
+    expect(
+      entityParts({ kind: 'Component', namespace: '', name: 'a b' }),
+    ).toEqual({ kind: 'Component', namespace: 'default', name: 'a b' });
   });
 });
+
+/** A query object as the URL query string it is sent as. */
+const asSearch = (query: object) =>
+  new URLSearchParams(
+    Object.entries(query).map(([name, value]) => [name, String(value)]),
+  );
 
 describe('buildListQuery', () => {
   it('joins lists with commas and leaves empty filters out', () => {
     expect(
-      buildListQuery({
-        owner: ['group:default/payments', ''],
-        level: [],
-        criticalFailing: true,
-        limit: 25,
-        cursor: 'abc',
-      }).toString(),
+      asSearch(
+        buildListQuery({
+          owner: ['group:default/payments', ''],
+          level: [],
+          criticalFailing: true,
+          limit: 25,
+          cursor: 'abc',
+        }),
+      ).toString(),
     ).toBe(
       'owner=group%3Adefault%2Fpayments&criticalFailing=true&limit=25&cursor=abc',
     );
-    expect(buildListQuery({}).toString()).toBe('');
+    expect(asSearch(buildListQuery({})).toString()).toBe('');
   });
 });
 
@@ -66,6 +80,21 @@ describe('ScorecardClient', () => {
     await expect(
       client().getEntityScorecard('component:default/orders'),
     ).resolves.toEqual({ entityRef: 'component:default/orders', score: 1 });
+  });
+
+  it('encodes each part of the entity in the path', async () => {
+    server.use(
+      http.get(`${baseUrl}/entities/Component/default/a%20b`, () =>
+        HttpResponse.json({ entityRef: 'component:default/a b' }),
+      ),
+    );
+    await expect(
+      client().getEntityScorecard({
+        kind: 'Component',
+        namespace: '',
+        name: 'a b',
+      }),
+    ).resolves.toEqual({ entityRef: 'component:default/a b' });
   });
 
   it('answers undefined for an entity that was never evaluated', async () => {

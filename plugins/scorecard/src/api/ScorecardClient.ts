@@ -1,8 +1,9 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { createJsonFetcher, JsonFetcher } from '@internal/paved-road-react';
+import { okJson } from '@internal/paved-road-react';
 import {
   CreateWaiverRequest,
+  DefaultApiClient,
   EntityHistoryResponse,
   EntityScoreListResponse,
   EntityScorecardResponse,
@@ -17,53 +18,63 @@ import {
   ScorecardListQuery,
 } from './ScorecardApi';
 
-/** `kind/namespace/name`, each part URL-encoded, as the entity routes expect. */
-export function entityPath(entity: ScorecardEntityRef): string {
+/** The entity's `kind`, `namespace` (`default` if empty) and `name`. */
+export function entityParts(entity: ScorecardEntityRef): {
+  kind: string;
+  namespace: string;
+  name: string;
+} {
   const { kind, namespace, name } =
     typeof entity === 'string' ? parseEntityRef(entity) : entity;
-  return [kind, namespace || 'default', name]
-    .map(part => encodeURIComponent(part))
-    .join('/');
+  return { kind, namespace: namespace || 'default', name };
 }
 
-/** The query string of `GET /entities`; empty filters are left out. */
-export function buildListQuery(query: ScorecardListQuery): URLSearchParams {
-  const params = new URLSearchParams();
-  const list = (key: string, values?: string[]) => {
+/** The query of `GET /entities`, as the spec types it. */
+type ListQuery = NonNullable<
+  Parameters<DefaultApiClient['listEntityScores']>[0]['query']
+>;
+
+/** The query of `GET /entities`; empty filters are left out. */
+export function buildListQuery(query: ScorecardListQuery): ListQuery {
+  const params: ListQuery = {};
+  const list = (values?: string[]) => {
     const kept = values?.filter(v => v.trim() !== '');
-    if (kept?.length) params.set(key, kept.join(','));
+    return kept?.length ? [kept.join(',')] : undefined;
   };
-  list('owner', query.owner);
-  list('kind', query.kind);
-  list('level', query.level);
-  if (query.check) params.set('check', query.check);
+  const owner = list(query.owner);
+  const kind = list(query.kind);
+  const level = list(query.level);
+  if (owner) params.owner = owner;
+  if (kind) params.kind = kind;
+  if (level) params.level = level;
+  if (query.check) params.check = query.check;
   if (query.criticalFailing !== undefined) {
-    params.set('criticalFailing', String(query.criticalFailing));
+    params.criticalFailing = query.criticalFailing ? 'true' : 'false';
   }
-  if (query.orderBy) params.set('orderBy', query.orderBy);
-  if (query.order) params.set('order', query.order);
-  if (query.limit !== undefined) params.set('limit', String(query.limit));
-  if (query.cursor) params.set('cursor', query.cursor);
+  if (query.orderBy) params.orderBy = query.orderBy;
+  if (query.order) params.order = query.order;
+  if (query.limit !== undefined) params.limit = query.limit;
+  if (query.cursor) params.cursor = query.cursor;
   return params;
 }
 
 /**
  * Talks to the scorecard backend through the app's fetch API (which adds the
- * user's Backstage token).
+ * user's Backstage token), with the client generated from its OpenAPI spec.
  *
  * @public
  */
 export class ScorecardClient implements ScorecardApi {
-  private readonly request: JsonFetcher;
+  private readonly api: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.request = createJsonFetcher(options, 'scorecard');
+    this.api = new DefaultApiClient(options);
   }
 
   async getEntityScorecard(
     entity: ScorecardEntityRef,
   ): Promise<EntityScorecardResponse | undefined> {
-    return this.request(`entities/${entityPath(entity)}`, {
+    return okJson(this.api.getEntityScorecard({ path: entityParts(entity) }), {
       notFound: 'undefined',
     });
   }
@@ -72,11 +83,11 @@ export class ScorecardClient implements ScorecardApi {
     entity: ScorecardEntityRef,
     options?: { days?: number },
   ): Promise<EntityHistoryResponse | undefined> {
-    const params = new URLSearchParams();
-    if (options?.days !== undefined) params.set('days', String(options.days));
-    const query = params.toString();
-    return this.request(
-      `entities/${entityPath(entity)}/history${query ? `?${query}` : ''}`,
+    return okJson(
+      this.api.getEntityHistory({
+        path: entityParts(entity),
+        query: options?.days === undefined ? {} : { days: options.days },
+      }),
       { notFound: 'undefined' },
     );
   }
@@ -84,39 +95,41 @@ export class ScorecardClient implements ScorecardApi {
   async getOrganisationTrend(options?: {
     days?: number;
   }): Promise<OrganisationTrendResponse> {
-    return this.request(`trend?days=${options?.days ?? 90}`);
+    return okJson(
+      this.api.getOrganisationTrend({ query: { days: options?.days ?? 90 } }),
+    );
   }
 
   async evaluateEntity(
     entity: ScorecardEntityRef,
   ): Promise<EntityScorecardResponse> {
-    return this.request(`entities/${entityPath(entity)}/evaluate`, {
-      method: 'POST',
-    });
+    return okJson(this.api.evaluateEntity({ path: entityParts(entity) }));
   }
 
   async listEntities(
     query: ScorecardListQuery = {},
   ): Promise<EntityScoreListResponse> {
-    const params = buildListQuery(query).toString();
-    return this.request(`entities${params ? `?${params}` : ''}`);
+    return okJson(this.api.listEntityScores({ query: buildListQuery(query) }));
   }
 
   async getTeams(options?: {
     hierarchy?: boolean;
   }): Promise<TeamRollupResponse> {
-    const query =
-      options?.hierarchy === undefined
-        ? ''
-        : `?hierarchy=${String(options.hierarchy)}`;
-    return this.request(`teams${query}`);
+    const { hierarchy } = options ?? {};
+    return okJson(
+      this.api.listTeamRollups({
+        query: hierarchy === undefined ? {} : { hierarchy: `${hierarchy}` },
+      }),
+    );
   }
 
   async getChecks(): Promise<ScorecardChecksResponse> {
-    return this.request('checks');
+    // The spec leaves a check's condition any object; what the backend
+    // sends is what its checks loader parsed: the CheckCondition language.
+    return (await okJson(this.api.getChecks())) as ScorecardChecksResponse;
   }
 
   async createWaiver(request: CreateWaiverRequest): Promise<Waiver> {
-    return this.request('waivers', { method: 'POST', body: request });
+    return okJson(this.api.createWaiver({ body: request }));
   }
 }

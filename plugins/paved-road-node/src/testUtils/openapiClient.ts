@@ -1,0 +1,204 @@
+/*
+ * A typed client of an OpenAPI 3.1 spec, for the plugin's -common package:
+ * `DefaultApiClient` with a method per operation (named after its
+ * operationId), as `backstage-repo-tools package schema openapi generate
+ * --client-package` would write it (that needs the openapi-generator jar).
+ * Parameters and bodies are typed from the spec, answers with the models of
+ * openapiModels.ts; the method sends the request and resolves with the
+ * `Response`, whatever its status.
+ */
+import { generatedBanner, tsType } from './openapiModels';
+
+type Schema = Record<string, any>;
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const key = (name: string) =>
+  IDENTIFIER.test(name) ? name : JSON.stringify(name);
+
+/** `GetMetrics` → `getMetrics`. */
+const methodName = (operationId: string) =>
+  operationId.charAt(0).toLowerCase() + operationId.slice(1);
+
+/** The parameter, its `$ref` resolved. */
+function resolved(spec: Schema, parameter: Schema): Schema {
+  const ref = parameter.$ref as string | undefined;
+  if (!ref) return parameter;
+  return ref
+    .slice(2)
+    .split('/')
+    .reduce((o: Schema, part) => o[part], spec);
+}
+
+/** A parameter's type: untyped query values are sent as strings. */
+function parameterType(parameter: Schema): string {
+  const type = tsType(parameter.schema);
+  return type === 'unknown' ? 'string' : type;
+}
+
+/** The `{ name?: T; ... }` of the parameters `where` (query or path). */
+function parametersType(parameters: Schema[], where: string): string {
+  const members = parameters
+    .filter(p => p.in === where)
+    .map(p => `${key(p.name)}${p.required ? '' : '?'}: ${parameterType(p)};`);
+  return members.length ? `{ ${members.join(' ')} }` : '';
+}
+
+/** The JSON type of the 2xx answers, or `unknown`. */
+function answerType(spec: Schema, operation: Schema): string {
+  const types = Object.entries<Schema>(operation.responses ?? {})
+    .filter(([status]) => /^2\d\d$/.test(status))
+    .map(([, response]) => resolved(spec, response))
+    .map(response => response.content?.['application/json']?.schema)
+    .filter(Boolean)
+    .map(schema => tsType(schema));
+  return types.length ? [...new Set(types)].join(' | ') : 'unknown';
+}
+
+/** The JSON body's type, if the operation takes one as JSON. */
+function bodyType(operation: Schema): string | undefined {
+  const schema = operation.requestBody?.content?.['application/json']?.schema;
+  return schema ? tsType(schema) : undefined;
+}
+
+/** One method of DefaultApiClient. */
+function methodSource(
+  spec: Schema,
+  path: string,
+  method: string,
+  operation: Schema,
+): string {
+  const parameters = (operation.parameters ?? []).map((p: Schema) =>
+    resolved(spec, p),
+  );
+  const pathType = parametersType(parameters, 'path');
+  const queryType = parametersType(parameters, 'query');
+  const body = bodyType(operation);
+  const request = [
+    pathType && `path: ${pathType};`,
+    queryType && `query?: ${queryType};`,
+    body && `body${operation.requestBody?.required ? '' : '?'}: ${body};`,
+  ].filter(Boolean);
+  const uri = path.replace(
+    /\{([^}]+)\}/g,
+    (_, name: string) =>
+      `\${encodeURIComponent(String(request.path${
+        IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`
+      }))}`,
+  );
+  const summary = operation.summary ?? operation.description;
+  const doc = summary
+    ? `  /**\n${String(summary)
+        .trim()
+        .split('\n')
+        .map(l => `   * ${l}`.trimEnd())
+        .join('\n')}\n   */\n`
+    : '';
+  const requestParameter = request.length
+    ? `request: { ${request.join(' ')} }`
+    : '_request: {} = {}';
+  return `${doc}  async ${methodName(operation.operationId)}(
+    ${requestParameter},
+    options?: RequestOptions,
+  ): Promise<TypedResponse<${answerType(spec, operation)}>> {
+    return this.send(${JSON.stringify(method.toUpperCase())}, \`${uri}\`, {
+      ${queryType ? 'query: request.query,' : ''}
+      ${body ? 'body: request.body,' : ''}
+    }, options);
+  }
+`;
+}
+
+/** The client module (before prettier) for `spec`, importing `models`. */
+export function clientSource(spec: Schema, models: string): string {
+  const modelNames = Object.keys(spec.components?.schemas ?? {});
+  const methods = Object.entries<Schema>(spec.paths ?? {}).flatMap(
+    ([path, item]) =>
+      Object.entries<Schema>(item)
+        .filter(([method]) => METHODS.includes(method))
+        .map(([method, operation]) =>
+          methodSource(spec, path, method, operation),
+        ),
+  );
+  const used = modelNames.filter(name =>
+    methods.some(m => new RegExp(`\\b${name}\\b`).test(m)),
+  );
+  return `${
+    used.length ? `import type { ${used.join(', ')} } from '${models}';\n` : ''
+  }
+/** The plugin whose base URL the client asks discovery for. */
+export const pluginId = ${JSON.stringify(spec.info.title)};
+
+/** A \`Response\` whose \`json()\` is the answer's type. */
+export type TypedResponse<T> = Omit<Response, 'json'> & {
+  json(): Promise<T>;
+};
+
+/** Per request: a token to send instead of the fetch API's. */
+export interface RequestOptions {
+  token?: string;
+}
+
+/** \`?a=1&b=x&b=y\` of the values given; repeated for a list. */
+function queryString(query: Record<string, unknown> | undefined): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined) params.append(name, String(item));
+    }
+  }
+  const text = params.toString();
+  return text ? \`?\${text}\` : '';
+}
+
+/** The plugin's API, an operation of its spec a method. */
+export class DefaultApiClient {
+  private readonly discoveryApi: {
+    getBaseUrl(pluginId: string): Promise<string>;
+  };
+  private readonly fetchApi: { fetch: typeof fetch };
+
+  constructor(options: {
+    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+    fetchApi: { fetch: typeof fetch };
+  }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+${methods.join('\n')}
+  private async send(
+    method: string,
+    path: string,
+    request: { query?: object; body?: unknown },
+    options?: RequestOptions,
+  ): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const headers: Record<string, string> = {};
+    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options?.token) headers.Authorization = \`Bearer \${options.token}\`;
+    return this.fetchApi.fetch(
+      \`\${baseUrl}\${path}\${queryString(request.query as Record<string, unknown>)}\`,
+      {
+        method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      },
+    );
+  }
+}
+`;
+}
+
+/**
+ * The client file of a backend plugin's spec (before prettier):
+ * src/schema/openapi.client.generated.ts of its -common package.
+ */
+export function clientFile(spec: Schema, backendDir: string): string {
+  return `${generatedBanner(
+    `${backendDir}/src/schema/openapi.yaml`,
+    `yarn --cwd ${backendDir} generate:spec`,
+  )}
+${clientSource(spec, './openapi.models.generated')}`;
+}
