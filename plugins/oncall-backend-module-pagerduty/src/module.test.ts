@@ -121,20 +121,14 @@ describe('onCallModulePagerDuty with the on-call backend', () => {
   }
 
   /**
-   * The backend's staleReason for a failed GET `request`: `detail` is a regular
+   * The staleReason of a failed GET `request`: `detail` is a regular
    * expression (a connection kept alive fails as UND_ERR_SOCKET, a new one
    * as ECONNREFUSED).
    */
-  const staleReason = (
-    detail: string,
-    fetchedAt: string,
-    request = '/services/PORDDB1',
-  ) =>
+  const staleReason = (detail: string, request = '/services/PORDDB1') =>
     new RegExp(
-      `^${escape(
-        'pagerduty unreachable (PagerDuty unreachable: ',
-      )}${detail}${escape(
-        ` on GET ${request} (${pd.url}; check oncall.pagerduty.apiBaseUrl)), showing what we knew at ${fetchedAt}`,
+      `^${escape('PagerDuty unreachable: ')}${detail}${escape(
+        ` on GET ${request} (${pd.url}; check oncall.pagerduty.apiBaseUrl)`,
       )}$`,
     );
 
@@ -158,7 +152,7 @@ describe('onCallModulePagerDuty with the on-call backend', () => {
       ...fresh.body,
       stale: true,
       staleReason: expect.stringMatching(
-        staleReason('(ECONNREFUSED|UND_ERR_SOCKET)', fresh.body.fetchedAt),
+        staleReason('(ECONNREFUSED|UND_ERR_SOCKET)'),
       ),
     });
 
@@ -180,7 +174,8 @@ describe('onCallModulePagerDuty with the on-call backend', () => {
       stale: true,
       fetchedAt: fresh.body.fetchedAt,
       rotations: fresh.body.rotations,
-      staleReason: `pagerduty unreachable (PagerDuty unreachable: still rate-limited (429) after 0 retries of GET /services/PORDDB1), showing what we knew at ${fresh.body.fetchedAt}`,
+      staleReason:
+        'PagerDuty unreachable: still rate-limited (429) after 0 retries of GET /services/PORDDB1',
     });
 
     pd.breakNext(1, 'hang');
@@ -188,9 +183,7 @@ describe('onCallModulePagerDuty with the on-call backend', () => {
     expect(hung.body).toMatchObject({
       stale: true,
       fetchedAt: fresh.body.fetchedAt,
-      staleReason: expect.stringMatching(
-        staleReason('no answer within 1 s', fresh.body.fetchedAt),
-      ),
+      staleReason: expect.stringMatching(staleReason('no answer within 1 s')),
     });
   });
 
@@ -237,11 +230,7 @@ describe('onCallModulePagerDuty with the on-call backend', () => {
       ...fresh.body,
       stale: true,
       staleReason: expect.stringMatching(
-        staleReason(
-          '(ECONNREFUSED|UND_ERR_SOCKET)',
-          fresh.body.fetchedAt,
-          '/incidents',
-        ),
+        staleReason('(ECONNREFUSED|UND_ERR_SOCKET)', '/incidents'),
       ),
     });
   });

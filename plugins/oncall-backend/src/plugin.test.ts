@@ -243,9 +243,7 @@ describe('on-call backend', () => {
       stale: true,
       fetchedAt: fresh.body.fetchedAt,
       rotations: [rotation],
-      staleReason: expect.stringMatching(
-        /^test-source unreachable \(connection refused\), showing what we knew at /,
-      ),
+      staleReason: 'connection refused',
     });
   });
 
@@ -284,7 +282,7 @@ describe('on-call backend', () => {
     expect(stale.body).toEqual({
       ...fresh.body,
       stale: true,
-      staleReason: `test-source unreachable (connection refused), showing what we knew at ${fresh.body.fetchedAt}`,
+      staleReason: 'connection refused',
     });
     // A shorter window: the last answer, cut to it.
     const shorter = await request(server).get(`${incidents}?days=2`);

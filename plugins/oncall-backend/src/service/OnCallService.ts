@@ -277,9 +277,9 @@ export class OnCallService {
         providerId: provider.id,
         fetchedAt: last.fetchedAt.toISOString(),
         stale: true,
-        staleReason: `${provider.id} unreachable (${
-          error.message
-        }), showing what we knew at ${last.fetchedAt.toISOString()}`,
+        // The cause, as the source's error says it: `stale` and `fetchedAt`
+        // already say that this is the last answer, and from when.
+        staleReason: error.message,
       };
     }
   }
