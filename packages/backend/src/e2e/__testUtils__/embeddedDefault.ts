@@ -58,6 +58,8 @@ export async function startEmbeddedDefault(
     });
   const page = await browser.newPage({
     viewport: { width: 1600, height: 1000 },
+    // Charts drawn at once: a screenshot shows them whole, not mid-animation.
+    reducedMotion: 'reduce',
   });
   page.setDefaultTimeout(30_000);
   return {
