@@ -7,8 +7,4 @@
 export * from './types';
 export * from './levels';
 export * from './permissions';
-export {
-  DefaultApiClient,
-  type RequestOptions,
-  type TypedResponse,
-} from './schema/openapi.client.generated';
+export { DefaultApiClient } from './schema/openapi.client.generated';

@@ -10,6 +10,5 @@ export {
   okJson,
   type JsonFetcher,
   type JsonRequestOptions,
-  type JsonResponse,
 } from './jsonFetcher';
 export { errorMessage } from './errorMessage';

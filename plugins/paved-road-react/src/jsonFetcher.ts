@@ -1,5 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import type { TypedResponse } from '@internal/paved-road-common';
 
 /** How to ask the backend. */
 export interface JsonRequestOptions {
@@ -59,11 +60,6 @@ export function createJsonFetcher(
   return request as JsonFetcher;
 }
 
-/** A `Response` whose `json()` is the answer's type (a generated client's). */
-export type JsonResponse<T> = Omit<Response, 'json'> & {
-  json(): Promise<T>;
-};
-
 /**
  * The JSON of a 2xx answer, e.g. from a generated `DefaultApiClient`'s
  * method. Any other status throws a `ResponseError` (`@backstage/errors`)
@@ -71,15 +67,15 @@ export type JsonResponse<T> = Omit<Response, 'json'> & {
  * with `notFound: 'undefined'`, a 404 resolves with `undefined` instead.
  */
 export function okJson<T>(
-  answer: Promise<JsonResponse<T>>,
+  answer: Promise<TypedResponse<T>>,
   options: { notFound: 'undefined' },
 ): Promise<T | undefined>;
 export function okJson<T>(
-  answer: Promise<JsonResponse<T>>,
+  answer: Promise<TypedResponse<T>>,
   options?: { notFound?: 'undefined' },
 ): Promise<T>;
 export async function okJson<T>(
-  answer: Promise<JsonResponse<T>>,
+  answer: Promise<TypedResponse<T>>,
   options: { notFound?: 'undefined' } = {},
 ): Promise<T | undefined> {
   const response = await answer;

@@ -9,8 +9,4 @@ export * from './scoring';
 export * from './permissions';
 export * from './api';
 export * from './waivers';
-export {
-  DefaultApiClient,
-  type RequestOptions,
-  type TypedResponse,
-} from './schema/openapi.client.generated';
+export { DefaultApiClient } from './schema/openapi.client.generated';

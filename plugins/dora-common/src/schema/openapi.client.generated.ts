@@ -6,6 +6,12 @@
 // * yarn --cwd plugins/dora-backend generate:spec                  *
 // ******************************************************************
 
+import {
+  sendApiRequest,
+  type ApiClientOptions,
+  type RequestOptions,
+  type TypedResponse,
+} from '@internal/paved-road-common';
 import type {
   IngestRequest,
   IngestResponse,
@@ -21,41 +27,12 @@ import type {
 /** The plugin whose base URL the client asks discovery for. */
 export const pluginId = 'dora';
 
-/** A `Response` whose `json()` is the answer's type. */
-export type TypedResponse<T> = Omit<Response, 'json'> & {
-  json(): Promise<T>;
-};
-
-/** Per request: a token to send instead of the fetch API's. */
-export interface RequestOptions {
-  token?: string;
-}
-
-/** `?a=1&b=x&b=y` of the values given; repeated for a list. */
-function queryString(query: Record<string, unknown> | undefined): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item !== undefined) params.append(name, String(item));
-    }
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
 /** The plugin's API, an operation of its spec a method. */
 export class DefaultApiClient {
-  private readonly discoveryApi: {
-    getBaseUrl(pluginId: string): Promise<string>;
-  };
-  private readonly fetchApi: { fetch: typeof fetch };
+  private readonly apis: ApiClientOptions;
 
-  constructor(options: {
-    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-    fetchApi: { fetch: typeof fetch };
-  }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+  constructor(options: ApiClientOptions) {
+    this.apis = options;
   }
 
   /**
@@ -65,10 +42,13 @@ export class DefaultApiClient {
     request: { body: IngestRequest },
     options?: RequestOptions,
   ): Promise<TypedResponse<IngestResponse>> {
-    return this.send(
-      'POST',
-      `/events`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'POST',
+        path: `/events`,
+
         body: request.body,
       },
       options,
@@ -90,10 +70,12 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<DoraMetricsResponse>> {
-    return this.send(
-      'GET',
-      `/metrics`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/metrics`,
         query: request.query,
       },
       options,
@@ -113,10 +95,12 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<DoraEnvironmentsResponse>> {
-    return this.send(
-      'GET',
-      `/environments`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/environments`,
         query: request.query,
       },
       options,
@@ -138,10 +122,12 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<DoraDataQualityResponse>> {
-    return this.send(
-      'GET',
-      `/data-quality`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/data-quality`,
         query: request.query,
       },
       options,
@@ -164,10 +150,12 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<DoraDeploymentList>> {
-    return this.send(
-      'GET',
-      `/deployments`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/deployments`,
         query: request.query,
       },
       options,
@@ -190,10 +178,12 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<DoraChangeList>> {
-    return this.send(
-      'GET',
-      `/changes`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/changes`,
         query: request.query,
       },
       options,
@@ -216,10 +206,12 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<DoraIncidentList>> {
-    return this.send(
-      'GET',
-      `/incidents`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/incidents`,
         query: request.query,
       },
       options,
@@ -237,37 +229,16 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<GitHubWebhookAnswer>> {
-    return this.send(
-      'POST',
-      `/webhooks/github`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'POST',
+        path: `/webhooks/github`,
+
         body: request.body,
       },
       options,
-    );
-  }
-
-  private async send(
-    method: string,
-    path: string,
-    request: { query?: object; body?: unknown },
-    options?: RequestOptions,
-  ): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
-    const headers: Record<string, string> = {};
-    if (request.body !== undefined)
-      headers['Content-Type'] = 'application/json';
-    if (options?.token) headers.Authorization = `Bearer ${options.token}`;
-    return this.fetchApi.fetch(
-      `${baseUrl}${path}${queryString(
-        request.query as Record<string, unknown>,
-      )}`,
-      {
-        method,
-        headers,
-        body:
-          request.body === undefined ? undefined : JSON.stringify(request.body),
-      },
     );
   }
 }

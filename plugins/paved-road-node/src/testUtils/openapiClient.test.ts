@@ -87,8 +87,9 @@ describe('clientSource', () => {
 
   it('encodes path parameters and sends query and body', () => {
     expect(source).toContain(
-      'return this.send("GET", `/things/${encodeURIComponent(String(request.path.kind))}/${encodeURIComponent(String(request.path.name))}`',
+      'path: `/things/${encodeURIComponent(String(request.path.kind))}/${encodeURIComponent(String(request.path.name))}`',
     );
+    expect(source).toContain('method: "GET",');
     expect(source).toMatch(/query: request\.query,/);
     expect(source).toMatch(/body: request\.body,/);
   });

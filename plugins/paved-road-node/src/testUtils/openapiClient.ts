@@ -4,8 +4,9 @@
  * operationId), as `backstage-repo-tools package schema openapi generate
  * --client-package` would write it (that needs the openapi-generator jar).
  * Parameters and bodies are typed from the spec, answers with the models of
- * openapiModels.ts; the method sends the request and resolves with the
- * `Response`, whatever its status.
+ * openapiModels.ts; the method sends the request (sendApiRequest of
+ * @internal/paved-road-common) and resolves with the `Response`, whatever
+ * its status.
  */
 import { generatedBanner, tsType } from './openapiModels';
 
@@ -102,7 +103,9 @@ function methodSource(
     ${requestParameter},
     options?: RequestOptions,
   ): Promise<TypedResponse<${answerType(spec, operation)}>> {
-    return this.send(${JSON.stringify(method.toUpperCase())}, \`${uri}\`, {
+    return sendApiRequest(this.apis, pluginId, {
+      method: ${JSON.stringify(method.toUpperCase())},
+      path: \`${uri}\`,
       ${queryType ? 'query: request.query,' : ''}
       ${body ? 'body: request.body,' : ''}
     }, options);
@@ -124,70 +127,25 @@ export function clientSource(spec: Schema, models: string): string {
   const used = modelNames.filter(name =>
     methods.some(m => new RegExp(`\\b${name}\\b`).test(m)),
   );
-  return `${
-    used.length ? `import type { ${used.join(', ')} } from '${models}';\n` : ''
-  }
+  return `import {
+  sendApiRequest,
+  type ApiClientOptions,
+  type RequestOptions,
+  type TypedResponse,
+} from '@internal/paved-road-common';
+${used.length ? `import type { ${used.join(', ')} } from '${models}';\n` : ''}
 /** The plugin whose base URL the client asks discovery for. */
 export const pluginId = ${JSON.stringify(spec.info.title)};
 
-/** A \`Response\` whose \`json()\` is the answer's type. */
-export type TypedResponse<T> = Omit<Response, 'json'> & {
-  json(): Promise<T>;
-};
-
-/** Per request: a token to send instead of the fetch API's. */
-export interface RequestOptions {
-  token?: string;
-}
-
-/** \`?a=1&b=x&b=y\` of the values given; repeated for a list. */
-function queryString(query: Record<string, unknown> | undefined): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item !== undefined) params.append(name, String(item));
-    }
-  }
-  const text = params.toString();
-  return text ? \`?\${text}\` : '';
-}
-
 /** The plugin's API, an operation of its spec a method. */
 export class DefaultApiClient {
-  private readonly discoveryApi: {
-    getBaseUrl(pluginId: string): Promise<string>;
-  };
-  private readonly fetchApi: { fetch: typeof fetch };
+  private readonly apis: ApiClientOptions;
 
-  constructor(options: {
-    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-    fetchApi: { fetch: typeof fetch };
-  }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+  constructor(options: ApiClientOptions) {
+    this.apis = options;
   }
 
-${methods.join('\n')}
-  private async send(
-    method: string,
-    path: string,
-    request: { query?: object; body?: unknown },
-    options?: RequestOptions,
-  ): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
-    const headers: Record<string, string> = {};
-    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (options?.token) headers.Authorization = \`Bearer \${options.token}\`;
-    return this.fetchApi.fetch(
-      \`\${baseUrl}\${path}\${queryString(request.query as Record<string, unknown>)}\`,
-      {
-        method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      },
-    );
-  }
-}
+${methods.join('\n')}}
 `;
 }
 

@@ -6,6 +6,12 @@
 // * yarn --cwd plugins/scorecard-backend generate:spec             *
 // ******************************************************************
 
+import {
+  sendApiRequest,
+  type ApiClientOptions,
+  type RequestOptions,
+  type TypedResponse,
+} from '@internal/paved-road-common';
 import type {
   ChecksResponse,
   DryRunResponse,
@@ -20,41 +26,12 @@ import type {
 /** The plugin whose base URL the client asks discovery for. */
 export const pluginId = 'scorecard';
 
-/** A `Response` whose `json()` is the answer's type. */
-export type TypedResponse<T> = Omit<Response, 'json'> & {
-  json(): Promise<T>;
-};
-
-/** Per request: a token to send instead of the fetch API's. */
-export interface RequestOptions {
-  token?: string;
-}
-
-/** `?a=1&b=x&b=y` of the values given; repeated for a list. */
-function queryString(query: Record<string, unknown> | undefined): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item !== undefined) params.append(name, String(item));
-    }
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
 /** The plugin's API, an operation of its spec a method. */
 export class DefaultApiClient {
-  private readonly discoveryApi: {
-    getBaseUrl(pluginId: string): Promise<string>;
-  };
-  private readonly fetchApi: { fetch: typeof fetch };
+  private readonly apis: ApiClientOptions;
 
-  constructor(options: {
-    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-    fetchApi: { fetch: typeof fetch };
-  }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+  constructor(options: ApiClientOptions) {
+    this.apis = options;
   }
 
   /**
@@ -64,7 +41,15 @@ export class DefaultApiClient {
     _request: {} = {},
     options?: RequestOptions,
   ): Promise<TypedResponse<ChecksResponse>> {
-    return this.send('GET', `/checks`, {}, options);
+    return sendApiRequest(
+      this.apis,
+      pluginId,
+      {
+        method: 'GET',
+        path: `/checks`,
+      },
+      options,
+    );
   }
 
   /**
@@ -81,10 +66,13 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<DryRunResponse>> {
-    return this.send(
-      'POST',
-      `/checks/dry-run`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'POST',
+        path: `/checks/dry-run`,
+
         body: request.body,
       },
       options,
@@ -111,10 +99,12 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<EntityScoreListResponse>> {
-    return this.send(
-      'GET',
-      `/entities`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/entities`,
         query: request.query,
       },
       options,
@@ -128,14 +118,17 @@ export class DefaultApiClient {
     request: { path: { kind: string; namespace: string; name: string } },
     options?: RequestOptions,
   ): Promise<TypedResponse<EntityScorecardResponse>> {
-    return this.send(
-      'GET',
-      `/entities/${encodeURIComponent(
-        String(request.path.kind),
-      )}/${encodeURIComponent(
-        String(request.path.namespace),
-      )}/${encodeURIComponent(String(request.path.name))}`,
-      {},
+    return sendApiRequest(
+      this.apis,
+      pluginId,
+      {
+        method: 'GET',
+        path: `/entities/${encodeURIComponent(
+          String(request.path.kind),
+        )}/${encodeURIComponent(
+          String(request.path.namespace),
+        )}/${encodeURIComponent(String(request.path.name))}`,
+      },
       options,
     );
   }
@@ -150,14 +143,16 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<EntityHistoryResponse>> {
-    return this.send(
-      'GET',
-      `/entities/${encodeURIComponent(
-        String(request.path.kind),
-      )}/${encodeURIComponent(
-        String(request.path.namespace),
-      )}/${encodeURIComponent(String(request.path.name))}/history`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/entities/${encodeURIComponent(
+          String(request.path.kind),
+        )}/${encodeURIComponent(
+          String(request.path.namespace),
+        )}/${encodeURIComponent(String(request.path.name))}/history`,
         query: request.query,
       },
       options,
@@ -171,14 +166,17 @@ export class DefaultApiClient {
     request: { path: { kind: string; namespace: string; name: string } },
     options?: RequestOptions,
   ): Promise<TypedResponse<unknown>> {
-    return this.send(
-      'GET',
-      `/entities/${encodeURIComponent(
-        String(request.path.kind),
-      )}/${encodeURIComponent(
-        String(request.path.namespace),
-      )}/${encodeURIComponent(String(request.path.name))}/badge.svg`,
-      {},
+    return sendApiRequest(
+      this.apis,
+      pluginId,
+      {
+        method: 'GET',
+        path: `/entities/${encodeURIComponent(
+          String(request.path.kind),
+        )}/${encodeURIComponent(
+          String(request.path.namespace),
+        )}/${encodeURIComponent(String(request.path.name))}/badge.svg`,
+      },
       options,
     );
   }
@@ -190,14 +188,17 @@ export class DefaultApiClient {
     request: { path: { kind: string; namespace: string; name: string } },
     options?: RequestOptions,
   ): Promise<TypedResponse<EntityScorecardResponse>> {
-    return this.send(
-      'POST',
-      `/entities/${encodeURIComponent(
-        String(request.path.kind),
-      )}/${encodeURIComponent(
-        String(request.path.namespace),
-      )}/${encodeURIComponent(String(request.path.name))}/evaluate`,
-      {},
+    return sendApiRequest(
+      this.apis,
+      pluginId,
+      {
+        method: 'POST',
+        path: `/entities/${encodeURIComponent(
+          String(request.path.kind),
+        )}/${encodeURIComponent(
+          String(request.path.namespace),
+        )}/${encodeURIComponent(String(request.path.name))}/evaluate`,
+      },
       options,
     );
   }
@@ -209,10 +210,12 @@ export class DefaultApiClient {
     request: { query?: { days?: number } },
     options?: RequestOptions,
   ): Promise<TypedResponse<OrganisationTrendResponse>> {
-    return this.send(
-      'GET',
-      `/trend`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/trend`,
         query: request.query,
       },
       options,
@@ -226,10 +229,12 @@ export class DefaultApiClient {
     request: { query?: { hierarchy?: 'true' | 'false' } },
     options?: RequestOptions,
   ): Promise<TypedResponse<TeamRollupResponse>> {
-    return this.send(
-      'GET',
-      `/teams`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'GET',
+        path: `/teams`,
         query: request.query,
       },
       options,
@@ -262,37 +267,16 @@ export class DefaultApiClient {
     },
     options?: RequestOptions,
   ): Promise<TypedResponse<Waiver>> {
-    return this.send(
-      'POST',
-      `/waivers`,
+    return sendApiRequest(
+      this.apis,
+      pluginId,
       {
+        method: 'POST',
+        path: `/waivers`,
+
         body: request.body,
       },
       options,
-    );
-  }
-
-  private async send(
-    method: string,
-    path: string,
-    request: { query?: object; body?: unknown },
-    options?: RequestOptions,
-  ): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
-    const headers: Record<string, string> = {};
-    if (request.body !== undefined)
-      headers['Content-Type'] = 'application/json';
-    if (options?.token) headers.Authorization = `Bearer ${options.token}`;
-    return this.fetchApi.fetch(
-      `${baseUrl}${path}${queryString(
-        request.query as Record<string, unknown>,
-      )}`,
-      {
-        method,
-        headers,
-        body:
-          request.body === undefined ? undefined : JSON.stringify(request.body),
-      },
     );
   }
 }
