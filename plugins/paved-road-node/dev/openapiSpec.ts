@@ -25,8 +25,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { clientFile } from '../src/testUtils/openapiClient';
-import { generatedBanner, modelsFile } from '../src/testUtils/openapiModels';
+import { commonSchemaFiles } from '../src/testUtils/openapiClient';
+import { generatedBanner } from '../src/testUtils/openapiModels';
 
 const repoRoot = resolve(__dirname, '../../..');
 const [dirArgument, modelsFlag, modelsArgument] = process.argv.slice(2);
@@ -53,11 +53,11 @@ export const createOpenApiRouter = async (
 const written = [tsPath];
 if (modelsFlag === '--models' && modelsArgument) {
   const schemaDir = resolve(packageDir, modelsArgument, 'src/schema');
-  const modelsPath = resolve(schemaDir, 'openapi.models.generated.ts');
-  const clientPath = resolve(schemaDir, 'openapi.client.generated.ts');
-  writeFileSync(modelsPath, modelsFile(spec, backendDir));
-  writeFileSync(clientPath, clientFile(spec, backendDir));
-  written.push(modelsPath, clientPath);
+  for (const [file, source] of commonSchemaFiles(spec, backendDir)) {
+    const path = resolve(schemaDir, file);
+    writeFileSync(path, source);
+    written.push(path);
+  }
 }
 const prettier = spawnSync(
   resolve(repoRoot, 'node_modules/.bin/prettier'),

@@ -2,6 +2,7 @@ import type { createValidatedOpenApiRouter } from '@backstage/backend-openapi-ut
 import { InputError } from '@backstage/errors';
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
+import { resolveRef } from './openApiRef';
 
 /** What a plugin's generated `createOpenApiRouter` takes. */
 export type OpenApiRouterOptions = NonNullable<
@@ -14,7 +15,6 @@ type ValidatorOptions = Parameters<typeof OpenApiValidator.middleware>[0];
 interface SpecParameter {
   name?: string;
   in?: string;
-  $ref?: string;
   /** What a bad value is told, after `<name>: `; see invalidParameterMessage. */
   'x-invalid-message'?: string;
   schema?: {
@@ -39,9 +39,7 @@ interface ValidatorError {
  * (a value out of range, an empty or repeated one), as the handlers said it
  * before the spec validated.
  */
-export function invalidParameterMessage(
-  parameter: SpecParameter,
-): string | undefined {
+function invalidParameterMessage(parameter: SpecParameter): string | undefined {
   const { name, schema = {} } = parameter;
   if (parameter['x-invalid-message']) {
     return `${name}: ${parameter['x-invalid-message']}`;
@@ -63,13 +61,9 @@ export function invalidParameterMessage(
 function operationParameters(spec: object, req: Request): SpecParameter[] {
   const operation = (req as { openapi?: { schema?: unknown } }).openapi
     ?.schema as { parameters?: SpecParameter[] } | undefined;
-  const components = (
-    spec as { components?: { parameters?: Record<string, SpecParameter> } }
-  ).components?.parameters;
-  return (operation?.parameters ?? []).map(parameter => {
-    const ref = parameter.$ref?.match(/^#\/components\/parameters\/(.+)$/);
-    return (ref && components?.[ref[1]]) || parameter;
-  });
+  return (operation?.parameters ?? []).map(parameter =>
+    resolveRef(spec, parameter),
+  );
 }
 
 /** Where the validator's error paths say a value was (`/query/limit`). */
@@ -128,25 +122,23 @@ function refusalToInputError(
 /**
  * The options Paved Road's backends build their OpenAPI router
  * (`createOpenApiRouter` of src/schema/openapi.generated.ts) with. Requests
- * are validated against `spec` by the same validator and settings as
- * @backstage/backend-openapi-utils', but three, and a refused parameter
- * gets the message its spec entry gives (invalidParameterMessage), not the
- * validator's ("request/query/scope must be equal to one of the allowed
- * values"): so the validator runs here, as the router's middleware, with
- * its own error handler, and the router's built-in one is told to let
- * everything through.
+ * are validated against `spec` by the validator of
+ * @backstage/backend-openapi-utils, and a refused parameter gets the message
+ * its spec entry gives (invalidParameterMessage), not the validator's
+ * ("request/query/scope must be equal to one of the allowed values"): so the
+ * validator runs here, as the router's middleware, with its own error
+ * handler, and the router's built-in one is told to let everything through.
  *
- * The three: bodies are parsed before the router, by the plugin's own
- * router with its own limits, not by a default `express.json()` on every
- * route (inside it, a parser's error would become a 400). Unknown query
- * parameters pass, except on an operation with
- * `x-eov-allow-unknown-query-parameters: false`. Backstage's httpAuth
- * checks credentials, not the validator. Every refused parameter is said
- * in one answer.
- * Query values are coerced to their declared type (`limit=20` is the
- * integer 20, as `Number()` read it before). `ignorePaths`: the requests
- * left unvalidated altogether (the validator sees the path relative to the
- * router, or `<mount path>/<path>` once mounted).
+ * Where the settings differ from backend-openapi-utils' defaults: bodies are
+ * parsed before the router, by the plugin's own router with its own limits,
+ * not by a default `express.json()` on every route (inside it, a parser's
+ * error would become a 400). Unknown query parameters pass, except on an
+ * operation with `x-eov-allow-unknown-query-parameters: false`. Backstage's
+ * httpAuth checks credentials, not the validator. Every refused parameter
+ * is said in one answer. Query values are coerced to their declared type
+ * (`limit=20` is the integer 20, as `Number()` read it before).
+ * `ignorePaths`: the requests left unvalidated altogether (the validator sees
+ * the path relative to the router, or `<mount path>/<path>` once mounted).
  */
 export function openApiRouterOptions(
   spec: object,

@@ -1,6 +1,9 @@
 import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import type { TypedResponse } from '@internal/paved-road-common';
+import {
+  sendApiRequest,
+  type TypedResponse,
+} from '@internal/paved-road-common';
 
 /** How to ask the backend. */
 export interface JsonRequestOptions {
@@ -49,13 +52,12 @@ export function createJsonFetcher(
     path: string,
     options: JsonRequestOptions = {},
   ): Promise<T | undefined> => {
-    const baseUrl = await apis.discoveryApi.getBaseUrl(pluginId);
-    const init: RequestInit = { method: options.method ?? 'GET' };
-    if (options.body !== undefined) {
-      init.headers = { 'Content-Type': 'application/json' };
-      init.body = JSON.stringify(options.body);
-    }
-    return okJson<T>(apis.fetchApi.fetch(`${baseUrl}/${path}`, init), options);
+    const answer = sendApiRequest(apis, pluginId, {
+      method: options.method ?? 'GET',
+      path: `/${path}`,
+      body: options.body,
+    });
+    return okJson<T>(answer, options);
   };
   return request as JsonFetcher;
 }

@@ -14,9 +14,8 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  clientFile,
+  commonSchemaFiles,
   formatted,
-  modelsFile,
   OpenApiContract,
   routerOperations,
 } from '@internal/paved-road-node/testUtils';
@@ -91,11 +90,10 @@ describe('the OpenAPI contract', () => {
 
   it("is what dora-common's models and client are generated from", () => {
     const schema = resolve(__dirname, '../../../dora-common/src/schema');
-    const backendDir = 'plugins/dora-backend';
-    for (const [file, source] of [
-      ['openapi.models.generated.ts', modelsFile(contract.spec, backendDir)],
-      ['openapi.client.generated.ts', clientFile(contract.spec, backendDir)],
-    ]) {
+    for (const [file, source] of commonSchemaFiles(
+      contract.spec,
+      'plugins/dora-backend',
+    )) {
       const path = resolve(schema, file);
       expect(readFileSync(path, 'utf8')).toBe(formatted(source, path));
     }

@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'fs';
 import { parse } from 'yaml';
+import { resolveRef } from '../openApiRef';
 
 /** An HTTP answer as supertest gives it. */
 export interface OpenApiAnswer {
@@ -90,15 +91,10 @@ export class OpenApiContract {
     if (!responses[documented]) return [`status ${status} is not documented`];
     let response = pointer('paths', path, method.toLowerCase(), 'responses');
     response += `/${pointer(documented)}`;
-    let responseObject = responses[documented];
-    const ref = responseObject.$ref as string | undefined;
-    if (ref) {
-      response = ref.slice(2);
-      responseObject = ref
-        .slice(2)
-        .split('/')
-        .reduce((o: any, key) => o[key], this.spec);
-    }
+    const ref = responses[documented].$ref as string | undefined;
+    // The schema's pointer for ajv: where the response is written out.
+    if (ref) response = ref.slice(2);
+    const responseObject = resolveRef(this.spec, responses[documented]);
     const contentType = String(answer.headers['content-type'] ?? '');
     const mediaType = contentType.split(';')[0].trim();
     const content = responseObject.content ?? {};

@@ -9,5 +9,5 @@ export {
   routerOperations,
   type OpenApiAnswer,
 } from './OpenApiContract';
-export { clientFile, clientSource } from './openapiClient';
+export { clientFile, clientSource, commonSchemaFiles } from './openapiClient';
 export { formatted, modelsFile, modelsSource, tsType } from './openapiModels';

@@ -8,29 +8,22 @@
  * @internal/paved-road-common) and resolves with the `Response`, whatever
  * its status.
  */
-import { generatedBanner, tsType } from './openapiModels';
-
-type Schema = Record<string, any>;
+import { resolveRef } from '../openApiRef';
+import {
+  doc,
+  generatedBanner,
+  modelsFile,
+  propertyAccess,
+  propertyKey,
+  Schema,
+  tsType,
+} from './openapiModels';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const key = (name: string) =>
-  IDENTIFIER.test(name) ? name : JSON.stringify(name);
 
 /** `GetMetrics` → `getMetrics`. */
 const methodName = (operationId: string) =>
   operationId.charAt(0).toLowerCase() + operationId.slice(1);
-
-/** The parameter, its `$ref` resolved. */
-function resolved(spec: Schema, parameter: Schema): Schema {
-  const ref = parameter.$ref as string | undefined;
-  if (!ref) return parameter;
-  return ref
-    .slice(2)
-    .split('/')
-    .reduce((o: Schema, part) => o[part], spec);
-}
 
 /** A parameter's type: untyped query values are sent as strings. */
 function parameterType(parameter: Schema): string {
@@ -42,7 +35,10 @@ function parameterType(parameter: Schema): string {
 function parametersType(parameters: Schema[], where: string): string {
   const members = parameters
     .filter(p => p.in === where)
-    .map(p => `${key(p.name)}${p.required ? '' : '?'}: ${parameterType(p)};`);
+    .map(
+      p =>
+        `${propertyKey(p.name)}${p.required ? '' : '?'}: ${parameterType(p)};`,
+    );
   return members.length ? `{ ${members.join(' ')} }` : '';
 }
 
@@ -50,7 +46,7 @@ function parametersType(parameters: Schema[], where: string): string {
 function answerType(spec: Schema, operation: Schema): string {
   const types = Object.entries<Schema>(operation.responses ?? {})
     .filter(([status]) => /^2\d\d$/.test(status))
-    .map(([, response]) => resolved(spec, response))
+    .map(([, response]) => resolveRef(spec, response))
     .map(response => response.content?.['application/json']?.schema)
     .filter(Boolean)
     .map(schema => tsType(schema));
@@ -71,7 +67,7 @@ function methodSource(
   operation: Schema,
 ): string {
   const parameters = (operation.parameters ?? []).map((p: Schema) =>
-    resolved(spec, p),
+    resolveRef(spec, p),
   );
   const pathType = parametersType(parameters, 'path');
   const queryType = parametersType(parameters, 'query');
@@ -84,22 +80,15 @@ function methodSource(
   const uri = path.replace(
     /\{([^}]+)\}/g,
     (_, name: string) =>
-      `\${encodeURIComponent(String(request.path${
-        IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`
-      }))}`,
+      `\${encodeURIComponent(String(request.path${propertyAccess(name)}))}`,
   );
-  const summary = operation.summary ?? operation.description;
-  const doc = summary
-    ? `  /**\n${String(summary)
-        .trim()
-        .split('\n')
-        .map(l => `   * ${l}`.trimEnd())
-        .join('\n')}\n   */\n`
-    : '';
   const requestParameter = request.length
     ? `request: { ${request.join(' ')} }`
     : '_request: {} = {}';
-  return `${doc}  async ${methodName(operation.operationId)}(
+  return `${doc(
+    operation.summary ?? operation.description,
+    '  ',
+  )}  async ${methodName(operation.operationId)}(
     ${requestParameter},
     options?: RequestOptions,
   ): Promise<TypedResponse<${answerType(spec, operation)}>> {
@@ -159,4 +148,19 @@ export function clientFile(spec: Schema, backendDir: string): string {
     `yarn --cwd ${backendDir} generate:spec`,
   )}
 ${clientSource(spec, './openapi.models.generated')}`;
+}
+
+/**
+ * What `generate:spec --models` writes into the -common package's
+ * src/schema for a backend plugin's spec: file name and source (before
+ * prettier). The backend's contract test checks the committed files.
+ */
+export function commonSchemaFiles(
+  spec: Schema,
+  backendDir: string,
+): Array<[file: string, source: string]> {
+  return [
+    ['openapi.models.generated.ts', modelsFile(spec, backendDir)],
+    ['openapi.client.generated.ts', clientFile(spec, backendDir)],
+  ];
 }

@@ -12,12 +12,21 @@
 
 import prettier from 'prettier';
 
-type Schema = Record<string, any>;
+/** A spec, or a part of one, as parsed from the YAML. */
+export type Schema = Record<string, any>;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+/** A property name as TypeScript writes it: quoted unless an identifier. */
+export const propertyKey = (name: string) =>
+  IDENTIFIER.test(name) ? name : JSON.stringify(name);
+
+/** Reading a property `name`: `.name`, or `["na-me"]` unless an identifier. */
+export const propertyAccess = (name: string) =>
+  IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+
 /** A JSDoc comment of `text`, indented by `indent`; nothing for none. */
-function doc(text: unknown, indent = ''): string {
+export function doc(text: unknown, indent = ''): string {
   if (typeof text !== 'string' || !text.trim()) return '';
   const lines = text.trim().replace(/\*\//g, '*\\/').split('\n');
   return `${indent}/**\n${lines
@@ -32,9 +41,9 @@ function objectType(schema: Schema, indent: string): string {
   const inner = `${indent}  `;
   const members = Object.entries<Schema>(schema.properties ?? {}).map(
     ([key, property]) =>
-      `${doc(property.description, inner)}${inner}${
-        IDENTIFIER.test(key) ? key : JSON.stringify(key)
-      }${required.has(key) ? '' : '?'}: ${tsType(property, inner)};`,
+      `${doc(property.description, inner)}${inner}${propertyKey(key)}${
+        required.has(key) ? '' : '?'
+      }: ${tsType(property, inner)};`,
   );
   const { additionalProperties } = schema;
   if (

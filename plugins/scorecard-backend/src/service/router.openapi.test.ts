@@ -16,9 +16,8 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  clientFile,
+  commonSchemaFiles,
   formatted,
-  modelsFile,
   OpenApiContract,
   routerOperations,
 } from '@internal/paved-road-node/testUtils';
@@ -82,11 +81,10 @@ describe('the OpenAPI contract', () => {
 
   it("is what scorecard-common's models and client are generated from", () => {
     const schema = resolve(__dirname, '../../../scorecard-common/src/schema');
-    const backendDir = 'plugins/scorecard-backend';
-    for (const [file, source] of [
-      ['openapi.models.generated.ts', modelsFile(contract.spec, backendDir)],
-      ['openapi.client.generated.ts', clientFile(contract.spec, backendDir)],
-    ]) {
+    for (const [file, source] of commonSchemaFiles(
+      contract.spec,
+      'plugins/scorecard-backend',
+    )) {
       const path = resolve(schema, file);
       expect(readFileSync(path, 'utf8')).toBe(formatted(source, path));
     }
